@@ -1,0 +1,421 @@
+// The record families and their rules. Field names follow ../shared/seed-data (see
+// its README); fields beyond the dataset (agreement status and end date, deliverable
+// status and due date, indicator measurements, level descriptors…) follow DESIGN.md.
+#include <set>
+
+#include "node/records/family.h"
+
+namespace passerelle::records {
+namespace {
+
+using nlohmann::json;
+using Fields = std::vector<FieldSpec>;
+
+FieldSpec Make(std::string name, FieldType type) {
+  FieldSpec f;
+  f.name = std::move(name);
+  f.type = type;
+  return f;
+}
+FieldSpec Req(FieldSpec f) { f.required = true; return f; }
+FieldSpec ListOf(FieldSpec f, size_t max_items = 200) { f.list = true; f.max_items = max_items; return f; }
+FieldSpec Str(std::string n, size_t max_len = 300) { auto f = Make(std::move(n), FieldType::kString); f.max_len = max_len; return f; }
+FieldSpec Text(std::string n, size_t max_len = 5000) { auto f = Make(std::move(n), FieldType::kText); f.max_len = max_len; return f; }
+FieldSpec Strs(std::string n) { return ListOf(Str(std::move(n))); }
+FieldSpec Texts(std::string n) { return ListOf(Text(std::move(n))); }
+FieldSpec Id() { return Req(Make("id", FieldType::kId)); }
+FieldSpec Date(std::string n) { return Make(std::move(n), FieldType::kDate); }
+FieldSpec Country(std::string n) { return Make(std::move(n), FieldType::kCountry); }
+FieldSpec Ref(std::string n, std::string kind) { auto f = Make(std::move(n), FieldType::kRef); f.ref_kind = std::move(kind); return f; }
+FieldSpec WeakRef(std::string n, std::string kind) { auto f = Make(std::move(n), FieldType::kWeakRef); f.ref_kind = std::move(kind); return f; }
+FieldSpec Enum(std::string n, std::vector<std::string> values) { auto f = Make(std::move(n), FieldType::kEnum); f.values = std::move(values); return f; }
+FieldSpec Int(std::string n, double min = 0, double max = 1e12) { auto f = Make(std::move(n), FieldType::kInt); f.min = min; f.max = max; return f; }
+FieldSpec Num(std::string n, double min = -1e15, double max = 1e15) { auto f = Make(std::move(n), FieldType::kNumber); f.min = min; f.max = max; return f; }
+FieldSpec Obj(std::string n, Fields children) { auto f = Make(std::move(n), FieldType::kObject); f.children = std::move(children); return f; }
+FieldSpec NumMap(std::string n) { return Make(std::move(n), FieldType::kNumberMap); }
+FieldSpec StrMap(std::string n, size_t max_len = 300) { auto f = Make(std::move(n), FieldType::kStringMap); f.max_len = max_len; return f; }
+
+FieldSpec Source(std::string n = "source") {
+  return Obj(std::move(n), {Req(Str("file")), Req(Text("quote", 1000))});
+}
+Fields Sourced(Fields f) {
+  f.push_back(Texts("notes"));
+  f.push_back(Source());
+  f.push_back(ListOf(Source("extra_sources"), 50));
+  return f;
+}
+FieldSpec Period() { return Obj("period", {Date("start"), Date("end")}); }
+FieldSpec Milestones() {
+  return ListOf(Obj("milestones", {Date("date"), Req(Text("description")), Source()}));
+}
+const std::vector<std::string> kQualifiers = {"more_than", "at_least", "approx", "increase",
+                                              "target_exceeded"};
+
+// Index value helpers.
+IndexSpec FieldIndex(std::string name, std::string field) {
+  return {std::move(name), [field](const json& r) {
+            std::vector<std::string> out;
+            auto it = r.find(field);
+            if (it == r.end()) return out;
+            if (it->is_string()) out.push_back(it->get<std::string>());
+            else if (it->is_number_integer()) out.push_back(std::to_string(it->get<int64_t>()));
+            else if (it->is_array())
+              for (const auto& v : *it)
+                if (v.is_string()) out.push_back(v.get<std::string>());
+            return out;
+          }};
+}
+IndexSpec CountryIndex() {
+  return {"country", [](const json& r) {
+            std::set<std::string> out;
+            if (auto it = r.find("country"); it != r.end() && it->is_string()) out.insert(it->get<std::string>());
+            if (auto it = r.find("countries"); it != r.end() && it->is_array())
+              for (const auto& c : *it)
+                if (c.is_string()) out.insert(c.get<std::string>());
+            return std::vector<std::string>(out.begin(), out.end());
+          }};
+}
+// "framework_id:level" of an object such as a mapping's `from`, or the record itself.
+std::vector<std::string> LevelKey(const json& o) {
+  if (!o.is_object()) return {};
+  auto fw = o.find("framework_id");
+  auto lv = o.find("level");
+  if (fw == o.end() || lv == o.end() || !fw->is_string() || !lv->is_number_integer()) return {};
+  return {fw->get<std::string>() + ":" + std::to_string(lv->get<int64_t>())};
+}
+IndexSpec SideIndex(std::string name, std::string side, bool level) {
+  return {std::move(name), [side, level](const json& r) -> std::vector<std::string> {
+            auto it = r.find(side);
+            if (it == r.end() || !it->is_object()) return {};
+            if (level) return LevelKey(*it);
+            std::vector<std::string> out;
+            if (auto fw = it->find("framework_id"); fw != it->end() && fw->is_string())
+              out.push_back(fw->get<std::string>());
+            if (auto fws = it->find("framework_ids"); fws != it->end() && fws->is_array())
+              for (const auto& f : *fws)
+                if (f.is_string()) out.push_back(f.get<std::string>());
+            return out;
+          }};
+}
+
+// Cross-field rules.
+Status DateOrder(const json& r, const char* start, const char* end) {
+  auto s = r.find(start), e = r.find(end);
+  if (s == r.end() || e == r.end()) return Status::Ok();
+  // Dates of equal or different precision compare as strings: "2019" < "2019-03".
+  const auto& a = s->get_ref<const std::string&>();
+  const auto& b = e->get_ref<const std::string&>();
+  if (b.compare(0, a.size(), a) != 0 && b < a)
+    return Status::Invalid(end, std::string(end) + " " + b + " is before " + start + " " + a);
+  return Status::Ok();
+}
+Status GenderCounts(const json& r, const char* women, const char* men, const char* total,
+                    const std::string& prefix = "") {
+  auto t = r.find(total);
+  if (t == r.end()) return Status::Ok();
+  double sum = r.value(women, 0.0) + r.value(men, 0.0);
+  if (sum > t->get<double>())
+    return Status::Invalid(prefix + women, std::string(women) + " + " + men + " (" +
+                                               std::to_string(static_cast<int64_t>(sum)) +
+                                               ") exceeds " + total);
+  return Status::Ok();
+}
+
+Fields ForumLikeFields(bool is_event) {
+  Fields f = {Id(),
+              Req(Str("title", 500)),
+              Strs("alt_titles"),
+              Date("start_date"),
+              Date("end_date"),
+              ListOf(Date("session_dates"), 50),
+              Str("location"),
+              Country("country"),
+              Enum("format", {"in_person", "virtual", "hybrid"}),
+              ListOf(Ref("organizers", "institution"), 50),
+              Int("participants_total"),
+              Int("participants_women"),
+              Int("participants_men"),
+              Enum("participants_qualifier", kQualifiers),
+              Int("participants_trained"),
+              Int("policies_shared"),
+              Texts("themes"),
+              Texts("outcomes"),
+              Texts("recommendations"),
+              ListOf(WeakRef("related_projects", "project")),
+              ListOf(WeakRef("related_institutions", "institution")),
+              ListOf(WeakRef("related_agreements", "agreement"))};
+  if (is_event)
+    f.push_back(Req(Enum("kind", {"summit", "colloquium", "mission", "convention", "congress",
+                                  "workshop", "forum"})));
+  else
+    f.push_back(Int("number", 1, 1000));
+  return Sourced(f);
+}
+
+Status ForumCheck(const json& r) {
+  PASSERELLE_RETURN_IF_ERROR(DateOrder(r, "start_date", "end_date"));
+  return GenderCounts(r, "participants_women", "participants_men", "participants_total");
+}
+
+std::vector<Family> MakeFamilies() {
+  std::vector<Family> fams;
+
+  Family inst;
+  inst.kind = "institution";
+  inst.plural = "institutions";
+  inst.fields = Sourced(
+      {Id(), Req(Str("name", 500)), Str("name_fr", 500), Str("name_en", 500), Str("short_name", 100),
+       Strs("aliases"), Country("country"), ListOf(Country("countries"), 250),
+       Req(Enum("type", {"college", "cegep", "university", "institute", "school", "ministry",
+                         "government_agency", "network", "ngo", "company", "international_org",
+                         "program", "other"})),
+       Str("city_or_region"), WeakRef("parent", "institution"),
+       WeakRef("implemented_by", "institution"), WeakRef("funded_by", "institution"),
+       Date("founded"), Date("inaugurated"), Str("status", 100), Int("member_count"),
+       WeakRef("created_by_project", "project"), Period()});
+  inst.indexes = {CountryIndex(), FieldIndex("type", "type")};
+  inst.owner_institution_fields = {"id"};
+  fams.push_back(std::move(inst));
+
+  Family agr;
+  agr.kind = "agreement";
+  agr.plural = "agreements";
+  agr.fields = Sourced(
+      {Id(), Req(Str("title", 500)), Req(ListOf(Ref("parties", "institution"), 50)),
+       StrMap("party_roles"), Text("counterparty_note"), Date("signed_on"), Date("in_effect_by"),
+       Date("announced_on"), Date("start_date"), Date("end_date"), Str("place"),
+       Country("place_country"),
+       Req(Enum("kind", {"cooperation", "consortium", "partnership", "mou", "other"})),
+       Enum("status", {"draft", "proposed", "signed", "active", "expired", "terminated"}),
+       Text("purpose"),
+       ListOf(Obj("documents", {Req(Str("title", 500)), Str("url", 2000), Str("sha256", 64)}), 50),
+       ListOf(WeakRef("related_projects", "project")), ListOf(WeakRef("related_events", "event")),
+       ListOf(WeakRef("related_institutions", "institution"))});
+  agr.indexes = {FieldIndex("party", "parties"), FieldIndex("end_date", "end_date"),
+                 FieldIndex("kind", "kind"), FieldIndex("status", "status")};
+  agr.check = [](const json& r) -> Status {
+    PASSERELLE_RETURN_IF_ERROR(DateOrder(r, "start_date", "end_date"));
+    if (auto roles = r.find("party_roles"); roles != r.end()) {
+      const auto& parties = r["parties"];
+      for (const auto& [party, role] : roles->items())
+        if (std::find(parties.begin(), parties.end(), party) == parties.end())
+          return Status::Invalid("party_roles." + party, "not one of the parties");
+    }
+    return Status::Ok();
+  };
+  agr.owner_institution_fields = {"parties"};
+  fams.push_back(std::move(agr));
+
+  Family proj;
+  proj.kind = "project";
+  proj.plural = "projects";
+  proj.fields = Sourced(
+      {Id(), Ref("program", "institution"), Req(Str("title", 500)), Str("title_alt", 500),
+       Enum("component", {"A", "B"}), Str("theme", 500), ListOf(Int("theme_numbers", 1, 100), 20),
+       ListOf(Country("countries"), 250), Strs("sectors"),
+       ListOf(Ref("canadian_partners", "institution"), 50), Ref("lead_partner", "institution"),
+       ListOf(Ref("partner_institutions", "institution"), 100), Strs("other_partners"),
+       ListOf(WeakRef("related_institutions", "institution")), Str("duration", 100),
+       Date("start_date"), Date("end_date"),
+       Obj("funding", {Num("amount", 0), Str("currency", 3), Ref("funder", "institution"),
+                       Str("program"), Source()}),
+       Milestones(),
+       ListOf(Obj("results", {Req(Text("description")), Num("value"), Str("unit"),
+                              Enum("qualifier", kQualifiers), Num("target"),
+                              NumMap("disaggregation"), Text("note"), Str("status", 50),
+                              Int("courses"), Int("hours"), Int("levels"), Int("modules"),
+                              Int("participants"), Int("programs"),
+                              Int("technical_competencies"), Source()}))});
+  proj.indexes = {CountryIndex(), FieldIndex("component", "component"),
+                  FieldIndex("program", "program"), FieldIndex("partner", "canadian_partners")};
+  proj.check = [](const json& r) { return DateOrder(r, "start_date", "end_date"); };
+  proj.owner_institution_fields = {"lead_partner", "canadian_partners", "partner_institutions"};
+  fams.push_back(std::move(proj));
+
+  Family del;
+  del.kind = "deliverable";
+  del.plural = "deliverables";
+  del.fields = {Id(),
+                Req(Ref("project", "project")),
+                Req(Text("title", 1000)),
+                Ref("owner_institution", "institution"),
+                Country("country"),
+                Date("due_date"),
+                Enum("status", {"planned", "in_progress", "delivered", "late", "cancelled"}),
+                Text("evidence"),
+                Str("evidence_url", 2000),
+                Int("position", 0, 100000),
+                Texts("notes")};
+  del.indexes = {FieldIndex("project", "project"), FieldIndex("country", "country"),
+                 FieldIndex("status", "status"), FieldIndex("due_date", "due_date")};
+  del.owner_parents = {{"project", "project"}};
+  del.parent_kind = "project";
+  del.parent_field = "project";
+  fams.push_back(std::move(del));
+
+  Family ind;
+  ind.kind = "indicator";
+  ind.plural = "indicators";
+  ind.fields = {Id(),
+                Ref("project", "project"),
+                Ref("scope", "institution"),
+                Str("section", 500),
+                Req(Text("description", 2000)),
+                Str("unit", 100),
+                Num("value"),
+                Enum("qualifier", kQualifiers),
+                Num("baseline"),
+                Num("target"),
+                NumMap("breakdown"),
+                Period(),
+                ListOf(Obj("measurements", {Req(Str("period", 50)), Req(Num("value")),
+                                            Int("women"), Int("men"), Text("note")}),
+                       500),
+                Text("note"),
+                Texts("notes"),
+                Source()};
+  ind.indexes = {FieldIndex("project", "project"), FieldIndex("scope", "scope")};
+  ind.check = [](const json& r) -> Status {
+    if (auto p = r.find("period"); p != r.end()) PASSERELLE_RETURN_IF_ERROR(DateOrder(*p, "start", "end"));
+    if (auto ms = r.find("measurements"); ms != r.end())
+      for (size_t i = 0; i < ms->size(); ++i)
+        PASSERELLE_RETURN_IF_ERROR(GenderCounts((*ms)[i], "women", "men", "value",
+                                                "measurements[" + std::to_string(i) + "]."));
+    return Status::Ok();
+  };
+  ind.owner_parents = {{"project", "project"}};
+  ind.owner_institution_fields = {"scope"};
+  ind.parent_kind = "project";
+  ind.parent_field = "project";
+  fams.push_back(std::move(ind));
+
+  Family forum;
+  forum.kind = "forum";
+  forum.plural = "forums";
+  forum.fields = ForumLikeFields(false);
+  forum.indexes = {CountryIndex(), FieldIndex("format", "format"),
+                   FieldIndex("organizer", "organizers")};
+  forum.check = ForumCheck;
+  forum.owner_institution_fields = {"organizers"};
+  fams.push_back(forum);
+
+  Family event = forum;
+  event.kind = "event";
+  event.plural = "events";
+  event.fields = ForumLikeFields(true);
+  event.indexes.push_back(FieldIndex("kind", "kind"));
+  fams.push_back(std::move(event));
+
+  Family fw;
+  fw.kind = "framework";
+  fw.plural = "frameworks";
+  fw.fields = Sourced(
+      {Id(), Req(Str("name", 500)), Str("name_original", 500), Str("short_name", 100),
+       Enum("framework_type", {"qualifications", "classification", "competency_reference"}),
+       Req(Enum("scope", {"regional", "national", "international", "sectoral"})),
+       Country("country"), Str("region"), ListOf(Country("countries"), 250), Str("sector"),
+       Int("levels_count", 1, 20), Strs("dimensions"), WeakRef("reference", "framework"),
+       Enum("status", {"base_structure_defined", "includes_qualifications", "in_development",
+                       "published", "reference"}),
+       Text("status_detail"), Ref("authority", "institution"),
+       ListOf(Ref("developed_by", "institution"), 50),
+       ListOf(WeakRef("related_projects", "project")), Milestones(),
+       ListOf(Obj("levels", {Req(Int("level", 1, 20)), Str("title", 300), Strs("dimensions"),
+                             StrMap("descriptors", 3000), Text("notes"), Source()}),
+              20)});
+  fw.indexes = {CountryIndex(), FieldIndex("scope", "scope")};
+  fw.check = [](const json& r) -> Status {
+    auto levels = r.find("levels");
+    if (levels == r.end()) return Status::Ok();
+    std::set<int64_t> seen;
+    int64_t count = r.value("levels_count", int64_t{20});
+    for (size_t i = 0; i < levels->size(); ++i) {
+      int64_t l = (*levels)[i]["level"].get<int64_t>();
+      std::string field = "levels[" + std::to_string(i) + "].level";
+      if (!seen.insert(l).second) return Status::Invalid(field, "level " + std::to_string(l) + " appears twice");
+      if (l > count)
+        return Status::Invalid(field, "level " + std::to_string(l) + " exceeds levels_count " + std::to_string(count));
+    }
+    return Status::Ok();
+  };
+  fw.owner_institution_fields = {"authority", "developed_by"};
+  fams.push_back(std::move(fw));
+
+  Family qual;
+  qual.kind = "qualification";
+  qual.plural = "qualifications";
+  qual.fields = Sourced(
+      {Id(), Req(Str("title", 500)),
+       Enum("credential_type", {"AEC", "RAC", "TSU", "technical_program", "technologist_program",
+                                "engineering_program", "technical_pathway",
+                                "continuing_education", "short_course", "module", "unspecified"}),
+       Ref("awarding_institution", "institution"), ListOf(Ref("developed_by", "institution"), 50),
+       Country("country"), Str("sector"), Int("duration_hours", 0, 100000), Text("structure"),
+       Enum("status", {"in_development", "developed", "revised", "offered"}),
+       Ref("framework_id", "framework"), Int("level", 1, 20),
+       ListOf(WeakRef("related_projects", "project")), Milestones()});
+  qual.indexes = {{"level", [](const json& r) { return LevelKey(r); }},
+                  FieldIndex("framework", "framework_id"), CountryIndex(),
+                  FieldIndex("sector", "sector")};
+  qual.check = [](const json& r) -> Status {
+    if (r.contains("level") && !r.contains("framework_id"))
+      return Status::Invalid("framework_id", "required when level is set");
+    return Status::Ok();
+  };
+  qual.owner_institution_fields = {"awarding_institution", "developed_by"};
+  qual.owner_parents = {{"framework", "framework_id"}};
+  fams.push_back(std::move(qual));
+
+  auto side = [](std::string n) {
+    return Obj(std::move(n), {Ref("framework_id", "framework"),
+                              ListOf(Ref("framework_ids", "framework"), 50),
+                              Ref("qualification_id", "qualification"), Int("level", 1, 20)});
+  };
+  Family map;
+  map.kind = "mapping";
+  map.plural = "mappings";
+  map.fields = {Id(),
+                Req(Enum("type", {"level_mapping", "framework_reference", "sector_classification",
+                                  "planned_correlation", "designed_with_reference_to",
+                                  "articulation", "component_of"})),
+                side("from"),
+                side("to"),
+                Ref("framework_id", "framework"),
+                Str("sector"),
+                ListOf(Country("countries"), 250),
+                Req(Enum("status", {"proposed", "approved", "stated", "completed", "planned"})),
+                Enum("strength", {"exact", "best_fit", "partial"}),
+                Text("basis", 2000),
+                Text("description"),
+                Text("notes"),
+                Source()};
+  map.indexes = {SideIndex("source_level", "from", true), SideIndex("target_level", "to", true),
+                 SideIndex("source_framework", "from", false),
+                 SideIndex("target_framework", "to", false), FieldIndex("status", "status")};
+  map.check = [](const json& r) -> Status {
+    for (const char* s : {"from", "to"})
+      if (auto it = r.find(s); it != r.end() && it->contains("level") && !it->contains("framework_id"))
+        return Status::Invalid(std::string(s) + ".framework_id", "required when level is set");
+    return Status::Ok();
+  };
+  map.owner_parents = {{"framework", "from.framework_id"},
+                       {"qualification", "from.qualification_id"},
+                       {"framework", "framework_id"}};
+  fams.push_back(std::move(map));
+  return fams;
+}
+
+}  // namespace
+
+const std::vector<Family>& Families() {
+  static const std::vector<Family> kFamilies = MakeFamilies();
+  return kFamilies;
+}
+
+const Family* FindFamily(std::string_view name) {
+  for (const auto& f : Families())
+    if (f.kind == name || f.plural == name) return &f;
+  return nullptr;
+}
+
+}  // namespace passerelle::records

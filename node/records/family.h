@@ -1,0 +1,88 @@
+// Record families: for each kind of record (agreement, deliverable, level mapping…)
+// the fields it may hold and their rules, its secondary indexes, and where its owners
+// come from. The tables live in families.cc; this is the one place such rules are
+// written. Pure data + pure functions; no storage here.
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/status.h"
+
+namespace passerelle::records {
+
+enum class FieldType {
+  kString,      // one-line text, max_len (default 300)
+  kText,        // free text, max_len (default 5000)
+  kId,          // record id: [A-Za-z0-9][A-Za-z0-9._-]*, at most 100 chars
+  kRef,         // id of an existing record of ref_kind
+  kWeakRef,     // id of a record of ref_kind, not checked for existence (cross links)
+  kDate,        // ISO 8601 YYYY, YYYY-MM or YYYY-MM-DD
+  kCountry,     // ISO 3166-1 alpha-2
+  kEnum,        // one of `values`
+  kInt,         // integer in [min, max]
+  kNumber,      // any finite number in [min, max]
+  kBool,
+  kObject,      // nested object with `children`
+  kNumberMap,   // object of name -> number (breakdowns)
+  kStringMap,   // object of name -> short text
+};
+
+struct FieldSpec {
+  std::string name;
+  FieldType type = FieldType::kString;
+  bool list = false;      // an array of the type (max_items elements)
+  bool required = false;
+  std::string ref_kind;   // kRef / kWeakRef
+  std::vector<std::string> values;  // kEnum
+  double min = 0, max = 1e15;       // kInt / kNumber
+  size_t max_len = 0;               // strings: 0 = type default
+  size_t max_items = 200;           // lists and maps
+  std::vector<FieldSpec> children;  // kObject
+};
+
+// A secondary index: for a record's fields, the values it is found under.
+struct IndexSpec {
+  std::string name;    // also the List filter name: ?party=inmq
+  std::function<std::vector<std::string>(const nlohmann::json& fields)> values;
+};
+
+struct Family {
+  std::string kind;     // "agreement"; ops and storage keys use it
+  std::string plural;   // "agreements"; REST paths and list keys use it
+  std::vector<FieldSpec> fields;
+  std::vector<IndexSpec> indexes;
+  // Rules across fields (date order, women + men <= total); fields are already typed.
+  std::function<Status(const nlohmann::json& fields)> check;
+  // Owners are the members acting for the institutions named in these fields…
+  std::vector<std::string> owner_institution_fields;
+  // …or, failing that, the owners of the record referenced by these (kind, field) pairs.
+  std::vector<std::pair<std::string, std::string>> owner_parents;
+  // Nested under a parent in REST: /projects/{id}/deliverables (parent_field = "project").
+  std::string parent_kind, parent_field;
+};
+
+const std::vector<Family>& Families();
+// By kind ("agreement") or plural ("agreements"); nullptr if unknown.
+const Family* FindFamily(std::string_view name);
+
+// A reference from a record to another, to be checked for existence by the caller.
+struct Reference {
+  std::string field;  // "parties[1]"
+  std::string kind;
+  std::string id;
+};
+
+// Checks `fields` (a whole record, without meta) against the family: types, required,
+// formats, enums, lengths, cross-field rules. Unknown fields are refused. On success
+// fills `refs` with the references to check.
+Status Validate(const Family& family, const nlohmann::json& fields, std::vector<Reference>* refs);
+
+bool IsValidId(std::string_view id);
+bool IsValidDate(std::string_view date);
+bool IsCountryCode(std::string_view code);
+
+}  // namespace passerelle::records

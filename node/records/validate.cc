@@ -1,0 +1,222 @@
+// Validation of a record against its family's field table (family.h).
+#include <cmath>
+#include <set>
+
+#include "node/records/family.h"
+
+namespace passerelle::records {
+namespace {
+
+using nlohmann::json;
+
+size_t Utf8Length(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+bool HasControlChars(std::string_view s, bool allow_newlines) {
+  for (unsigned char c : s) {
+    if (c >= 0x20 || c == '\t') continue;
+    if (allow_newlines && (c == '\n' || c == '\r')) continue;
+    return true;
+  }
+  return false;
+}
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+const char* TypeName(FieldType t) {
+  switch (t) {
+    case FieldType::kInt: return "an integer";
+    case FieldType::kNumber: return "a number";
+    case FieldType::kBool: return "true or false";
+    case FieldType::kObject:
+    case FieldType::kNumberMap:
+    case FieldType::kStringMap: return "an object";
+    default: return "a string";
+  }
+}
+
+class Validator {
+ public:
+  explicit Validator(std::vector<Reference>* refs) : refs_(refs) {}
+
+  Status Object(const std::vector<FieldSpec>& specs, const json& obj, const std::string& path) {
+    if (!obj.is_object()) return Status::Invalid(path.empty() ? "body" : path, "must be an object");
+    for (const auto& [name, value] : obj.items()) {
+      const FieldSpec* spec = Find(specs, name);
+      if (spec == nullptr) return Status::Invalid(Join(path, name), "unknown field");
+    }
+    for (const auto& spec : specs) {
+      std::string field = Join(path, spec.name);
+      auto it = obj.find(spec.name);
+      if (it == obj.end() || it->is_null()) {
+        if (spec.required) return Status::Invalid(field, "is required");
+        if (it != obj.end()) return Status::Invalid(field, "must not be null");
+        continue;
+      }
+      if (spec.list) {
+        if (!it->is_array()) return Status::Invalid(field, "must be a list");
+        if (it->size() > spec.max_items)
+          return Status::Invalid(field, "has more than " + std::to_string(spec.max_items) + " items");
+        if (spec.required && it->empty()) return Status::Invalid(field, "must not be empty");
+        std::set<std::string> seen;
+        for (size_t i = 0; i < it->size(); ++i) {
+          std::string item = field + "[" + std::to_string(i) + "]";
+          PASSERELLE_RETURN_IF_ERROR(Value(spec, (*it)[i], item));
+          if ((*it)[i].is_string() && IsIdLike(spec.type) && !seen.insert((*it)[i].get<std::string>()).second)
+            return Status::Invalid(item, "duplicate " + (*it)[i].get<std::string>());
+        }
+      } else {
+        PASSERELLE_RETURN_IF_ERROR(Value(spec, *it, field));
+      }
+    }
+    // A framework level named by an object (a qualification, a mapping's side).
+    auto fw = obj.find("framework_id");
+    auto lv = obj.find("level");
+    if (fw != obj.end() && lv != obj.end() && fw->is_string() && lv->is_number_integer())
+      refs_->push_back({Join(path, "level"), "framework_level",
+                        fw->get<std::string>() + ":" + std::to_string(lv->get<int64_t>())});
+    return Status::Ok();
+  }
+
+ private:
+  static std::string Join(const std::string& path, const std::string& name) {
+    return path.empty() ? name : path + "." + name;
+  }
+  static const FieldSpec* Find(const std::vector<FieldSpec>& specs, const std::string& name) {
+    for (const auto& s : specs)
+      if (s.name == name) return &s;
+    return nullptr;
+  }
+  static bool IsIdLike(FieldType t) {
+    return t == FieldType::kRef || t == FieldType::kWeakRef || t == FieldType::kCountry;
+  }
+
+  Status String(const json& v, const std::string& field, size_t max_len, bool multiline) {
+    if (!v.is_string()) return Status::Invalid(field, "must be a string");
+    const auto& s = v.get_ref<const std::string&>();
+    if (s.empty()) return Status::Invalid(field, "must not be empty");
+    if (Utf8Length(s) > max_len)
+      return Status::Invalid(field, "longer than " + std::to_string(max_len) + " characters");
+    if (HasControlChars(s, multiline)) return Status::Invalid(field, "contains control characters");
+    return Status::Ok();
+  }
+
+  Status Value(const FieldSpec& spec, const json& v, const std::string& field) {
+    switch (spec.type) {
+      case FieldType::kString:
+        return String(v, field, spec.max_len ? spec.max_len : 300, false);
+      case FieldType::kText:
+        return String(v, field, spec.max_len ? spec.max_len : 5000, true);
+      case FieldType::kId:
+      case FieldType::kRef:
+      case FieldType::kWeakRef: {
+        if (!v.is_string() || !IsValidId(v.get_ref<const std::string&>()))
+          return Status::Invalid(field, "must be an id: letters, digits, '.', '_' or '-', at most 100");
+        if (spec.type == FieldType::kRef) refs_->push_back({field, spec.ref_kind, v.get<std::string>()});
+        return Status::Ok();
+      }
+      case FieldType::kDate:
+        if (!v.is_string() || !IsValidDate(v.get_ref<const std::string&>()))
+          return Status::Invalid(field, "must be an ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD");
+        return Status::Ok();
+      case FieldType::kCountry:
+        if (!v.is_string() || !IsCountryCode(v.get_ref<const std::string&>()))
+          return Status::Invalid(field, "must be an ISO 3166-1 alpha-2 country code");
+        return Status::Ok();
+      case FieldType::kEnum:
+        if (!v.is_string() || std::find(spec.values.begin(), spec.values.end(), v.get_ref<const std::string&>()) == spec.values.end())
+          return Status::Invalid(field, "must be one of: " + Join(spec.values));
+        return Status::Ok();
+      case FieldType::kInt:
+        if (!v.is_number_integer())
+          return Status::Invalid(field, "must be an integer");
+        return Range(spec, v.get<double>(), field);
+      case FieldType::kNumber:
+        if (!v.is_number() || !std::isfinite(v.get<double>()))
+          return Status::Invalid(field, "must be a number");
+        return Range(spec, v.get<double>(), field);
+      case FieldType::kBool:
+        if (!v.is_boolean()) return Status::Invalid(field, "must be true or false");
+        return Status::Ok();
+      case FieldType::kObject:
+        return Object(spec.children, v, field);
+      case FieldType::kNumberMap:
+      case FieldType::kStringMap: {
+        if (!v.is_object()) return Status::Invalid(field, std::string("must be ") + TypeName(spec.type));
+        if (v.size() > spec.max_items) return Status::Invalid(field, "has too many entries");
+        for (const auto& [k, x] : v.items()) {
+          std::string sub = field + "." + k;
+          if (k.empty() || Utf8Length(k) > 100 || HasControlChars(k, false))
+            return Status::Invalid(sub, "bad key");
+          if (spec.type == FieldType::kNumberMap) {
+            if (!x.is_number() || !std::isfinite(x.get<double>())) return Status::Invalid(sub, "must be a number");
+          } else {
+            PASSERELLE_RETURN_IF_ERROR(String(x, sub, spec.max_len ? spec.max_len : 300, true));
+          }
+        }
+        return Status::Ok();
+      }
+    }
+    return Status::Internal("unhandled field type");
+  }
+
+  Status Range(const FieldSpec& spec, double x, const std::string& field) {
+    if (x < spec.min || x > spec.max) {
+      auto fmt = [](double d) { return std::to_string(static_cast<int64_t>(d)); };
+      return Status::Invalid(field, "must be between " + fmt(spec.min) + " and " + fmt(spec.max));
+    }
+    return Status::Ok();
+  }
+
+  std::vector<Reference>* refs_;
+};
+
+}  // namespace
+
+bool IsValidId(std::string_view id) {
+  if (id.empty() || id.size() > 100 || !std::isalnum(static_cast<unsigned char>(id[0]))) return false;
+  for (char c : id)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') return false;
+  return true;
+}
+
+bool IsValidDate(std::string_view d) {
+  auto digits = [&](size_t pos, size_t n) {
+    for (size_t i = pos; i < pos + n; ++i)
+      if (!std::isdigit(static_cast<unsigned char>(d[i]))) return false;
+    return true;
+  };
+  auto num = [&](size_t pos, size_t n) { return std::stoi(std::string(d.substr(pos, n))); };
+  if (d.size() != 4 && d.size() != 7 && d.size() != 10) return false;
+  if (!digits(0, 4)) return false;
+  int year = num(0, 4);
+  if (year < 1000) return false;
+  if (d.size() == 4) return true;
+  if (d[4] != '-' || !digits(5, 2)) return false;
+  int month = num(5, 2);
+  if (month < 1 || month > 12) return false;
+  if (d.size() == 7) return true;
+  if (d[7] != '-' || !digits(8, 2)) return false;
+  int day = num(8, 2);
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  int max_day = kDays[month - 1] + (month == 2 && leap ? 1 : 0);
+  return day >= 1 && day <= max_day;
+}
+
+Status Validate(const Family& family, const nlohmann::json& fields, std::vector<Reference>* refs) {
+  refs->clear();
+  Validator v(refs);
+  PASSERELLE_RETURN_IF_ERROR(v.Object(family.fields, fields, ""));
+  if (family.check) return family.check(fields);
+  return Status::Ok();
+}
+
+}  // namespace passerelle::records

@@ -1,0 +1,108 @@
+// RecordService: the one place where requests on records are validated and authorised.
+// gRPC, REST and the CLI are thin adapters over it. Records travel as JSON objects in
+// the seed-data shape plus meta fields (id, owners, version, created_at, updated_at,
+// updated_by). Every change becomes an op committed atomically with the record and
+// its indexes. Thread-safe: reads run concurrently, writes are serialised.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/status.h"
+
+namespace passerelle::storage { class KvStore; }
+namespace passerelle::core { struct RecordState; class HlcClock; }
+namespace passerelle::records { struct Family; }
+
+namespace passerelle::service {
+
+class Members;
+class RecordStore;
+
+// Who is asking: the user account on this node ("" for the node itself / import).
+struct Caller {
+  std::string user;
+};
+
+struct ListQuery {
+  // Equality filters by index name (?party=inmq, ?status=late), and "<index>_before"
+  // for an upper bound (?end_date_before=2027-01-01). Unknown names are refused.
+  std::map<std::string, std::string> filters;
+  size_t page_size = 50;   // 1..1000; 0 means the default
+  std::string page_token;  // from a previous page's next_page_token
+};
+
+struct RecordPage {
+  std::vector<nlohmann::json> records;
+  std::string next_page_token;  // empty on the last page
+};
+
+struct UpdateRequest {
+  nlohmann::json patch = nlohmann::json::object();  // fields to set; null clears
+  std::vector<std::string> mask;  // top-level fields to change; empty = patch's keys
+  std::optional<uint64_t> expected_version;  // refused with ABORTED when stale
+};
+
+constexpr size_t kDefaultPageSize = 50;
+constexpr size_t kMaxPageSize = 1000;
+
+class RecordService {
+ public:
+  // `store` and `members` must outlive the service. `now_ms` is wall-clock time in ms.
+  RecordService(storage::KvStore* store, const Members* members, std::string member_id,
+                std::function<uint64_t()> now_ms);
+  ~RecordService();
+
+  // Loads the node's op-log position; call once before serving.
+  Status Open();
+
+  // kind is a family's kind or plural ("agreement" / "agreements").
+  // Errors: NOT_FOUND (unknown family), INVALID_ARGUMENT (field named),
+  // ALREADY_EXISTS (live record with that id), PERMISSION_DENIED (this node's member
+  // would not own it).
+  Result<nlohmann::json> Create(std::string_view kind, nlohmann::json record, const Caller& caller);
+  // NOT_FOUND when absent or deleted.
+  Result<nlohmann::json> Get(std::string_view kind, std::string_view id) const;
+  // Records in id order (or index order when filtered); tombstones skipped.
+  Result<RecordPage> List(std::string_view kind, const ListQuery& query) const;
+  // Also ABORTED (stale expected_version), PERMISSION_DENIED (not an owner).
+  Result<nlohmann::json> Update(std::string_view kind, std::string_view id,
+                                const UpdateRequest& request, const Caller& caller);
+  Status Delete(std::string_view kind, std::string_view id,
+                std::optional<uint64_t> expected_version, const Caller& caller);
+  // The record's ops, oldest first: {origin, seq, hlc, at, author, user, type, fields, effect}.
+  Result<nlohmann::json> History(std::string_view kind, std::string_view id) const;
+
+  // Owners a new record would get under the federation's rules (DESIGN.md).
+  Result<std::vector<std::string>> DeriveOwners(const records::Family& family,
+                                                const nlohmann::json& fields) const;
+
+  const std::string& member_id() const { return member_id_; }
+  // origin -> highest seq stored.
+  std::map<std::string, uint64_t> VersionVector() const;
+  // Fields of a record without meta (for import's "unchanged" test); NOT_FOUND if absent.
+  Result<nlohmann::json> ContentOf(std::string_view kind, std::string_view id) const;
+
+ private:
+  Status CheckReferences(const records::Family& family, const nlohmann::json& fields) const;
+  Status Commit(struct PendingOp op, core::RecordState* out);
+
+  storage::KvStore* kv_;
+  const Members* members_;
+  std::string member_id_;
+  std::function<uint64_t()> now_ms_;
+  std::unique_ptr<RecordStore> store_;
+  std::unique_ptr<core::HlcClock> clock_;  // Guarded by write_mu_
+  mutable std::mutex write_mu_;            // serialises every write
+};
+
+// Splits an outgoing record into content fields and meta; strips output-only meta.
+nlohmann::json ContentFields(const nlohmann::json& record);
+
+}  // namespace passerelle::service

@@ -1,0 +1,108 @@
+// The one file that includes RocksDB: KvStore over a RocksDB database with one
+// column family per storage::Column.
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/write_batch.h>
+
+#include "storage/kv_store.h"
+
+namespace passerelle::storage {
+namespace {
+
+const char* const kColumnNames[kColumnCount] = {"ops", "records", "index", "meta"};
+
+Status FromRocks(const rocksdb::Status& s) {
+  if (s.ok()) return Status::Ok();
+  if (s.IsNotFound()) return Status::NotFound("key not found");
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos)
+    return {Code::kFailedPrecondition,
+            "data directory is in use by another passerelle process (" + s.ToString() + ")"};
+  if (s.IsCorruption()) return {Code::kDataLoss, "store corruption: " + s.ToString()};
+  return Status::Internal("rocksdb: " + s.ToString());
+}
+
+class RocksIterator final : public Iterator {
+ public:
+  RocksIterator(rocksdb::Iterator* it, std::string prefix) : it_(it), prefix_(std::move(prefix)) {}
+  bool Valid() const override { return it_->Valid() && it_->key().starts_with(prefix_); }
+  void Next() override { it_->Next(); }
+  std::string_view key() const override { return {it_->key().data(), it_->key().size()}; }
+  std::string_view value() const override { return {it_->value().data(), it_->value().size()}; }
+  Status status() const override { return FromRocks(it_->status()); }
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> it_;
+  std::string prefix_;
+};
+
+class RocksStore final : public KvStore {
+ public:
+  RocksStore(rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> handles, bool sync)
+      : db_(db), handles_(std::move(handles)), sync_(sync) {}
+  ~RocksStore() override {
+    for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+    db_->Close();
+    delete db_;
+  }
+
+  Status Get(Column column, std::string_view key, std::string* value) const override {
+    return FromRocks(db_->Get(rocksdb::ReadOptions(), Handle(column),
+                              rocksdb::Slice(key.data(), key.size()), value));
+  }
+
+  Status Write(const WriteBatch& batch) override {
+    rocksdb::WriteBatch wb;
+    for (const auto& e : batch.entries()) {
+      auto s = e.is_delete ? wb.Delete(Handle(e.column), e.key)
+                           : wb.Put(Handle(e.column), e.key, e.value);
+      if (!s.ok()) return FromRocks(s);
+    }
+    rocksdb::WriteOptions wo;
+    wo.sync = sync_;
+    return FromRocks(db_->Write(wo, &wb));
+  }
+
+  std::unique_ptr<Iterator> Scan(Column column, std::string_view prefix,
+                                 std::string_view start) const override {
+    rocksdb::ReadOptions ro;
+    auto* it = db_->NewIterator(ro, Handle(column));
+    std::string_view from = start.empty() ? prefix : start;
+    it->Seek(rocksdb::Slice(from.data(), from.size()));
+    return std::make_unique<RocksIterator>(it, std::string(prefix));
+  }
+
+ private:
+  rocksdb::ColumnFamilyHandle* Handle(Column c) const {
+    return handles_[static_cast<int>(c) + 1];  // [0] is RocksDB's "default"
+  }
+  rocksdb::DB* db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  bool sync_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<KvStore>> OpenRocksStore(const std::string& dir, bool sync) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  options.IncreaseParallelism(2);
+  rocksdb::ColumnFamilyOptions cf;
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {{rocksdb::kDefaultColumnFamilyName, cf}};
+  for (const char* name : kColumnNames) cfs.emplace_back(name, cf);
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  auto s = rocksdb::DB::Open(options, dir, cfs, &handles, &db);
+  if (!s.ok()) {
+    Status st = FromRocks(s);
+    return Status(st.code(), "cannot open store in " + dir + ": " + st.message());
+  }
+  return std::unique_ptr<KvStore>(new RocksStore(db, std::move(handles), sync));
+}
+
+}  // namespace passerelle::storage
