@@ -1,4 +1,6 @@
 // Validation of a record against its family's field table (family.h).
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <set>
 
@@ -23,6 +25,12 @@ bool HasControlChars(std::string_view s, bool allow_newlines) {
   }
   return false;
 }
+
+}  // namespace
+
+std::string JoinValues(const std::vector<std::string>& v);
+
+namespace {
 
 std::string Join(const std::vector<std::string>& v) {
   std::string out;
@@ -132,7 +140,7 @@ class Validator {
         return Status::Ok();
       case FieldType::kEnum:
         if (!v.is_string() || std::find(spec.values.begin(), spec.values.end(), v.get_ref<const std::string&>()) == spec.values.end())
-          return Status::Invalid(field, "must be one of: " + Join(spec.values));
+          return Status::Invalid(field, "must be one of: " + records::JoinValues(spec.values));
         return Status::Ok();
       case FieldType::kInt:
         if (!v.is_number_integer())
@@ -179,6 +187,8 @@ class Validator {
 };
 
 }  // namespace
+
+std::string JoinValues(const std::vector<std::string>& v) { return Join(v); }
 
 bool IsValidId(std::string_view id) {
   if (id.empty() || id.size() > 100 || !std::isalnum(static_cast<unsigned char>(id[0]))) return false;

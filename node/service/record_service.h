@@ -24,6 +24,7 @@ namespace passerelle::service {
 
 class Members;
 class RecordStore;
+struct PendingOp;
 
 // Who is asking: the user account on this node ("" for the node itself / import).
 struct Caller {
@@ -90,8 +91,13 @@ class RecordService {
   Result<nlohmann::json> ContentOf(std::string_view kind, std::string_view id) const;
 
  private:
-  Status CheckReferences(const records::Family& family, const nlohmann::json& fields) const;
-  Status Commit(struct PendingOp op, core::RecordState* out);
+  // Validates `fields` and checks that what they reference exists. With `changed`,
+  // only references from those top-level fields are checked (an untouched field may
+  // keep pointing at a record deleted since).
+  Status CheckReferences(const records::Family& family, const nlohmann::json& fields,
+                         const nlohmann::json* changed = nullptr) const;
+  // Commits one op; caller holds write_mu_. Fails unless the op takes effect.
+  Result<nlohmann::json> CommitLocked(PendingOp op);
 
   storage::KvStore* kv_;
   const Members* members_;

@@ -1,0 +1,64 @@
+// Key layout of the node's store (one place, so every reader agrees):
+//   ops      origin \0 seq(be64)                        -> encoded op
+//   records  kind \0 id                                 -> encoded record state
+//   index    'i' kind \0 index \0 value \0 id           -> ""
+//            'h' kind \0 id \0 hlc(be64) origin         -> ops key   (a record's history)
+//   meta     "vv\0" origin                              -> seq(be64) + chain head hash
+//            "format"                                    -> on-disk format version
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "node/core/coding.h"
+
+namespace passerelle::service::keys {
+
+constexpr int kFormatVersion = 1;
+
+inline std::string Op(std::string_view origin, uint64_t seq) {
+  std::string k(origin);
+  k.push_back('\0');
+  core::PutBigEndian64(&k, seq);
+  return k;
+}
+inline std::string Record(std::string_view kind, std::string_view id) {
+  std::string k(kind);
+  k.push_back('\0');
+  k.append(id);
+  return k;
+}
+inline std::string RecordPrefix(std::string_view kind) { return std::string(kind) + '\0'; }
+inline std::string IndexPrefix(std::string_view kind, std::string_view index) {
+  std::string k = "i";
+  k.append(kind).push_back('\0');
+  k.append(index).push_back('\0');
+  return k;
+}
+inline std::string Index(std::string_view kind, std::string_view index, std::string_view value,
+                         std::string_view id) {
+  std::string k = IndexPrefix(kind, index);
+  k.append(value).push_back('\0');
+  k.append(id);
+  return k;
+}
+inline std::string HistoryPrefix(std::string_view kind, std::string_view id) {
+  std::string k = "h";
+  k.append(kind).push_back('\0');
+  k.append(id).push_back('\0');
+  return k;
+}
+inline std::string History(std::string_view kind, std::string_view id, uint64_t hlc,
+                           std::string_view origin) {
+  std::string k = HistoryPrefix(kind, id);
+  core::PutBigEndian64(&k, hlc);
+  k.append(origin);
+  return k;
+}
+inline std::string VersionVector(std::string_view origin) {
+  return std::string("vv\0", 3) + std::string(origin);
+}
+inline constexpr std::string_view kVersionVectorPrefix{"vv\0", 3};
+inline constexpr std::string_view kFormat = "format";
+
+}  // namespace passerelle::service::keys

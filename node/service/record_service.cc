@@ -1,0 +1,393 @@
+#include "node/service/record_service.h"
+
+#include <algorithm>
+#include <set>
+
+#include "node/core/fold.h"
+#include "node/core/hlc.h"
+#include "node/records/family.h"
+#include "node/service/members.h"
+#include "node/service/record_store.h"
+
+namespace passerelle::service {
+
+using nlohmann::json;
+
+struct PendingOp {
+  core::OpType type;
+  std::string kind;
+  std::string id;
+  json fields = json::object();
+  std::string user;
+};
+
+namespace {
+
+const char* const kMetaFields[] = {"owners", "version", "created_at", "updated_at", "updated_by"};
+
+bool IsMeta(const std::string& name) {
+  for (const char* m : kMetaFields)
+    if (name == m) return true;
+  return false;
+}
+
+Result<const records::Family*> FamilyOf(std::string_view kind) {
+  const records::Family* f = records::FindFamily(kind);
+  if (f == nullptr) return Status::NotFound("unknown record family '" + std::string(kind) + "'", "kind");
+  return f;
+}
+
+// Values of an institution-valued field (string or list) at a dotted path.
+std::vector<std::string> StringsAt(const json& fields, const std::string& path) {
+  const json* node = &fields;
+  size_t start = 0;
+  while (true) {
+    size_t dot = path.find('.', start);
+    std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (!node->is_object()) return {};
+    auto it = node->find(part);
+    if (it == node->end()) return {};
+    node = &*it;
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  std::vector<std::string> out;
+  if (node->is_string()) out.push_back(node->get<std::string>());
+  else if (node->is_array())
+    for (const auto& v : *node)
+      if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
+
+std::string JoinList(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+}  // namespace
+
+json ContentFields(const json& record) {
+  json out = json::object();
+  if (!record.is_object()) return out;
+  for (const auto& [k, v] : record.items())
+    if (!IsMeta(k)) out[k] = v;
+  return out;
+}
+
+RecordService::RecordService(storage::KvStore* store, const Members* members,
+                             std::string member_id, std::function<uint64_t()> now_ms)
+    : kv_(store),
+      members_(members),
+      member_id_(std::move(member_id)),
+      now_ms_(std::move(now_ms)),
+      store_(std::make_unique<RecordStore>(store)),
+      clock_(std::make_unique<core::HlcClock>()) {}
+
+RecordService::~RecordService() = default;
+
+Status RecordService::Open() {
+  if (members_->Find(member_id_) == nullptr)
+    return Status::Invalid("member_id", "member '" + member_id_ + "' is not in the federation's members file");
+  PASSERELLE_RETURN_IF_ERROR(store_->Open());
+  std::lock_guard lock(write_mu_);
+  clock_->Observe(store_->max_hlc());
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> RecordService::DeriveOwners(const records::Family& family,
+                                                             const json& fields) const {
+  std::set<std::string> owners;
+  for (const auto& field : family.owner_institution_fields)
+    for (const auto& inst : StringsAt(fields, field))
+      for (const auto& m : members_->ActingFor(inst)) owners.insert(m);
+  if (owners.empty()) {
+    for (const auto& [kind, path] : family.owner_parents) {
+      auto ids = StringsAt(fields, path);
+      if (ids.empty()) continue;
+      auto parent = store_->Get(kind, ids.front());
+      if (parent.ok() && parent->live()) {
+        owners.insert(parent->owners.begin(), parent->owners.end());
+        break;
+      }
+    }
+  }
+  if (owners.empty()) owners.insert(member_id_);  // touches no member: the writer's
+  return std::vector<std::string>(owners.begin(), owners.end());
+}
+
+Status RecordService::CheckReferences(const records::Family& family, const json& fields,
+                                      const json* changed) const {
+  std::vector<records::Reference> refs;
+  PASSERELLE_RETURN_IF_ERROR(records::Validate(family, fields, &refs));
+  for (const auto& ref : refs) {
+    if (changed != nullptr) {
+      std::string top = ref.field.substr(0, ref.field.find_first_of(".["));
+      if (!changed->contains(top)) continue;
+    }
+    if (ref.kind == "framework_level") {
+      size_t colon = ref.id.rfind(':');
+      std::string fw_id = ref.id.substr(0, colon);
+      int64_t level = std::stoll(ref.id.substr(colon + 1));
+      auto fw = store_->Get("framework", fw_id);
+      if (!fw.ok() || !fw->live()) continue;  // the framework_id reference reports it
+      bool found = false;
+      if (auto levels = fw->fields.find("levels"); levels != fw->fields.end()) {
+        for (const auto& l : *levels) found |= l.value("level", int64_t{0}) == level;
+      } else {
+        found = level <= fw->fields.value("levels_count", int64_t{0});
+      }
+      if (!found)
+        return Status::Invalid(ref.field, "framework " + fw_id + " has no level " + std::to_string(level));
+      continue;
+    }
+    auto target = store_->Get(ref.kind, ref.id);
+    if (!target.ok() || !target->live())
+      return Status::Invalid(ref.field, "no " + ref.kind + " with id '" + ref.id + "'");
+  }
+  return Status::Ok();
+}
+
+Result<json> RecordService::CommitLocked(PendingOp pending) {
+  core::Op op;
+  op.origin = member_id_;
+  op.author = member_id_;
+  op.user = std::move(pending.user);
+  op.type = pending.type;
+  op.kind = std::move(pending.kind);
+  op.record_id = std::move(pending.id);
+  op.fields = std::move(pending.fields);
+  op.hlc = clock_->Now(now_ms_());
+  core::OpEffect effect;
+  auto state = store_->CommitLocal(&op, &effect);
+  if (!state.ok()) return state.status();
+  if (effect != core::OpEffect::kApplied)
+    return Status(Code::kInternal, std::string("op committed without effect: ") + core::OpEffectName(effect));
+  return core::RecordToJson(*state);
+}
+
+Result<json> RecordService::Create(std::string_view kind, json record, const Caller& caller) {
+  auto family = FamilyOf(kind);
+  if (!family.ok()) return family.status();
+  if (!record.is_object()) return Status::Invalid("body", "must be a JSON object");
+  std::vector<std::string> owners;
+  if (auto o = record.find("owners"); o != record.end()) {
+    if (!o->is_array() || o->empty()) return Status::Invalid("owners", "must be a non-empty list of member ids");
+    for (size_t i = 0; i < o->size(); ++i) {
+      const auto& m = (*o)[i];
+      if (!m.is_string() || members_->Find(m.get<std::string>()) == nullptr)
+        return Status::Invalid("owners[" + std::to_string(i) + "]", "not a member of the federation");
+      owners.push_back(m.get<std::string>());
+    }
+  }
+  json content = ContentFields(record);
+  PASSERELLE_RETURN_IF_ERROR(CheckReferences(**family, content));
+  if (owners.empty()) {
+    auto derived = DeriveOwners(**family, content);
+    if (!derived.ok()) return derived.status();
+    owners = std::move(derived).value();
+  }
+  if (std::find(owners.begin(), owners.end(), member_id_) == owners.end())
+    return Status(Code::kPermissionDenied,
+                  "this node acts for member " + member_id_ + "; the record would belong to " +
+                      JoinList(owners) + ": create it on their node",
+                  "owners");
+  std::string id = content["id"].get<std::string>();
+  std::lock_guard lock(write_mu_);
+  auto existing = store_->Get((*family)->kind, id);
+  if (existing.ok()) {
+    if (existing->live())
+      return Status(Code::kAlreadyExists, "a " + (*family)->kind + " with id '" + id + "' already exists", "id");
+    if (std::find(existing->owners.begin(), existing->owners.end(), member_id_) == existing->owners.end())
+      return Status(Code::kPermissionDenied, "id '" + id + "' belonged to a deleted record of " +
+                                                 JoinList(existing->owners), "id");
+  }
+  content["owners"] = owners;
+  return CommitLocked({core::OpType::kCreate, (*family)->kind, id, std::move(content), caller.user});
+}
+
+Result<json> RecordService::Get(std::string_view kind, std::string_view id) const {
+  auto family = FamilyOf(kind);
+  if (!family.ok()) return family.status();
+  auto state = store_->Get((*family)->kind, id);
+  if (!state.ok() || !state->live())
+    return state.ok() || state.status().code() == Code::kNotFound
+               ? Status::NotFound("no " + (*family)->kind + " with id '" + std::string(id) + "'", "id")
+               : state.status();
+  return core::RecordToJson(*state);
+}
+
+Result<json> RecordService::ContentOf(std::string_view kind, std::string_view id) const {
+  auto record = Get(kind, id);
+  if (!record.ok()) return record.status();
+  return ContentFields(*record);
+}
+
+Result<RecordPage> RecordService::List(std::string_view kind, const ListQuery& query) const {
+  auto family = FamilyOf(kind);
+  if (!family.ok()) return family.status();
+  const records::Family& fam = **family;
+  size_t limit = query.page_size == 0 ? kDefaultPageSize : query.page_size;
+  if (limit > kMaxPageSize)
+    return Status::Invalid("page_size", "must be at most " + std::to_string(kMaxPageSize));
+
+  struct Filter {
+    const records::IndexSpec* index;
+    std::string value;
+    bool upper_bound;
+  };
+  std::vector<Filter> filters;
+  for (const auto& [name, value] : query.filters) {
+    const records::IndexSpec* match = nullptr;
+    bool upper = false;
+    for (const auto& idx : fam.indexes) {
+      if (name == idx.name) match = &idx;
+      else if (name == idx.name + "_before") match = &idx, upper = true;
+    }
+    if (match == nullptr) {
+      std::vector<std::string> names;
+      for (const auto& idx : fam.indexes) names.push_back(idx.name);
+      return Status::Invalid(name, "unknown filter; " + fam.plural + " can be filtered by " + JoinList(names));
+    }
+    if (value.empty() || value.size() > 300 || value.find('\0') != std::string::npos)
+      return Status::Invalid(name, "filter value must be 1 to 300 characters");
+    filters.push_back({match, value, upper});
+  }
+  auto keep = [&](const core::RecordState& s) {
+    for (size_t i = 1; i < filters.size(); ++i) {
+      auto values = filters[i].index->values(s.fields);
+      bool ok = std::any_of(values.begin(), values.end(), [&](const std::string& v) {
+        return filters[i].upper_bound ? v <= filters[i].value : v == filters[i].value;
+      });
+      if (!ok) return false;
+    }
+    return true;
+  };
+  auto page = filters.empty()
+                  ? store_->Scan(fam, "", "", false, limit, query.page_token, keep)
+                  : store_->Scan(fam, filters[0].index->name, filters[0].value,
+                                 filters[0].upper_bound, limit, query.page_token, keep);
+  if (!page.ok()) return page.status();
+  RecordPage out;
+  out.next_page_token = page->next_token;
+  out.records.reserve(page->records.size());
+  for (const auto& s : page->records) out.records.push_back(core::RecordToJson(s));
+  return out;
+}
+
+Result<json> RecordService::Update(std::string_view kind, std::string_view id,
+                                   const UpdateRequest& request, const Caller& caller) {
+  auto family = FamilyOf(kind);
+  if (!family.ok()) return family.status();
+  const records::Family& fam = **family;
+  if (!request.patch.is_object()) return Status::Invalid("body", "must be a JSON object");
+  std::vector<std::string> mask = request.mask;
+  if (mask.empty())
+    for (const auto& [k, v] : request.patch.items())
+      if (!IsMeta(k) || k == "owners") mask.push_back(k);
+
+  std::lock_guard lock(write_mu_);
+  auto state = store_->Get(fam.kind, id);
+  if (!state.ok() || !state->live())
+    return Status::NotFound("no " + fam.kind + " with id '" + std::string(id) + "'", "id");
+  const auto& owners = state->owners;
+  if (std::find(owners.begin(), owners.end(), member_id_) == owners.end())
+    return Status(Code::kPermissionDenied,
+                  fam.kind + " " + std::string(id) + " is owned by " + JoinList(owners) +
+                      "; this node acts for " + member_id_ + " and cannot change it",
+                  "owners");
+  if (request.expected_version && *request.expected_version != state->version)
+    return Status(Code::kAborted,
+                  "record is at version " + std::to_string(state->version) + ", not " +
+                      std::to_string(*request.expected_version) + " (reload and retry)",
+                  "version");
+
+  json content = state->fields;
+  json changes = json::object();
+  std::vector<std::string> new_owners;
+  for (const auto& name : mask) {
+    auto it = request.patch.find(name);
+    bool present = it != request.patch.end() && !it->is_null();
+    if (name == "id") {
+      if (present && *it != content["id"]) return Status::Invalid("id", "cannot be changed");
+      continue;
+    }
+    if (name == "owners") {
+      if (!present || !it->is_array() || it->empty())
+        return Status::Invalid("owners", "must be a non-empty list of member ids");
+      for (size_t i = 0; i < it->size(); ++i) {
+        const auto& m = (*it)[i];
+        if (!m.is_string() || members_->Find(m.get<std::string>()) == nullptr)
+          return Status::Invalid("owners[" + std::to_string(i) + "]", "not a member of the federation");
+        new_owners.push_back(m.get<std::string>());
+      }
+      continue;
+    }
+    if (IsMeta(name)) return Status::Invalid(name, "is output only");
+    if (name.empty() || name.find('.') != std::string::npos)
+      return Status::Invalid("update_mask", "'" + name + "' is not a top-level field");
+    if (present) content[name] = *it;
+    else content.erase(name);
+    changes[name] = present ? *it : json(nullptr);
+  }
+  PASSERELLE_RETURN_IF_ERROR(CheckReferences(fam, content, &changes));
+  if (new_owners.empty()) {
+    // Parties added by this change become owners too; nobody is dropped implicitly.
+    auto derived = DeriveOwners(fam, content);
+    if (!derived.ok()) return derived.status();
+    std::set<std::string> all(owners.begin(), owners.end());
+    all.insert(derived->begin(), derived->end());
+    if (all.size() != owners.size()) new_owners.assign(all.begin(), all.end());
+  }
+  if (!new_owners.empty()) {
+    std::sort(new_owners.begin(), new_owners.end());
+    new_owners.erase(std::unique(new_owners.begin(), new_owners.end()), new_owners.end());
+    if (new_owners != owners) changes["owners"] = new_owners;
+  }
+  // Nothing would change: no op, same version.
+  bool same = content == state->fields && !changes.contains("owners");
+  if (same) return core::RecordToJson(*state);
+  return CommitLocked({core::OpType::kUpdate, fam.kind, std::string(id), std::move(changes), caller.user});
+}
+
+Status RecordService::Delete(std::string_view kind, std::string_view id,
+                             std::optional<uint64_t> expected_version, const Caller& caller) {
+  auto family = FamilyOf(kind);
+  if (!family.ok()) return family.status();
+  std::lock_guard lock(write_mu_);
+  auto state = store_->Get((*family)->kind, id);
+  if (!state.ok() || !state->live())
+    return Status::NotFound("no " + (*family)->kind + " with id '" + std::string(id) + "'", "id");
+  if (std::find(state->owners.begin(), state->owners.end(), member_id_) == state->owners.end())
+    return Status(Code::kPermissionDenied,
+                  "owned by " + JoinList(state->owners) + "; this node cannot delete it", "owners");
+  if (expected_version && *expected_version != state->version)
+    return Status(Code::kAborted, "record is at version " + std::to_string(state->version) +
+                                      ", not " + std::to_string(*expected_version), "version");
+  auto r = CommitLocked({core::OpType::kDelete, (*family)->kind, std::string(id), json::object(), caller.user});
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+Result<json> RecordService::History(std::string_view kind, std::string_view id) const {
+  auto family = FamilyOf(kind);
+  if (!family.ok()) return family.status();
+  auto ops = store_->History((*family)->kind, id);
+  if (!ops.ok()) return ops.status();
+  if (ops->empty()) return Status::NotFound("no " + (*family)->kind + " with id '" + std::string(id) + "'", "id");
+  json out = json::array();
+  core::RecordState state;
+  for (const auto& op : *ops) {
+    core::OpEffect effect = core::Apply(&state, op);
+    out.push_back({{"origin", op.origin}, {"seq", op.seq}, {"hlc", op.hlc},
+                   {"at", core::HlcToIso(op.hlc)}, {"author", op.author}, {"user", op.user},
+                   {"type", core::OpTypeName(op.type)}, {"fields", op.fields},
+                   {"effect", core::OpEffectName(effect)}});
+  }
+  return out;
+}
+
+std::map<std::string, uint64_t> RecordService::VersionVector() const {
+  return store_->VersionVector();
+}
+
+}  // namespace passerelle::service

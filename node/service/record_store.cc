@@ -1,0 +1,212 @@
+#include "node/service/record_store.h"
+
+#include <set>
+
+#include "node/core/coding.h"
+#include "node/service/keys.h"
+
+namespace passerelle::service {
+namespace {
+
+using core::RecordState;
+using storage::Column;
+
+std::set<std::string> IndexKeys(const records::Family& family, const RecordState& s) {
+  std::set<std::string> out;
+  if (!s.live()) return out;
+  for (const auto& index : family.indexes)
+    for (const auto& value : index.values(s.fields))
+      if (!value.empty()) out.insert(keys::Index(family.kind, index.name, value, s.id));
+  return out;
+}
+
+bool FromHex(std::string_view hex, std::string* out) {
+  if (hex.size() % 2) return false;
+  out->clear();
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    auto nib = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      return -1;
+    };
+    int hi = nib(hex[i]), lo = nib(hex[i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out->push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return true;
+}
+
+}  // namespace
+
+Status RecordStore::Open() {
+  std::string format;
+  Status s = kv_->Get(Column::kMeta, keys::kFormat, &format);
+  storage::WriteBatch init;
+  if (s.code() == Code::kNotFound) {
+    init.Put(Column::kMeta, std::string(keys::kFormat), std::to_string(keys::kFormatVersion));
+    PASSERELLE_RETURN_IF_ERROR(kv_->Write(init));
+  } else if (!s.ok()) {
+    return s;
+  } else if (format != std::to_string(keys::kFormatVersion)) {
+    return {Code::kFailedPrecondition,
+            "data directory has on-disk format " + format + "; this passerelle reads format " +
+                std::to_string(keys::kFormatVersion) + " (upgrade passerelle)"};
+  }
+  std::lock_guard lock(mu_);
+  positions_.clear();
+  for (auto it = kv_->Scan(Column::kMeta, keys::kVersionVectorPrefix); it->Valid(); it->Next()) {
+    std::string origin(it->key().substr(keys::kVersionVectorPrefix.size()));
+    std::string_view v = it->value();
+    OriginPosition pos;
+    if (!core::GetBigEndian64(&v, &pos.seq)) return {Code::kDataLoss, "bad version vector entry"};
+    pos.head_hash = std::string(v);
+    positions_[origin] = pos;
+    std::string bytes;
+    PASSERELLE_RETURN_IF_ERROR(kv_->Get(Column::kOps, keys::Op(origin, pos.seq), &bytes));
+    auto head = core::DecodeOp(bytes);
+    if (!head.ok()) return {Code::kDataLoss, "chain head of " + origin + " unreadable"};
+    max_hlc_ = std::max(max_hlc_, head->hlc);
+  }
+  return Status::Ok();
+}
+
+Result<RecordState> RecordStore::Get(std::string_view kind, std::string_view id) const {
+  std::string bytes;
+  Status s = kv_->Get(Column::kRecords, keys::Record(kind, id), &bytes);
+  if (!s.ok()) return s;
+  return core::DecodeRecordState(bytes);
+}
+
+Result<RecordState> RecordStore::CommitLocal(core::Op* op, core::OpEffect* effect) {
+  const records::Family* family = records::FindFamily(op->kind);
+  if (family == nullptr) return Status::Invalid("kind", "unknown record family " + op->kind);
+  OriginPosition pos;
+  {
+    std::lock_guard lock(mu_);
+    pos = positions_[op->origin];
+  }
+  op->seq = pos.seq + 1;
+  op->prev_hash = pos.head_hash;
+
+  RecordState before;
+  bool had_before = false;
+  auto existing = Get(op->kind, op->record_id);
+  if (existing.ok()) {
+    before = std::move(existing).value();
+    had_before = true;
+  } else if (existing.status().code() != Code::kNotFound) {
+    return existing.status();
+  }
+  if (had_before && !core::SortsAfter(before, *op))
+    return Status::Internal("local op is older than the record's last op");
+  RecordState after = before;
+  *effect = core::Apply(&after, *op);
+
+  storage::WriteBatch batch;
+  std::string op_key = keys::Op(op->origin, op->seq);
+  batch.Put(Column::kOps, op_key, core::EncodeOp(*op));
+  batch.Put(Column::kIndex, keys::History(op->kind, op->record_id, op->hlc, op->origin), op_key);
+  batch.Put(Column::kRecords, keys::Record(op->kind, op->record_id), core::EncodeRecordState(after));
+  PutIndexes(*family, had_before ? &before : nullptr, after, &batch);
+  std::string head = core::OpHash(*op);
+  std::string vv;
+  core::PutBigEndian64(&vv, op->seq);
+  vv += head;
+  batch.Put(Column::kMeta, keys::VersionVector(op->origin), vv);
+  PASSERELLE_RETURN_IF_ERROR(kv_->Write(batch));
+  {
+    std::lock_guard lock(mu_);
+    positions_[op->origin] = {op->seq, head};
+    max_hlc_ = std::max(max_hlc_, op->hlc);
+  }
+  return after;
+}
+
+void RecordStore::PutIndexes(const records::Family& family, const RecordState* before,
+                             const RecordState& after, storage::WriteBatch* batch) const {
+  std::set<std::string> old_keys = before ? IndexKeys(family, *before) : std::set<std::string>{};
+  std::set<std::string> new_keys = IndexKeys(family, after);
+  for (const auto& k : old_keys)
+    if (!new_keys.count(k)) batch->Delete(Column::kIndex, k);
+  for (const auto& k : new_keys)
+    if (!old_keys.count(k)) batch->Put(Column::kIndex, k, "");
+}
+
+Result<RecordStore::Page> RecordStore::Scan(
+    const records::Family& family, const std::string& index, const std::string& value,
+    bool upper_bound, size_t limit, const std::string& token,
+    const std::function<bool(const RecordState&)>& keep) const {
+  std::string prefix;
+  if (index.empty()) prefix = keys::RecordPrefix(family.kind);
+  else if (upper_bound) prefix = keys::IndexPrefix(family.kind, index);
+  else prefix = keys::IndexPrefix(family.kind, index) + value + '\0';
+
+  std::string start;
+  if (!token.empty()) {
+    if (!FromHex(token, &start) || !start.starts_with(prefix))
+      return Status::Invalid("page_token", "not a page token of this listing");
+    start.push_back('\0');  // resume just after the last key returned
+  }
+  Page page;
+  Column column = index.empty() ? Column::kRecords : Column::kIndex;
+  std::string last_key;
+  auto it = kv_->Scan(column, prefix, start);
+  for (; it->Valid(); it->Next()) {
+    std::string_view key = it->key();
+    RecordState state;
+    if (index.empty()) {
+      auto decoded = core::DecodeRecordState(it->value());
+      if (!decoded.ok()) return decoded.status();
+      state = std::move(decoded).value();
+    } else {
+      // Equality scans sit inside one value's prefix: the rest is the id. Range scans
+      // see "value \0 id".
+      std::string_view id = key.substr(prefix.size());
+      if (upper_bound) {
+        size_t sep = id.rfind('\0');
+        if (sep == std::string_view::npos) continue;
+        if (id.substr(0, sep) > value) break;
+        id = id.substr(sep + 1);
+      }
+      auto got = Get(family.kind, id);
+      if (!got.ok()) continue;  // index entry without record: skip
+      state = std::move(got).value();
+    }
+    if (page.records.size() == limit) {
+      page.next_token = core::ToHex(last_key);
+      break;
+    }
+    last_key = std::string(key);
+    if (!state.live() || (keep && !keep(state))) continue;
+    page.records.push_back(std::move(state));
+  }
+  if (!it->status().ok()) return it->status();
+  return page;
+}
+
+Result<std::vector<core::Op>> RecordStore::History(std::string_view kind,
+                                                   std::string_view id) const {
+  std::vector<core::Op> ops;
+  for (auto it = kv_->Scan(Column::kIndex, keys::HistoryPrefix(kind, id)); it->Valid(); it->Next()) {
+    std::string bytes;
+    PASSERELLE_RETURN_IF_ERROR(kv_->Get(Column::kOps, it->value(), &bytes));
+    auto op = core::DecodeOp(bytes);
+    if (!op.ok()) return Status(Code::kDataLoss, "stored op unreadable: " + op.status().message());
+    ops.push_back(std::move(op).value());
+  }
+  return ops;
+}
+
+core::Hlc RecordStore::max_hlc() const {
+  std::lock_guard lock(mu_);
+  return max_hlc_;
+}
+
+std::map<std::string, uint64_t> RecordStore::VersionVector() const {
+  std::lock_guard lock(mu_);
+  std::map<std::string, uint64_t> vv;
+  for (const auto& [origin, pos] : positions_) vv[origin] = pos.seq;
+  return vv;
+}
+
+}  // namespace passerelle::service

@@ -1,0 +1,67 @@
+// RecordStore: the op log and what it folds into, on a KvStore. Committing an op
+// writes, in ONE atomic batch, the op, the record re-folded with it, the index entries
+// that changed, the record's history entry and the origin's version-vector entry.
+// Reads are thread-safe; callers serialise Commit* calls (RecordService's write lock).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "node/core/fold.h"
+#include "node/core/op.h"
+#include "node/records/family.h"
+#include "storage/kv_store.h"
+
+namespace passerelle::service {
+
+struct OriginPosition {
+  uint64_t seq = 0;       // highest seq stored for this origin
+  std::string head_hash;  // OpHash of that op
+};
+
+class RecordStore {
+ public:
+  explicit RecordStore(storage::KvStore* kv) : kv_(kv) {}
+
+  // Checks the on-disk format (refuses a newer one) and loads the version vector.
+  Status Open();
+
+  // Numbers a new local op (seq, prev_hash from `origin`'s head), folds it into its
+  // record and commits everything. Precondition: op->hlc is newer than any stored op.
+  Result<core::RecordState> CommitLocal(core::Op* op, core::OpEffect* effect);
+
+  // NOT_FOUND when no op ever touched the record (tombstones are returned).
+  Result<core::RecordState> Get(std::string_view kind, std::string_view id) const;
+
+  struct Page {
+    std::vector<core::RecordState> records;
+    std::string next_token;
+  };
+  // Live records of a family, by id, or through one index: `value` exact, or every
+  // value <= `value` when `upper_bound`. `token` resumes after a previous page.
+  Result<Page> Scan(const records::Family& family, const std::string& index,
+                    const std::string& value, bool upper_bound, size_t limit,
+                    const std::string& token,
+                    const std::function<bool(const core::RecordState&)>& keep) const;
+
+  // The record's ops in fold order.
+  Result<std::vector<core::Op>> History(std::string_view kind, std::string_view id) const;
+
+  std::map<std::string, uint64_t> VersionVector() const;
+  // Highest hlc among the stored chain heads (a restarted node's clock starts above it).
+  core::Hlc max_hlc() const;
+
+ private:
+  void PutIndexes(const records::Family& family, const core::RecordState* before,
+                  const core::RecordState& after, storage::WriteBatch* batch) const;
+
+  storage::KvStore* kv_;
+  mutable std::mutex mu_;                           // guards positions_ (readers too)
+  std::map<std::string, OriginPosition> positions_;  // Guarded by mu_
+  core::Hlc max_hlc_ = 0;                            // Guarded by mu_
+};
+
+}  // namespace passerelle::service

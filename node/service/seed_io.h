@@ -1,0 +1,36 @@
+// Import and export of a federation dataset in the seed-data format (the JSON files of
+// ../shared/seed-data; see its README). Import is idempotent: a second import of the
+// same files changes nothing. Export writes the same files back; import ∘ export is
+// lossless (records compare equal by id).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "node/service/record_service.h"
+
+namespace passerelle::service {
+
+struct ImportSummary {
+  size_t created = 0, updated = 0, unchanged = 0, refused = 0;
+  struct Refusal {
+    std::string file, id, reason;
+  };
+  std::vector<Refusal> refusals;
+};
+
+// Called as records are processed: file name, records done, records in that file.
+using ImportProgress = std::function<void(const std::string& file, size_t done, size_t total)>;
+
+// Reads every known file present in `dir` and creates or updates the records this
+// node's member may write. Records owned by other members, or invalid, are refused and
+// listed with the reason; the rest still import. Errors only for unreadable input.
+Result<ImportSummary> ImportSeed(RecordService* service, const std::string& dir,
+                                 const Caller& caller, const ImportProgress& progress = {});
+
+// Writes institutions.json, agreements.json, projects.json, forums.json,
+// other_events.json, program_indicators.json and qualification_frameworks.json.
+Status ExportSeed(const RecordService& service, const std::string& dir);
+
+}  // namespace passerelle::service

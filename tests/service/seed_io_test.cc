@@ -1,0 +1,129 @@
+#include <filesystem>
+#include <fstream>
+
+#include "node/core/json_text.h"
+#include "node/service/seed_io.h"
+#include "tests/service/fixture.h"
+
+using namespace passerelle;
+using namespace passerelle::testing;
+using nlohmann::json;
+
+namespace {
+
+json ReadFile(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto j = core::ParseJson(ss.str());
+  REQUIRE(j.ok());
+  return *j;
+}
+
+std::map<std::string, json> ById(const json& arr) {
+  std::map<std::string, json> m;
+  for (const auto& r : arr) m[r["id"].get<std::string>()] = r;
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("Import: the seed data loads completely on a one-member federation", "[service][import]") {
+  ServiceFixture f;
+  // A federation of one member: every record goes to it.
+  auto one = service::Members::FromJson(json::parse(
+      R"({"members":[{"id":"quebec-consortium","acts_for":["cegep-abitibi-temiscamingue"]}]})"));
+  REQUIRE(one.ok());
+  f.members = std::move(one).value();
+  f.Reopen();
+  size_t progress_calls = 0;
+  auto summary = service::ImportSeed(f.service.get(), SeedDir(), f.caller,
+                                     [&](const std::string&, size_t, size_t) { progress_calls++; });
+  REQUIRE_OK(summary);
+  for (const auto& r : summary->refusals) UNSCOPED_INFO(r.file << " " << r.id << ": " << r.reason);
+  CHECK(summary->refused == 0);
+  CHECK(summary->updated == 0);
+  CHECK(summary->unchanged == 0);
+  CHECK(summary->created > 300);
+  CHECK(progress_calls == summary->created);
+
+  SECTION("a second import changes nothing") {
+    auto vv_before = f.service->VersionVector();
+    auto again = service::ImportSeed(f.service.get(), SeedDir(), f.caller);
+    REQUIRE_OK(again);
+    CHECK(again->created == 0);
+    CHECK(again->updated == 0);
+    CHECK(again->unchanged == summary->created);
+    CHECK(f.service->VersionVector() == vv_before);
+  }
+
+  SECTION("the forums are there as in the dataset") {
+    auto forum = f.service->Get("forums", "forum-1-egalite-genres-2019");
+    REQUIRE_OK(forum);
+    CHECK((*forum)["participants_total"] == 132);
+    CHECK((*forum)["participants_women"] == 108);
+    CHECK((*forum)["location"] == "Santiago");
+    auto page = f.service->List("forums", {});
+    REQUIRE_OK(page);
+    CHECK(page->records.size() == 5);
+  }
+
+  SECTION("export gives the same records back (lossless round trip)") {
+    TempDir out;
+    REQUIRE_OK(service::ExportSeed(*f.service, out.str()));
+    for (const char* file : {"institutions.json", "agreements.json", "projects.json", "forums.json",
+                             "other_events.json", "program_indicators.json"}) {
+      INFO(file);
+      auto original = ById(ReadFile(std::filesystem::path(SeedDir()) / file));
+      auto exported = ById(ReadFile(out.path() / file));
+      REQUIRE(original.size() == exported.size());
+      for (const auto& [id, rec] : original) {
+        INFO(id);
+        CHECK(exported[id] == rec);
+      }
+    }
+    json a = ReadFile(std::filesystem::path(SeedDir()) / "qualification_frameworks.json");
+    json b = ReadFile(out.path() / "qualification_frameworks.json");
+    for (const char* part : {"frameworks", "qualifications", "mappings"}) {
+      INFO(part);
+      CHECK(ById(a[part]) == ById(b[part]));
+    }
+    CHECK(a["levels"] == b["levels"]);
+
+    SECTION("and importing the export into a fresh node gives the same records") {
+      ServiceFixture g;
+      g.members = f.members;
+      g.Reopen();
+      auto s2 = service::ImportSeed(g.service.get(), out.str(), g.caller);
+      REQUIRE_OK(s2);
+      CHECK(s2->created == summary->created);
+      CHECK(s2->refused == 0);
+    }
+  }
+}
+
+TEST_CASE("Import: records owned by another member are refused with the reason", "[service][import]") {
+  ServiceFixture f;  // quebec-consortium; morocco acts for the Moroccan ministry
+  auto summary = service::ImportSeed(f.service.get(), SeedDir(), f.caller);
+  REQUIRE_OK(summary);
+  bool found = false;
+  for (const auto& r : summary->refusals)
+    if (r.id == "maroc-ministere-energie-mines") {
+      found = true;
+      CHECK(r.reason.find("morocco") != std::string::npos);
+    }
+  CHECK(found);
+  CHECK(summary->created > 250);
+}
+
+TEST_CASE("Import: a missing directory or a malformed file is a clear error", "[service][import]") {
+  ServiceFixture f;
+  auto missing = service::ImportSeed(f.service.get(), "/nonexistent/dir", f.caller);
+  CHECK(missing.status().code() == Code::kNotFound);
+  TempDir bad;
+  std::ofstream(bad.path() / "forums.json") << "[{\"id\": ";
+  auto malformed = service::ImportSeed(f.service.get(), bad.str(), f.caller);
+  CHECK(malformed.status().code() == Code::kInvalidArgument);
+  CHECK(malformed.status().field() == "forums.json");
+  CHECK(f.service->VersionVector().empty());
+}

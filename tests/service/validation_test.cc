@@ -1,0 +1,111 @@
+// A table of bad inputs: each is refused with the expected code and field, and
+// changes nothing.
+#include "node/service/record_service.h"
+#include "tests/service/fixture.h"
+
+using namespace passerelle;
+using namespace passerelle::testing;
+using nlohmann::json;
+
+namespace {
+
+struct BadInput {
+  const char* name;
+  const char* kind;
+  json record;
+  Code code;
+  const char* field;
+};
+
+json Forum() {
+  return {{"id", "forum-x"}, {"title", "Forum"}, {"start_date", "2019-03-21"},
+          {"end_date", "2019-03-22"}, {"participants_total", 132}, {"participants_women", 108},
+          {"participants_men", 24}, {"organizers", {"cican"}}, {"format", "in_person"}};
+}
+json With(json base, const std::string& key, json value) {
+  if (value.is_null()) base.erase(key);
+  else base[key] = std::move(value);
+  return base;
+}
+
+}  // namespace
+
+TEST_CASE("Validation: bad inputs are refused naming the field and change nothing", "[service][validation]") {
+  ServiceFixture f;
+  REQUIRE_OK(f.service->Create("institutions", Institution("cican"), f.caller));
+  REQUIRE_OK(f.service->Create("forums", Forum(), f.caller));
+  REQUIRE_OK(f.service->Create("projects", json{{"id", "B01"}, {"title", "Projet"}}, f.caller));
+  REQUIRE_OK(f.service->Create("frameworks", json{{"id", "mrc-ap"}, {"name", "MRC"}, {"scope", "regional"}, {"levels_count", 8},
+                                                  {"levels", {{{"level", 1}}, {{"level", 2}}}}}, f.caller));
+  auto vv = f.service->VersionVector();
+  auto forum = With(Forum(), "id", "forum-new");
+
+  const BadInput cases[] = {
+      {"missing required field", "forums", With(forum, "title", nullptr), Code::kInvalidArgument, "title"},
+      {"impossible date", "forums", With(forum, "start_date", "2020-13-01"), Code::kInvalidArgument, "start_date"},
+      {"February 30th", "forums", With(forum, "end_date", "2019-02-30"), Code::kInvalidArgument, "end_date"},
+      {"unknown country", "forums", With(forum, "country", "XX"), Code::kInvalidArgument, "country"},
+      {"lower-case country", "forums", With(forum, "country", "cl"), Code::kInvalidArgument, "country"},
+      {"women + men > total", "forums", With(forum, "participants_men", 30), Code::kInvalidArgument, "participants_women"},
+      {"start after end", "forums", With(forum, "start_date", "2019-04-01"), Code::kInvalidArgument, "end_date"},
+      {"unknown enum value", "forums", With(forum, "format", "telepathic"), Code::kInvalidArgument, "format"},
+      {"unknown field", "forums", With(forum, "colour", "blue"), Code::kInvalidArgument, "colour"},
+      {"wrong type", "forums", With(forum, "participants_total", "many"), Code::kInvalidArgument, "participants_total"},
+      {"negative count", "forums", With(forum, "participants_total", -1), Code::kInvalidArgument, "participants_total"},
+      {"fractional count", "forums", With(forum, "participants_total", 1.5), Code::kInvalidArgument, "participants_total"},
+      {"too long", "forums", With(forum, "title", std::string(501, 'x')), Code::kInvalidArgument, "title"},
+      {"control characters", "forums", With(forum, "title", "a\x01z"), Code::kInvalidArgument, "title"},
+      {"empty string", "forums", With(forum, "location", ""), Code::kInvalidArgument, "location"},
+      {"dangling reference", "forums", With(forum, "organizers", {"cican", "nobody"}), Code::kInvalidArgument, "organizers[1]"},
+      {"duplicate in list", "forums", With(forum, "organizers", {"cican", "cican"}), Code::kInvalidArgument, "organizers[1]"},
+      {"bad id", "forums", With(forum, "id", "../etc/passwd"), Code::kInvalidArgument, "id"},
+      {"id taken", "forums", Forum(), Code::kAlreadyExists, "id"},
+      {"not an object", "forums", json::array({1, 2}), Code::kInvalidArgument, "body"},
+      {"nested source missing quote", "forums", With(forum, "source", {{"file", "x.txt"}}), Code::kInvalidArgument, "source.quote"},
+      {"deliverable of a missing project", "deliverables",
+       {{"id", "d1"}, {"project", "B99"}, {"title", "Guide"}}, Code::kInvalidArgument, "project"},
+      {"deliverable status unknown", "deliverables",
+       {{"id", "d1"}, {"project", "B01"}, {"title", "Guide"}, {"status", "done-ish"}}, Code::kInvalidArgument, "status"},
+      {"qualification at a level the framework lacks", "qualifications",
+       {{"id", "q1"}, {"title", "Técnico"}, {"framework_id", "mrc-ap"}, {"level", 5}}, Code::kInvalidArgument, "level"},
+      {"level without framework", "qualifications",
+       {{"id", "q1"}, {"title", "Técnico"}, {"level", 1}}, Code::kInvalidArgument, "framework_id"},
+      {"mapping to a missing level", "mappings",
+       {{"id", "m1"}, {"type", "level_mapping"}, {"status", "proposed"},
+        {"from", {{"framework_id", "mrc-ap"}, {"level", 1}}}, {"to", {{"framework_id", "mrc-ap"}, {"level", 9}}}},
+       Code::kInvalidArgument, "to.level"},
+      {"indicator measurement split exceeds value", "indicators",
+       {{"id", "i1"}, {"description", "Formés"}, {"measurements", {{{"period", "2020"}, {"value", 10}, {"women", 8}, {"men", 5}}}}},
+       Code::kInvalidArgument, "measurements[0].women"},
+      {"unknown family", "spaceships", forum, Code::kNotFound, "kind"},
+      {"owners not members", "forums", With(forum, "owners", {"someone"}), Code::kInvalidArgument, "owners[0]"},
+  };
+  for (const auto& c : cases) {
+    SECTION(c.name) {
+      auto r = f.service->Create(c.kind, c.record, f.caller);
+      INFO(r.status().ToString());
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.status().code() == c.code);
+      CHECK(r.status().field() == c.field);
+      CHECK(!r.status().message().empty());
+      CHECK(f.service->VersionVector() == vv);
+    }
+  }
+}
+
+TEST_CASE("Validation: an update that breaks a rule is refused and changes nothing", "[service][validation]") {
+  ServiceFixture f;
+  REQUIRE_OK(f.service->Create("institutions", Institution("cican"), f.caller));
+  REQUIRE_OK(f.service->Create("forums", Forum(), f.caller));
+  service::UpdateRequest up;
+  up.patch = {{"participants_total", 10}};
+  auto r = f.service->Update("forums", "forum-x", up, f.caller);
+  CHECK(r.status().field() == "participants_women");
+  up.patch = {{"version", 7}};
+  up.mask = {"version"};
+  CHECK(f.service->Update("forums", "forum-x", up, f.caller).status().field() == "version");
+  auto got = f.service->Get("forums", "forum-x");
+  REQUIRE_OK(got);
+  CHECK((*got)["participants_total"] == 132);
+  CHECK((*got)["version"] == 1);
+}
