@@ -1,0 +1,56 @@
+// `passerelle`: one binary, one subcommand per job (node, import, export).
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "node/cli/commands.h"
+#include "node/cli/config.h"
+
+using passerelle::cli::NodeConfig;
+
+int main(int argc, char** argv) {
+  CLI::App app{"Passerelle: peer-to-peer partnership tracker node"};
+  app.require_subcommand(1);
+  std::string config_file, member_id, data_dir, members_file, grpc_listen, http_listen, web_root;
+  bool sync_writes = false;
+  auto add_node_options = [&](CLI::App* cmd) {
+    cmd->add_option("--config", config_file, "Configuration file (JSON); flags override it");
+    cmd->add_option("--member-id", member_id, "This node's member id (members file)");
+    cmd->add_option("--data-dir", data_dir, "Data directory (RocksDB)");
+    cmd->add_option("--members-file", members_file, "Federation members file (JSON)");
+    cmd->add_option("--grpc-listen", grpc_listen, "gRPC host:port (default 127.0.0.1:9081)");
+    cmd->add_option("--http-listen", http_listen, "HTTP host:port (default 127.0.0.1:8081)");
+    cmd->add_option("--web-root", web_root, "Directory of the web client's files");
+    cmd->add_flag("--sync-writes", sync_writes, "fsync every write (survives power loss)");
+  };
+  std::string import_dir, dir;
+  auto* node = app.add_subcommand("node", "Run a node: gRPC + REST + web client");
+  add_node_options(node);
+  node->add_option("--import", import_dir, "Import a seed-data directory before serving");
+  auto* import = app.add_subcommand("import", "Import seed-data JSON files (idempotent)");
+  add_node_options(import);
+  import->add_option("dir", dir, "Directory with institutions.json, agreements.json, …")->required();
+  auto* exp = app.add_subcommand("export", "Export every record in the seed-data format");
+  add_node_options(exp);
+  exp->add_option("dir", dir, "Directory to write (created if missing)")->required();
+  CLI11_PARSE(app, argc, argv);
+
+  auto loaded = passerelle::cli::LoadConfig(config_file);
+  if (!loaded.ok()) return passerelle::cli::Fail("bad configuration", loaded.status());
+  NodeConfig config = std::move(loaded).value();
+  nlohmann::json flags = nlohmann::json::object();
+  if (!member_id.empty()) flags["member_id"] = member_id;
+  if (!data_dir.empty()) flags["data_dir"] = data_dir;
+  if (!members_file.empty()) flags["members_file"] = members_file;
+  if (!grpc_listen.empty()) flags["grpc_listen"] = grpc_listen;
+  if (!http_listen.empty()) flags["http_listen"] = http_listen;
+  if (!web_root.empty()) flags["web_root"] = web_root;
+  if (sync_writes) flags["sync_writes"] = true;
+  passerelle::Status s = passerelle::cli::ApplyConfig(flags, &config);
+  if (s.ok()) s = passerelle::cli::CheckConfig(config);
+  if (!s.ok()) return passerelle::cli::Fail("bad configuration", s);
+  if (config.web_root.empty()) config.web_root = PASSERELLE_DEFAULT_WEB_ROOT;
+
+  if (*node) return passerelle::cli::RunNode(config, import_dir);
+  if (*import) return passerelle::cli::RunImport(config, dir);
+  return passerelle::cli::RunExport(config, dir);
+}
