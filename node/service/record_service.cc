@@ -158,6 +158,13 @@ Result<json> RecordService::CommitLocked(PendingOp pending) {
   op.record_id = std::move(pending.id);
   op.fields = std::move(pending.fields);
   op.hlc = clock_->Now(now_ms_());
+  if (signing_key_ && (store_->Head(member_id_).seq + 1) % kSignEvery == 0) {
+    // Sign the op with the seq and prev_hash it will get (CommitLocal assigns them).
+    auto head = store_->Head(member_id_);
+    op.seq = head.seq + 1;
+    op.prev_hash = head.hash;
+    op.signature = core::SignHash(*signing_key_, core::OpHash(op));
+  }
   core::OpEffect effect;
   auto state = store_->CommitLocal(&op, &effect);
   if (!state.ok()) return state.status();
@@ -385,6 +392,71 @@ Result<json> RecordService::History(std::string_view kind, std::string_view id) 
   }
   return out;
 }
+
+void RecordService::SetSigningKey(core::KeyPair key) {
+  std::lock_guard lock(write_mu_);
+  signing_key_ = std::move(key);
+}
+
+RecordService::PeerBatchResult RecordService::ApplyPeerBatch(const std::vector<core::Op>& ops) {
+  PeerBatchResult out;
+  if (ops.empty()) return out;
+  const std::string& origin = ops.front().origin;
+  auto refuse = [&](core::Refusal r, std::string detail) {
+    out.refusal = r;
+    out.detail = std::move(detail);
+    return out;
+  };
+  const Member* member = members_->Find(origin);
+  std::string key;
+  if (member == nullptr || !core::FromHex(member->public_key, &key))
+    return refuse(core::Refusal::kUnknownOrigin, "origin '" + origin + "' is not a member with a key");
+  for (const auto& op : ops) {
+    // The author must be the origin (a node writes for its own member only), and the
+    // op must name a known family and a valid id: the fold relies on both.
+    if (op.author != op.origin || records::FindFamily(op.kind) == nullptr ||
+        !records::IsValidId(op.record_id))
+      return refuse(core::Refusal::kMalformed, "op " + std::to_string(op.seq) + " of " + origin + " is malformed");
+    if (op.type == core::OpType::kCreate) {
+      std::vector<records::Reference> refs;
+      const records::Family* family = records::FindFamily(op.kind);
+      json content = ContentFields(op.fields);
+      if (!records::Validate(*family, content, &refs).ok() || content.value("id", "") != op.record_id)
+        return refuse(core::Refusal::kMalformed, "op " + std::to_string(op.seq) + " of " + origin + " holds an invalid record");
+    }
+  }
+  std::lock_guard lock(write_mu_);
+  core::Hlc now = core::MakeHlc(now_ms_(), 0);
+  auto check = core::CheckBatch(origin, key, store_->Head(origin), ops, now, max_skew_ms_);
+  if (check.refusal != core::Refusal::kNone) return refuse(check.refusal, check.detail);
+  out.duplicates = check.already_have;
+  if (check.already_have == ops.size()) return out;
+  std::vector<core::Op> fresh(ops.begin() + check.already_have, ops.end());
+  auto stored = store_->CommitRemote(fresh);
+  if (!stored.ok()) return refuse(core::Refusal::kMalformed, stored.status().ToString());
+  for (const auto& op : fresh) clock_->Observe(op.hlc);
+  out.applied = stored->applied;
+  out.no_effect = stored->no_effect;
+  return out;
+}
+
+Result<std::vector<core::Op>> RecordService::OpsForPeer(const std::string& origin,
+                                                        uint64_t after_seq, size_t max_ops) {
+  if (origin == member_id_) {
+    std::lock_guard lock(write_mu_);
+    auto head = store_->Head(origin);
+    if (signing_key_ && head.seq > after_seq) {
+      auto last = store_->ReadOps(origin, head.seq - 1, 1, false);
+      if (!last.ok()) return last.status();
+      if (!last->empty() && last->front().signature.empty())
+        PASSERELLE_RETURN_IF_ERROR(
+            store_->AddSignature(origin, head.seq, core::SignHash(*signing_key_, head.hash)));
+    }
+  }
+  return store_->ReadOps(origin, after_seq, max_ops, /*end_signed=*/true);
+}
+
+Result<std::string> RecordService::Digest() const { return store_->Digest(); }
 
 std::map<std::string, uint64_t> RecordService::VersionVector() const {
   return store_->VersionVector();

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "node/core/chain.h"
+#include "node/core/signing.h"
 #include "storage/status.h"
 
 namespace passerelle::storage { class KvStore; }
@@ -51,6 +53,9 @@ struct UpdateRequest {
 };
 
 constexpr size_t kDefaultPageSize = 50;
+// A local op is signed when seq % kSignEvery == 0, so a relay can cut a long catch-up
+// into batches that each end on a signed op (one verification per batch).
+constexpr uint64_t kSignEvery = 128;
 constexpr size_t kMaxPageSize = 1000;
 
 class RecordService {
@@ -84,6 +89,28 @@ class RecordService {
   Result<std::vector<std::string>> DeriveOwners(const records::Family& family,
                                                 const nlohmann::json& fields) const;
 
+  // ---- Replication (DESIGN.md "Replication") ----
+  // The member's Ed25519 key. Every kSignEvery-th local op and every chain head served
+  // to a peer is signed with it. Without one (a lone node) nothing is signed.
+  void SetSigningKey(core::KeyPair key);
+  // How far in the future a peer's op may be dated (default 5 minutes).
+  void SetMaxClockSkewMs(uint64_t ms) { max_skew_ms_ = ms; }
+
+  struct PeerBatchResult {
+    core::Refusal refusal = core::Refusal::kNone;  // kNone: accepted
+    std::string detail;
+    size_t applied = 0, duplicates = 0, no_effect = 0;
+  };
+  // Checks and stores ops of ONE origin received from a peer (any peer: ops are
+  // relayed). Refused batches store nothing. Never throws, whatever the ops hold.
+  PeerBatchResult ApplyPeerBatch(const std::vector<core::Op>& ops);
+  // Ops of `origin` after `after_seq` (at most max_ops), ending on a signed op, for a
+  // peer; signs this node's own chain head first when it is not signed yet.
+  Result<std::vector<core::Op>> OpsForPeer(const std::string& origin, uint64_t after_seq,
+                                           size_t max_ops);
+  // Digest of the materialised state (equal version vectors => equal digests).
+  Result<std::string> Digest() const;
+
   const std::string& member_id() const { return member_id_; }
   // origin -> highest seq stored.
   std::map<std::string, uint64_t> VersionVector() const;
@@ -105,6 +132,8 @@ class RecordService {
   std::function<uint64_t()> now_ms_;
   std::unique_ptr<RecordStore> store_;
   std::unique_ptr<core::HlcClock> clock_;  // Guarded by write_mu_
+  std::optional<core::KeyPair> signing_key_;  // Guarded by write_mu_
+  uint64_t max_skew_ms_ = 5 * 60 * 1000;
   mutable std::mutex write_mu_;            // serialises every write
 };
 

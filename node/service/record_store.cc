@@ -1,6 +1,8 @@
 #include "node/service/record_store.h"
 
 #include <set>
+#include <sodium.h>
+#include <unordered_map>
 
 #include "node/core/coding.h"
 #include "node/service/keys.h"
@@ -130,6 +132,134 @@ void RecordStore::PutIndexes(const records::Family& family, const RecordState* b
     if (!new_keys.count(k)) batch->Delete(Column::kIndex, k);
   for (const auto& k : new_keys)
     if (!old_keys.count(k)) batch->Put(Column::kIndex, k, "");
+}
+
+Result<RecordStore::RemoteResult> RecordStore::CommitRemote(const std::vector<core::Op>& ops) {
+  RemoteResult result;
+  if (ops.empty()) return result;
+  const std::string& origin = ops.front().origin;
+  struct Touched {
+    const records::Family* family;
+    bool had_before = false;
+    RecordState before, after;
+    std::vector<core::Op> batch_ops;  // ops of this batch for the record
+  };
+  std::map<std::string, Touched> touched;  // by record key
+  storage::WriteBatch batch;
+  for (const auto& op : ops) {
+    const records::Family* family = records::FindFamily(op.kind);
+    if (family == nullptr) return Status::Invalid("kind", "unknown record family " + op.kind);
+    std::string rkey = keys::Record(op.kind, op.record_id);
+    auto [it, fresh] = touched.try_emplace(rkey);
+    Touched& t = it->second;
+    if (fresh) {
+      t.family = family;
+      auto existing = Get(op.kind, op.record_id);
+      if (existing.ok()) {
+        t.before = std::move(existing).value();
+        t.had_before = true;
+      } else if (existing.status().code() != Code::kNotFound) {
+        return existing.status();
+      }
+      t.after = t.before;
+    }
+    t.batch_ops.push_back(op);
+    std::string op_key = keys::Op(op.origin, op.seq);
+    batch.Put(Column::kOps, op_key, core::EncodeOp(op));
+    batch.Put(Column::kIndex, keys::History(op.kind, op.record_id, op.hlc, op.origin), op_key);
+    result.applied++;
+    if (core::SortsAfter(t.after, op)) {
+      if (core::Apply(&t.after, op) != core::OpEffect::kApplied) result.no_effect++;
+      continue;
+    }
+    // A late op: fold the record again from all its ops, noting this op's effect.
+    auto stored = History(op.kind, op.record_id);
+    if (!stored.ok()) return stored.status();
+    std::vector<core::Op> all = std::move(stored).value();
+    all.insert(all.end(), t.batch_ops.begin(), t.batch_ops.end());
+    std::sort(all.begin(), all.end(), [](const core::Op& a, const core::Op& b) {
+      return std::tie(a.hlc, a.origin, a.seq) < std::tie(b.hlc, b.origin, b.seq);
+    });
+    RecordState state;
+    for (const auto& o : all) {
+      auto effect = core::Apply(&state, o);
+      if (o.origin == op.origin && o.seq == op.seq && effect != core::OpEffect::kApplied) result.no_effect++;
+    }
+    t.after = std::move(state);
+  }
+  for (const auto& [rkey, t] : touched) {
+    batch.Put(Column::kRecords, rkey, core::EncodeRecordState(t.after));
+    PutIndexes(*t.family, t.had_before ? &t.before : nullptr, t.after, &batch);
+  }
+  const core::Op& last = ops.back();
+  std::string head = core::OpHash(last);
+  std::string vv;
+  core::PutBigEndian64(&vv, last.seq);
+  vv += head;
+  batch.Put(Column::kMeta, keys::VersionVector(origin), vv);
+  PASSERELLE_RETURN_IF_ERROR(kv_->Write(batch));
+  std::lock_guard lock(mu_);
+  positions_[origin] = {last.seq, head};
+  for (const auto& op : ops) max_hlc_ = std::max(max_hlc_, op.hlc);
+  return result;
+}
+
+core::ChainHead RecordStore::Head(const std::string& origin) const {
+  std::lock_guard lock(mu_);
+  auto it = positions_.find(origin);
+  if (it == positions_.end()) return {};
+  return {it->second.seq, it->second.head_hash};
+}
+
+Result<std::vector<core::Op>> RecordStore::ReadOps(const std::string& origin, uint64_t after_seq,
+                                                   size_t max_ops, bool end_signed) const {
+  std::vector<core::Op> ops;
+  std::string prefix = origin + '\0';
+  size_t last_signed = 0;
+  // With end_signed, a batch may run past max_ops to reach a signed op (ops are signed
+  // at least every kSignEvery, so this stays bounded).
+  size_t hard_cap = end_signed ? max_ops * 16 + 1024 : max_ops;
+  for (auto it = kv_->Scan(Column::kOps, prefix, keys::Op(origin, after_seq + 1)); it->Valid();
+       it->Next()) {
+    auto op = core::DecodeOp(it->value());
+    if (!op.ok()) return Status(Code::kDataLoss, "stored op unreadable: " + op.status().message());
+    ops.push_back(std::move(op).value());
+    if (!ops.back().signature.empty()) last_signed = ops.size();
+    if (ops.size() >= max_ops && (!end_signed || last_signed > 0)) break;
+    if (ops.size() >= hard_cap) break;
+  }
+  if (end_signed) ops.resize(last_signed);
+  return ops;
+}
+
+Status RecordStore::AddSignature(const std::string& origin, uint64_t seq, const std::string& signature) {
+  std::string bytes;
+  PASSERELLE_RETURN_IF_ERROR(kv_->Get(Column::kOps, keys::Op(origin, seq), &bytes));
+  auto op = core::DecodeOp(bytes);
+  if (!op.ok()) return op.status();
+  op->signature = signature;
+  storage::WriteBatch batch;
+  batch.Put(Column::kOps, keys::Op(origin, seq), core::EncodeOp(*op));
+  return kv_->Write(batch);
+}
+
+Result<std::string> RecordStore::Digest() const {
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, core::kOpHashBytes);
+  auto it = kv_->Scan(Column::kRecords, "");
+  for (; it->Valid(); it->Next()) {
+    std::string key(it->key());
+    std::string len;
+    core::PutVarint64(&len, key.size());
+    core::PutVarint64(&len, it->value().size());
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(len.data()), len.size());
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(it->value().data()), it->value().size());
+  }
+  if (!it->status().ok()) return it->status();
+  std::string out(core::kOpHashBytes, '\0');
+  crypto_generichash_final(&state, reinterpret_cast<unsigned char*>(out.data()), out.size());
+  return out;
 }
 
 Result<RecordStore::Page> RecordStore::Scan(

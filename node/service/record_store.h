@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "node/core/chain.h"
 #include "node/core/fold.h"
 #include "node/core/op.h"
 #include "node/records/family.h"
@@ -32,6 +33,28 @@ class RecordStore {
   // Numbers a new local op (seq, prev_hash from `origin`'s head), folds it into its
   // record and commits everything. Precondition: op->hlc is newer than any stored op.
   Result<core::RecordState> CommitLocal(core::Op* op, core::OpEffect* effect);
+
+  struct RemoteResult {
+    size_t applied = 0;    // ops stored (new to this node)
+    size_t no_effect = 0;  // of those, ops the fold refused (author not an owner…)
+  };
+  // Stores ops received from a peer, all of one origin, contiguous after Head(origin)
+  // and already checked (core::CheckBatch); re-folds each record they touch (fully
+  // when an op sorts before ops already folded). One atomic batch.
+  Result<RemoteResult> CommitRemote(const std::vector<core::Op>& ops);
+
+  // The newest stored op of `origin` (seq 0 when none).
+  core::ChainHead Head(const std::string& origin) const;
+  // Up to `max_ops` ops of `origin` with seq > after_seq, in seq order; stops early
+  // after the last signed op when `end_signed` (a batch must end on a signed op).
+  Result<std::vector<core::Op>> ReadOps(const std::string& origin, uint64_t after_seq,
+                                        size_t max_ops, bool end_signed) const;
+  // Stores `signature` on op `seq` of `origin` (ops are immutable but for this).
+  Status AddSignature(const std::string& origin, uint64_t seq, const std::string& signature);
+
+  // BLAKE2b over every materialised record in key order: equal op sets give equal
+  // digests on every node.
+  Result<std::string> Digest() const;
 
   // NOT_FOUND when no op ever touched the record (tombstones are returned).
   Result<core::RecordState> Get(std::string_view kind, std::string_view id) const;

@@ -1,0 +1,64 @@
+// RecordAdapter<...>: the gRPC service class of one record family, in a few lines:
+// each method forwards to RecordCalls. Include only from the per-area .cc files (it
+// pulls in generated headers).
+#pragma once
+
+#include <google/protobuf/empty.pb.h>
+#include <grpcpp/server_context.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "node/grpc/record_calls.h"
+#include "node/grpc/services.h"
+#include "passerelle/v1/common.pb.h"
+
+namespace passerelle::grpcapi {
+
+// GrpcService is the generated class (v1::AgreementService); UpdateRequest's first
+// field is the record, as in every Update<Record>Request of passerelle.v1.
+template <typename GrpcService, typename Record, typename UpdateRequest, typename ListResponse>
+class RecordAdapter final : public GrpcService::Service {
+ public:
+  RecordAdapter(service::RecordService* service, std::string kind)
+      : calls_(service, std::move(kind)) {}
+
+  grpc::Status Get(grpc::ServerContext* context, const v1::GetRequest* request,
+                   Record* response) override {
+    return calls_.Get(context, *request, response);
+  }
+  grpc::Status List(grpc::ServerContext* context, const v1::ListRequest* request,
+                    ListResponse* response) override {
+    return calls_.List(context, *request, response);
+  }
+  grpc::Status Create(grpc::ServerContext* context, const Record* request,
+                      Record* response) override {
+    return calls_.Create(context, *request, response);
+  }
+  grpc::Status Update(grpc::ServerContext* context, const UpdateRequest* request,
+                      Record* response) override {
+    const auto* record_field = UpdateRequest::descriptor()->field(0);
+    const auto& record = request->GetReflection()->GetMessage(*request, record_field);
+    std::optional<uint64_t> expected;
+    if (request->has_expected_version()) expected = request->expected_version();
+    return calls_.Update(context, record, request->update_mask(), expected, response);
+  }
+  grpc::Status Delete(grpc::ServerContext* context, const v1::DeleteRequest* request,
+                      google::protobuf::Empty*) override {
+    return calls_.Delete(context, *request);
+  }
+
+ private:
+  RecordCalls calls_;
+};
+
+// Adds a RecordAdapter for one family to `out`.
+template <typename GrpcService, typename Record, typename UpdateRequest, typename ListResponse>
+void AddRecordService(service::RecordService* service, std::string kind, ServiceList* out) {
+  out->push_back(
+      std::make_unique<RecordAdapter<GrpcService, Record, UpdateRequest, ListResponse>>(
+          service, std::move(kind)));
+}
+
+}  // namespace passerelle::grpcapi

@@ -1,0 +1,26 @@
+// The service objects of each proto area, built over one RecordService. Each area lives
+// in its own .cc (generated headers are heavy); grpc_server.cc registers them all.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+namespace grpc { class Service; }
+namespace passerelle::service { class RecordService; }
+
+namespace passerelle::grpcapi {
+
+using ServiceList = std::vector<std::unique_ptr<grpc::Service>>;
+
+void AddInstitutionServices(service::RecordService* service, ServiceList* out);
+void AddAgreementServices(service::RecordService* service, ServiceList* out);
+// Projects, deliverables and indicators.
+void AddProjectServices(service::RecordService* service, ServiceList* out);
+// Forums and events.
+void AddForumServices(service::RecordService* service, ServiceList* out);
+// Frameworks, qualifications and mappings.
+void AddQualificationServices(service::RecordService* service, ServiceList* out);
+// NodeService: member id and version vector.
+void AddNodeServices(service::RecordService* service, ServiceList* out);
+
+}  // namespace passerelle::grpcapi

@@ -1,0 +1,56 @@
+#include "node/http/handler.h"
+
+#include <nlohmann/json.hpp>
+
+#include "node/http/errors.h"
+#include "node/http/rest_routes.h"
+#include "node/http/static_files.h"
+#include "node/http/target.h"
+
+namespace passerelle::http {
+namespace {
+
+Response Route(const Request& request, const Deps& deps) {
+  const unsigned version = request.version();
+  const bool keep_alive = request.keep_alive();
+  auto target = ParseTarget(std::string_view(request.target().data(), request.target().size()));
+  if (!target.ok()) return ErrorResponse(target.status(), version, keep_alive);
+  const auto& seg = target->segments;
+  const auto method = request.method();
+
+  if (target->path == "/healthz") {
+    if (method != beast_http::verb::get) {
+      auto res = ErrorResponse(Status(Code::kUnimplemented, "only GET on /healthz"), version,
+                               keep_alive, 405);
+      res.set(beast_http::field::allow, "GET");
+      return res;
+    }
+    return JsonResponse(200, {{"status", "ok"}}, version, keep_alive);
+  }
+  if (!seg.empty() && seg[0] == "api") {
+    if (seg.size() >= 2 && seg[1] == "v1") return HandleApi(request, *target, deps);
+    return ErrorResponse(Status::NotFound("no such API: " + target->path), version, keep_alive);
+  }
+  if (method != beast_http::verb::get && method != beast_http::verb::head) {
+    auto res = ErrorResponse(Status(Code::kUnimplemented, "static files are read-only"), version,
+                             keep_alive, 405);
+    res.set(beast_http::field::allow, "GET, HEAD");
+    return res;
+  }
+  return ServeStatic(request, *target, deps.web_root);
+}
+
+}  // namespace
+
+Response HandleRequest(const Request& request, const Deps& deps) {
+  Response res = Route(request, deps);
+  if (request.method() == beast_http::verb::head && !res.body().empty()) {
+    // A HEAD response announces the body it would have sent, without sending it.
+    size_t size = res.body().size();
+    res.body().clear();
+    res.content_length(size);
+  }
+  return res;
+}
+
+}  // namespace passerelle::http

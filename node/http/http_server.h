@@ -1,0 +1,48 @@
+// The node's HTTP server: REST/JSON under /api/v1, /healthz, and the web client's
+// static files, over Boost.Beast with `threads` io threads. Start() binds and returns
+// at once; Stop() (also run by the destructor) stops accepting, closes every
+// connection and joins the threads. Start and Stop are not to be called concurrently.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "storage/status.h"
+
+namespace passerelle::service { class RecordService; }
+
+namespace passerelle::http {
+
+struct HttpOptions {
+  std::string address = "127.0.0.1";
+  uint16_t port = 8081;            // 0 = let the system pick (see port())
+  std::string web_root;            // directory of web-client/; empty = no static files
+  size_t max_body_bytes = 1 << 20; // larger request bodies get 413
+  int threads = 2;                 // io threads; at least 1
+};
+
+class HttpServer {
+ public:
+  // `service` must outlive the server.
+  HttpServer(service::RecordService* service, HttpOptions options);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and starts serving. INVALID_ARGUMENT for a bad address, UNAVAILABLE when the
+  // address cannot be bound (in use, not local); both messages name address:port.
+  // FAILED_PRECONDITION when already started.
+  Status Start();
+  // The bound port (the picked one when options.port was 0); 0 before Start().
+  uint16_t port() const;
+  // Idempotent. In-flight responses may be cut; no handler runs after it returns.
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace passerelle::http

@@ -1,0 +1,14 @@
+// The REST/JSON adapter: /api/v1/{plural}[/{id}[/history]], nested
+// /api/v1/{parent_plural}/{id}/{child_plural}, and /api/v1/node. It decodes the
+// request, calls the RecordService and maps the Status; no record rule lives here.
+#pragma once
+
+#include "node/http/handler.h"
+#include "node/http/target.h"
+
+namespace passerelle::http {
+
+// `target.segments` starts with "api", "v1".
+Response HandleApi(const Request& request, const Target& target, const Deps& deps);
+
+}  // namespace passerelle::http

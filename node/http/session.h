@@ -1,0 +1,95 @@
+// One HTTP/1.1 connection: reads a request (header limit, body limit, read timeout,
+// "Expect: 100-continue"), answers it with HandleRequest, and loops while keep-alive.
+// Pipelined requests are answered one at a time, in order. Any exception from handling
+// becomes a 500 JSON error; oversized requests get 413/431 and a lingering close so
+// the client reads the answer. All work of a session runs on its own strand.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "node/http/handler.h"
+#include "node/http/types.h"
+
+namespace passerelle::http {
+
+// Each tuning value below is a bound on what one client can hold on the node.
+constexpr size_t kMaxHeaderBytes = 16 * 1024;   // request line + headers; beyond: 431
+constexpr auto kReadTimeout = std::chrono::seconds(30);   // slowloris bound per request
+constexpr auto kWriteTimeout = std::chrono::seconds(30);  // a client that stops reading
+constexpr auto kLingerTimeout = std::chrono::seconds(5);  // draining after a refusal
+constexpr size_t kMaxLingerBytes = 64u << 20;  // drained at most, then the socket closes
+
+struct SessionLimits {
+  size_t max_body_bytes = 1 << 20;
+};
+
+class Session;
+
+// The live sessions of a server, so Stop() can close them. Thread-safe.
+class SessionRegistry {
+ public:
+  // False once CloseAll() has run: the new session must close at once.
+  bool Add(const std::shared_ptr<Session>& session);
+  void Remove(const Session* session);
+  // Refuses new sessions and asks every live one to close.
+  void CloseAll();
+  // True when no session is left before `timeout`.
+  bool WaitEmpty(std::chrono::milliseconds timeout);
+  bool stopping() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::condition_variable empty_;
+  std::unordered_map<const Session*, std::weak_ptr<Session>> sessions_;  // Guarded by mu_
+  bool stopping_ = false;                                                // Guarded by mu_
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  // `deps` and `registry` must outlive the session.
+  Session(boost::asio::ip::tcp::socket&& socket, const Deps* deps, SessionLimits limits,
+          SessionRegistry* registry);
+  ~Session();
+
+  void Run();
+  // Thread-safe: closes the connection on the session's strand.
+  void Close();
+
+ private:
+  enum class After { kKeepAlive, kClose, kLinger };
+
+  void DoRead();
+  void OnHeader(boost::beast::error_code ec, size_t bytes);
+  void ReadBody();
+  void OnRead(boost::beast::error_code ec, size_t bytes);
+  void OnReadError(boost::beast::error_code ec);
+  Response SafeHandle(const Request& request);
+  void Send(Response response, After after);
+  void OnWrite(After after, boost::beast::error_code ec, size_t bytes);
+  void Shutdown();
+  void Linger();
+  void Drain();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  const Deps* deps_;
+  SessionLimits limits_;
+  SessionRegistry* registry_;
+  std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
+  std::unique_ptr<beast_http::response<beast_http::empty_body>> continue_;
+  Response response_;  // alive while being written
+  std::vector<char> drain_;
+  size_t drain_left_ = 0;
+  bool closing_ = false;  // set on the strand by Close()
+};
+
+}  // namespace passerelle::http
