@@ -49,6 +49,10 @@ OpEffect Apply(RecordState* s, const Op& op) {
     s->kind = op.kind;
     s->id = op.record_id;
   }
+  for (const auto& [name, value] : op.fields.items())
+    if (std::string_view(name).starts_with(kPersonalFieldPrefix) &&
+        name.substr(kPersonalFieldPrefix.size()) != op.author)
+      return OpEffect::kNotOwner;
   std::vector<std::string> new_owners;
   bool sets_owners = op.fields.contains("owners") && op.type != OpType::kDelete;
   if (sets_owners && !ParseOwners(op.fields["owners"], &new_owners)) return OpEffect::kBadOwners;

@@ -6,11 +6,16 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "node/core/op.h"
 
 namespace passerelle::core {
+
+// Personal fields: a field named "approval.<member>" may be set only by that member's
+// ops (an agreement party's approval); an op setting another member's is refused.
+inline constexpr std::string_view kPersonalFieldPrefix = "approval.";
 
 struct RecordState {
   std::string kind;

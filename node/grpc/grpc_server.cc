@@ -29,12 +29,10 @@ void GrpcServer::Shutdown(int grace_ms) {
 void GrpcServer::Wait() { server_->Wait(); }
 
 Result<std::unique_ptr<GrpcServer>> StartGrpcServer(service::RecordService* service,
-                                                    const std::string& address,
-                                                    int* bound_port,
+                                                    const std::string& address, int* bound_port,
                                                     const GrpcOptions& options) {
   if (options.max_message_bytes == 0 || options.max_message_bytes > INT_MAX)
-    return Status::Invalid("max_message_bytes", "must be between 1 and " +
-                                                    std::to_string(INT_MAX));
+    return Status::Invalid("max_message_bytes", "must be between 1 and " + std::to_string(INT_MAX));
   ServiceList services;
   AddInstitutionServices(service, &services);
   AddAgreementServices(service, &services);
@@ -47,8 +45,7 @@ Result<std::unique_ptr<GrpcServer>> StartGrpcServer(service::RecordService* serv
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  auto credentials =
-      options.credentials ? options.credentials : grpc::InsecureServerCredentials();
+  auto credentials = options.credentials ? options.credentials : grpc::InsecureServerCredentials();
   builder.AddListeningPort(address, credentials, &port);
   builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
   for (auto& s : services) builder.RegisterService(s.get());

@@ -15,7 +15,9 @@ class Server;
 class Service;
 class ServerCredentials;
 }  // namespace grpc
-namespace passerelle::service { class RecordService; }
+namespace passerelle::service {
+class RecordService;
+}
 
 namespace passerelle::grpcapi {
 
@@ -24,7 +26,7 @@ namespace passerelle::grpcapi {
 constexpr size_t kDefaultMaxMessageBytes = 4 << 20;
 
 struct GrpcOptions {
-  size_t max_message_bytes = kDefaultMaxMessageBytes;  // per request received
+  size_t max_message_bytes = kDefaultMaxMessageBytes;    // per request received
   std::shared_ptr<grpc::ServerCredentials> credentials;  // null: insecure
 };
 

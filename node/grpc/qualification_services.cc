@@ -1,4 +1,5 @@
-// gRPC services of frameworks, qualifications and level mappings (proto/passerelle/v1/qualifications.proto).
+// gRPC services of frameworks, qualifications and level mappings
+// (proto/passerelle/v1/qualifications.proto).
 #include "node/grpc/record_adapter.h"
 #include "passerelle/v1/qualifications.grpc.pb.h"
 

@@ -19,7 +19,7 @@ namespace passerelle::grpcapi {
 // GrpcService is the generated class (v1::AgreementService); UpdateRequest's first
 // field is the record, as in every Update<Record>Request of passerelle.v1.
 template <typename GrpcService, typename Record, typename UpdateRequest, typename ListResponse>
-class RecordAdapter final : public GrpcService::Service {
+class RecordAdapter : public GrpcService::Service {
  public:
   RecordAdapter(service::RecordService* service, std::string kind)
       : calls_(service, std::move(kind)) {}
@@ -49,16 +49,15 @@ class RecordAdapter final : public GrpcService::Service {
     return calls_.Delete(context, *request);
   }
 
- private:
+ protected:
   RecordCalls calls_;
 };
 
 // Adds a RecordAdapter for one family to `out`.
 template <typename GrpcService, typename Record, typename UpdateRequest, typename ListResponse>
 void AddRecordService(service::RecordService* service, std::string kind, ServiceList* out) {
-  out->push_back(
-      std::make_unique<RecordAdapter<GrpcService, Record, UpdateRequest, ListResponse>>(
-          service, std::move(kind)));
+  out->push_back(std::make_unique<RecordAdapter<GrpcService, Record, UpdateRequest, ListResponse>>(
+      service, std::move(kind)));
 }
 
 }  // namespace passerelle::grpcapi

@@ -14,10 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-// Meta fields a client may echo back from a Get; they are not values to change.
-const char* const kMetaFields[] = {"id", "owners", "version", "created_at", "updated_at",
-                                   "updated_by"};
-
 // The service's answer as a record message.
 grpc::Status Reply(const Result<json>& result, grpc::ServerContext* context,
                    google::protobuf::Message* out) {
@@ -35,11 +31,12 @@ Result<std::string> IdOf(const json& record) {
 
 // The service's UpdateRequest for a record message and a field mask: with a mask, each
 // masked top-level field takes the message's value, or null (clear) when unset; without
-// one, every field set in the message except meta.
+// one, every field set in the message (the service skips output-only meta; owners change
+// only when named in a mask, so echoing a read record back leaves them alone).
 service::UpdateRequest ToUpdate(json fields, const google::protobuf::FieldMask& mask) {
   service::UpdateRequest update;
   if (mask.paths_size() == 0) {
-    for (const char* meta : kMetaFields) fields.erase(meta);
+    fields.erase("owners");
     update.patch = std::move(fields);
     return update;
   }
@@ -106,8 +103,13 @@ grpc::Status RecordCalls::Delete(grpc::ServerContext* context,
                                  const v1::DeleteRequest& request) const {
   std::optional<uint64_t> expected;
   if (request.has_expected_version()) expected = request.expected_version();
-  return ToGrpcStatus(service_->Delete(kind_, request.id(), expected, service::Caller{}),
-                      context);
+  return ToGrpcStatus(service_->Delete(kind_, request.id(), expected, service::Caller{}), context);
+}
+
+grpc::Status RecordCalls::Approve(grpc::ServerContext* context, const std::string& id,
+                                  const std::string& terms_hash,
+                                  google::protobuf::Message* approved) const {
+  return Reply(service_->Approve(kind_, id, terms_hash, service::Caller{}), context, approved);
 }
 
 }  // namespace passerelle::grpcapi

@@ -3,18 +3,22 @@
 // No rule lives here. Per-family gRPC classes (record_adapter.h) forward to these.
 #pragma once
 
+#include <grpcpp/support/status.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
-
-#include <grpcpp/support/status.h>
 
 namespace google::protobuf {
 class Message;
 class FieldMask;
 }  // namespace google::protobuf
-namespace grpc { class ServerContext; }
-namespace passerelle::service { class RecordService; }
+namespace grpc {
+class ServerContext;
+}
+namespace passerelle::service {
+class RecordService;
+}
 namespace passerelle::v1 {
 class GetRequest;
 class ListRequest;
@@ -41,6 +45,9 @@ class RecordCalls {
                       std::optional<uint64_t> expected_version,
                       google::protobuf::Message* updated) const;
   grpc::Status Delete(grpc::ServerContext* context, const v1::DeleteRequest& request) const;
+  // Agreements: this member's approval of the terms named by `terms_hash`.
+  grpc::Status Approve(grpc::ServerContext* context, const std::string& id,
+                       const std::string& terms_hash, google::protobuf::Message* approved) const;
 
  private:
   service::RecordService* service_;

@@ -7,7 +7,9 @@
 
 #include "storage/status.h"
 
-namespace google::protobuf { class Message; }
+namespace google::protobuf {
+class Message;
+}
 
 namespace passerelle::grpcapi {
 

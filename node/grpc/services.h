@@ -5,8 +5,12 @@
 #include <memory>
 #include <vector>
 
-namespace grpc { class Service; }
-namespace passerelle::service { class RecordService; }
+namespace grpc {
+class Service;
+}
+namespace passerelle::service {
+class RecordService;
+}
 
 namespace passerelle::grpcapi {
 

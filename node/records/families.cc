@@ -195,6 +195,8 @@ std::vector<Family> MakeFamilies() {
                  FieldIndex("kind", "kind"), FieldIndex("status", "status")};
   agr.check = [](const json& r) -> Status {
     PASSERELLE_RETURN_IF_ERROR(DateOrder(r, "start_date", "end_date"));
+    if (r.value("status", "") == "signed")
+      return Status::Invalid("status", "an agreement becomes signed when every party has approved its terms (approve)");
     if (auto roles = r.find("party_roles"); roles != r.end()) {
       const auto& parties = r["parties"];
       for (const auto& [party, role] : roles->items())
@@ -204,6 +206,8 @@ std::vector<Family> MakeFamilies() {
     return Status::Ok();
   };
   agr.owner_institution_fields = {"parties"};
+  agr.terms_fields = {"title", "parties", "party_roles", "kind", "purpose", "start_date",
+                      "end_date", "place", "place_country", "documents", "counterparty_note"};
   fams.push_back(std::move(agr));
 
   Family proj;

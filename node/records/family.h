@@ -61,6 +61,9 @@ struct Family {
   std::vector<std::string> owner_institution_fields;
   // …or, failing that, the owners of the record referenced by these (kind, field) pairs.
   std::vector<std::pair<std::string, std::string>> owner_parents;
+  // Agreements: the fields that make up the terms every party approves (approval.h).
+  // Empty for families without approvals.
+  std::vector<std::string> terms_fields;
   // Nested under a parent in REST: /projects/{id}/deliverables (parent_field = "project").
   std::string parent_kind, parent_field;
 };

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "node/records/approval.h"
 #include "node/records/family.h"
 
 namespace passerelle::records {
@@ -224,6 +225,25 @@ bool IsValidDate(std::string_view d) {
 Status Validate(const Family& family, const nlohmann::json& fields, std::vector<Reference>* refs) {
   refs->clear();
   Validator v(refs);
+  if (!family.terms_fields.empty() && fields.is_object()) {
+    // Approvals ride along as "approval.<member>" fields (approval.h); check them here
+    // and the ordinary fields below.
+    nlohmann::json ordinary = nlohmann::json::object();
+    for (const auto& [name, value] : fields.items()) {
+      if (!IsApprovalField(name)) {
+        ordinary[name] = value;
+        continue;
+      }
+      if (!IsValidId(name.substr(kApprovalPrefix.size())))
+        return Status::Invalid(name, "approval of an invalid member id");
+      if (!value.is_object() || !value.contains("terms") || !value["terms"].is_string() ||
+          value["terms"].get_ref<const std::string&>().size() != 64 || value.size() > 3)
+        return Status::Invalid(name, "approval must be {terms, at, user}");
+    }
+    PASSERELLE_RETURN_IF_ERROR(v.Object(family.fields, ordinary, ""));
+    if (family.check) return family.check(ordinary);
+    return Status::Ok();
+  }
   PASSERELLE_RETURN_IF_ERROR(v.Object(family.fields, fields, ""));
   if (family.check) return family.check(fields);
   return Status::Ok();

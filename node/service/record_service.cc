@@ -5,6 +5,7 @@
 
 #include "node/core/fold.h"
 #include "node/core/hlc.h"
+#include "node/records/approval.h"
 #include "node/records/family.h"
 #include "node/service/members.h"
 #include "node/service/record_store.h"
@@ -23,7 +24,8 @@ struct PendingOp {
 
 namespace {
 
-const char* const kMetaFields[] = {"owners", "version", "created_at", "updated_at", "updated_by"};
+const char* const kMetaFields[] = {"owners",     "version",   "created_at", "updated_at",
+                                   "updated_by", "approvals", "terms_hash"};
 
 bool IsMeta(const std::string& name) {
   for (const char* m : kMetaFields)
@@ -63,6 +65,19 @@ std::string JoinList(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
   return s;
+}
+
+// The record as the API shows it (meta, and approvals gathered for agreements).
+json Present(const records::Family& family, const core::RecordState& state) {
+  return records::PresentWithApprovals(family, core::RecordToJson(state));
+}
+
+Status RefuseApprovalFields(const json& body) {
+  if (!body.is_object()) return Status::Ok();
+  for (const auto& [k, v] : body.items())
+    if (records::IsApprovalField(k))
+      return Status::Invalid(k, "approvals are given with the approve method, by each party's own node");
+  return Status::Ok();
 }
 
 }  // namespace
@@ -170,13 +185,14 @@ Result<json> RecordService::CommitLocked(PendingOp pending) {
   if (!state.ok()) return state.status();
   if (effect != core::OpEffect::kApplied)
     return Status(Code::kInternal, std::string("op committed without effect: ") + core::OpEffectName(effect));
-  return core::RecordToJson(*state);
+  return Present(*records::FindFamily(op.kind), *state);
 }
 
 Result<json> RecordService::Create(std::string_view kind, json record, const Caller& caller) {
   auto family = FamilyOf(kind);
   if (!family.ok()) return family.status();
   if (!record.is_object()) return Status::Invalid("body", "must be a JSON object");
+  PASSERELLE_RETURN_IF_ERROR(RefuseApprovalFields(record));
   std::vector<std::string> owners;
   if (auto o = record.find("owners"); o != record.end()) {
     if (!o->is_array() || o->empty()) return Status::Invalid("owners", "must be a non-empty list of member ids");
@@ -221,13 +237,19 @@ Result<json> RecordService::Get(std::string_view kind, std::string_view id) cons
     return state.ok() || state.status().code() == Code::kNotFound
                ? Status::NotFound("no " + (*family)->kind + " with id '" + std::string(id) + "'", "id")
                : state.status();
-  return core::RecordToJson(*state);
+  return Present(**family, *state);
 }
 
 Result<json> RecordService::ContentOf(std::string_view kind, std::string_view id) const {
-  auto record = Get(kind, id);
-  if (!record.ok()) return record.status();
-  return ContentFields(*record);
+  auto family = FamilyOf(kind);
+  if (!family.ok()) return family.status();
+  auto state = store_->Get((*family)->kind, id);
+  if (!state.ok() || !state->live())
+    return Status::NotFound("no " + (*family)->kind + " with id '" + std::string(id) + "'", "id");
+  json content = state->fields;
+  for (auto it = content.begin(); it != content.end();)
+    it = records::IsApprovalField(it.key()) ? content.erase(it) : std::next(it);
+  return content;
 }
 
 Result<RecordPage> RecordService::List(std::string_view kind, const ListQuery& query) const {
@@ -278,7 +300,7 @@ Result<RecordPage> RecordService::List(std::string_view kind, const ListQuery& q
   RecordPage out;
   out.next_page_token = page->next_token;
   out.records.reserve(page->records.size());
-  for (const auto& s : page->records) out.records.push_back(core::RecordToJson(s));
+  for (const auto& s : page->records) out.records.push_back(Present(fam, s));
   return out;
 }
 
@@ -288,6 +310,7 @@ Result<json> RecordService::Update(std::string_view kind, std::string_view id,
   if (!family.ok()) return family.status();
   const records::Family& fam = **family;
   if (!request.patch.is_object()) return Status::Invalid("body", "must be a JSON object");
+  PASSERELLE_RETURN_IF_ERROR(RefuseApprovalFields(request.patch));
   std::vector<std::string> mask = request.mask;
   if (mask.empty())
     for (const auto& [k, v] : request.patch.items())
@@ -331,6 +354,7 @@ Result<json> RecordService::Update(std::string_view kind, std::string_view id,
       continue;
     }
     if (IsMeta(name)) return Status::Invalid(name, "is output only");
+    if (records::IsApprovalField(name)) return Status::Invalid(name, "approvals are given with the approve method");
     if (name.empty() || name.find('.') != std::string::npos)
       return Status::Invalid("update_mask", "'" + name + "' is not a top-level field");
     if (present) content[name] = *it;
@@ -353,7 +377,7 @@ Result<json> RecordService::Update(std::string_view kind, std::string_view id,
   }
   // Nothing would change: no op, same version.
   bool same = content == state->fields && !changes.contains("owners");
-  if (same) return core::RecordToJson(*state);
+  if (same) return Present(fam, *state);
   return CommitLocked({core::OpType::kUpdate, fam.kind, std::string(id), std::move(changes), caller.user});
 }
 
@@ -373,6 +397,32 @@ Status RecordService::Delete(std::string_view kind, std::string_view id,
                                       ", not " + std::to_string(*expected_version), "version");
   auto r = CommitLocked({core::OpType::kDelete, (*family)->kind, std::string(id), json::object(), caller.user});
   return r.ok() ? Status::Ok() : r.status();
+}
+
+Result<json> RecordService::Approve(std::string_view kind, std::string_view id,
+                                    const std::string& terms_hash, const Caller& caller) {
+  auto family = FamilyOf(kind);
+  if (!family.ok()) return family.status();
+  const records::Family& fam = **family;
+  if (fam.terms_fields.empty())
+    return Status::Invalid("kind", fam.plural + " have no terms to approve");
+  std::lock_guard lock(write_mu_);
+  auto state = store_->Get(fam.kind, id);
+  if (!state.ok() || !state->live())
+    return Status::NotFound("no " + fam.kind + " with id '" + std::string(id) + "'", "id");
+  if (std::find(state->owners.begin(), state->owners.end(), member_id_) == state->owners.end())
+    return Status(Code::kPermissionDenied,
+                  "only the parties' members (" + JoinList(state->owners) + ") approve " + std::string(id),
+                  "owners");
+  std::string current = records::TermsHash(fam, state->fields);
+  if (terms_hash != current)
+    return Status(Code::kAborted,
+                  "the terms changed since they were read; the current terms hash is " + current,
+                  "terms_hash");
+  json approval = {{"terms", current}, {"at", core::HlcToIso(core::MakeHlc(now_ms_(), 0))},
+                   {"user", caller.user}};
+  json fields = {{std::string(records::kApprovalPrefix) + member_id_, approval}};
+  return CommitLocked({core::OpType::kUpdate, fam.kind, std::string(id), std::move(fields), caller.user});
 }
 
 Result<json> RecordService::History(std::string_view kind, std::string_view id) const {

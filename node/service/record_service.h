@@ -82,6 +82,11 @@ class RecordService {
                                 const UpdateRequest& request, const Caller& caller);
   Status Delete(std::string_view kind, std::string_view id,
                 std::optional<uint64_t> expected_version, const Caller& caller);
+  // Records this member's approval of the agreement's terms (records/approval.h).
+  // ABORTED when `terms_hash` is not the current terms' hash (they changed since the
+  // caller read them); PERMISSION_DENIED when this member is not a party's.
+  Result<nlohmann::json> Approve(std::string_view kind, std::string_view id,
+                                 const std::string& terms_hash, const Caller& caller);
   // The record's ops, oldest first: {origin, seq, hlc, at, author, user, type, fields, effect}.
   Result<nlohmann::json> History(std::string_view kind, std::string_view id) const;
 

@@ -1,3 +1,5 @@
+#include "node/core/coding.h"
+#include "node/core/signing.h"
 #include "node/service/record_service.h"
 #include "tests/service/fixture.h"
 
@@ -50,7 +52,7 @@ TEST_CASE("Service: writes survive reopening the store exactly", "[service][stor
   SeedParties(f);
   REQUIRE_OK(f.service->Create("agreements", Agreement("agr-1", {"inmq", "cican"}), f.caller));
   service::UpdateRequest up;
-  up.patch = {{"status", "signed"}};
+  up.patch = {{"status", "active"}};
   REQUIRE_OK(f.service->Update("agreements", "agr-1", up, f.caller));
   REQUIRE_OK(f.service->Delete("institutions", "cican", std::nullopt, f.caller));
   auto vv = f.service->VersionVector();
@@ -59,12 +61,12 @@ TEST_CASE("Service: writes survive reopening the store exactly", "[service][stor
   CHECK(vv.at("quebec-consortium") == 7);
   auto agr = f.service->Get("agreements", "agr-1");
   REQUIRE_OK(agr);
-  CHECK((*agr)["status"] == "signed");
+  CHECK((*agr)["status"] == "active");
   CHECK((*agr)["version"] == 2);
   CHECK(f.service->Get("institutions", "cican").status().code() == Code::kNotFound);
   // The clock continues above what was stored: a new write sorts after the old ones.
   f.now_ms -= 60'000;
-  REQUIRE_OK(f.service->Update("agreements", "agr-1", {{{"status", "active"}}, {}, 2}, f.caller));
+  REQUIRE_OK(f.service->Update("agreements", "agr-1", {{{"status", "expired"}}, {}, 2}, f.caller));
   auto history = f.service->History("agreements", "agr-1");
   REQUIRE_OK(history);
   REQUIRE(history->size() == 3);
@@ -183,4 +185,71 @@ TEST_CASE("Service: only the owners' node may write a record", "[service][owners
   auto joint = quebec.service->Create("agreements", agr, quebec.caller);
   REQUIRE_OK(joint);
   CHECK((*joint)["owners"] == json::array({"quebec-consortium"}));
+}
+
+TEST_CASE("Approval: an agreement is signed once every party approved the current terms", "[service][approval]") {
+  // Two nodes (quebec-consortium, morocco) sharing one store would not be a federation;
+  // here each node approves on its own store and ops travel with ApplyPeerBatch.
+  auto members = service::Members::FromJson(json::parse(R"({"members": [
+      {"id": "quebec-consortium", "acts_for": ["inmq"], "public_key": ")" +
+      core::ToHex(core::KeyPairFromSeed("q").public_key) + R"("},
+      {"id": "morocco", "acts_for": ["maroc-ministere-energie-mines"], "public_key": ")" +
+      core::ToHex(core::KeyPairFromSeed("m").public_key) + R"("}]})")).value();
+  auto kv_q = storage::NewMemStore(), kv_m = storage::NewMemStore();
+  uint64_t now = 1'700'000'000'000;
+  service::RecordService q(kv_q.get(), &members, "quebec-consortium", [&] { return now++; });
+  service::RecordService m(kv_m.get(), &members, "morocco", [&] { return now++; });
+  REQUIRE_OK(q.Open());
+  REQUIRE_OK(m.Open());
+  q.SetSigningKey(core::KeyPairFromSeed("q"));
+  m.SetSigningKey(core::KeyPairFromSeed("m"));
+  auto sync = [&](service::RecordService& from, service::RecordService& to) {
+    for (const auto& [origin, seq] : from.VersionVector()) {
+      uint64_t have = to.VersionVector()[origin];
+      if (have >= seq) continue;
+      auto r = to.ApplyPeerBatch(from.OpsForPeer(origin, have, 1000).value());
+      REQUIRE(r.refusal == core::Refusal::kNone);
+    }
+  };
+  REQUIRE_OK(q.Create("institutions", Institution("inmq"), {"alice"}));
+  REQUIRE_OK(m.Create("institutions", Institution("maroc-ministere-energie-mines", "MA"), {"karim"}));
+  sync(q, m);
+  sync(m, q);
+  auto agr = q.Create("agreements", Agreement("agr-inmq-maroc", {"inmq", "maroc-ministere-energie-mines"}), {"alice"});
+  REQUIRE_OK(agr);
+  CHECK((*agr)["owners"] == json::array({"morocco", "quebec-consortium"}));
+  std::string terms = (*agr)["terms_hash"];
+  sync(q, m);
+
+  auto first = q.Approve("agreements", "agr-inmq-maroc", terms, {"alice"});
+  REQUIRE_OK(first);
+  CHECK((*first)["status"] == "proposed");
+  CHECK((*first)["approvals"]["quebec-consortium"]["current"] == true);
+  sync(q, m);
+  auto both = m.Approve("agreements", "agr-inmq-maroc", terms, {"karim"});
+  REQUIRE_OK(both);
+  CHECK((*both)["status"] == "signed");
+  sync(m, q);
+  CHECK(q.Get("agreements", "agr-inmq-maroc").value()["status"] == "signed");
+
+  SECTION("a stale terms hash is refused") {
+    CHECK(q.Approve("agreements", "agr-inmq-maroc", std::string(64, '0'), {"alice"}).status().code() == Code::kAborted);
+  }
+  SECTION("a change of terms by one party returns it to proposed everywhere") {
+    service::UpdateRequest up;
+    up.patch = {{"purpose", "Formation en salles de contrôle"}};
+    auto changed = q.Update("agreements", "agr-inmq-maroc", up, {"alice"});
+    REQUIRE_OK(changed);
+    CHECK((*changed)["status"] == "proposed");
+    CHECK((*changed)["terms_hash"] != terms);
+    sync(q, m);
+    CHECK(m.Get("agreements", "agr-inmq-maroc").value()["status"] == "proposed");
+  }
+  SECTION("approvals cannot be written as ordinary fields, nor signed by hand") {
+    service::UpdateRequest up;
+    up.patch = {{"approval.morocco", {{"terms", terms}}}};
+    CHECK(q.Update("agreements", "agr-inmq-maroc", up, {"alice"}).status().field() == "approval.morocco");
+    up.patch = {{"status", "signed"}};
+    CHECK(q.Update("agreements", "agr-inmq-maroc", up, {"alice"}).status().field() == "status");
+  }
 }

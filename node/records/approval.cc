@@ -1,0 +1,57 @@
+#include "node/records/approval.h"
+
+#include <sodium.h>
+
+namespace passerelle::records {
+
+using nlohmann::json;
+
+std::string TermsHash(const Family& family, const json& fields) {
+  json terms = json::object();
+  for (const auto& name : family.terms_fields)
+    if (auto it = fields.find(name); it != fields.end()) terms[name] = *it;
+  std::string text = terms.dump(-1, ' ', false, json::error_handler_t::replace);
+  unsigned char hash[32];
+  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(text.data()),
+                     text.size(), nullptr, 0);
+  static const char* kDigits = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char c : hash) {
+    hex.push_back(kDigits[c >> 4]);
+    hex.push_back(kDigits[c & 15]);
+  }
+  return hex;
+}
+
+json PresentWithApprovals(const Family& family, json record) {
+  if (family.terms_fields.empty() || !record.is_object()) return record;
+  std::string current = TermsHash(family, record);
+  json approvals = json::object();
+  for (auto it = record.begin(); it != record.end();) {
+    if (IsApprovalField(it.key())) {
+      json a = it.value();
+      a["current"] = a.value("terms", "") == current;
+      approvals[it.key().substr(kApprovalPrefix.size())] = a;
+      it = record.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  bool all_current = record.contains("owners") && !record["owners"].empty();
+  for (const auto& owner : record.value("owners", json::array()))
+    all_current &= approvals.contains(owner.get<std::string>()) &&
+                   approvals[owner.get<std::string>()]["current"].get<bool>();
+  std::string stored = record.value("status", "");
+  if (approvals.empty() || stored == "expired" || stored == "terminated") {
+    // nothing approved yet, or an ended agreement: the status is as stored
+  } else if (all_current) {
+    record["status"] = stored == "active" ? "active" : "signed";
+  } else {
+    record["status"] = "proposed";  // some party has not approved the current terms
+  }
+  record["approvals"] = approvals;
+  record["terms_hash"] = current;
+  return record;
+}
+
+}  // namespace passerelle::records

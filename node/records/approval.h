@@ -1,0 +1,29 @@
+// Agreement approval. Each party's member approves, from its own node, the hash of the
+// exact terms (the family's terms_fields); the approval is stored in the agreement as a
+// field "approval.<member>" = {terms, at, user} that only that member's ops may set
+// (the fold enforces it). Once any party has approved, the status shown is derived:
+// "signed" when every owner has approved the current terms; a change of terms makes
+// earlier approvals stale, so it is back to "proposed" until all approve again.
+// "signed" cannot be set by hand.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "node/records/family.h"
+
+namespace passerelle::records {
+
+inline constexpr std::string_view kApprovalPrefix = "approval.";
+inline bool IsApprovalField(std::string_view name) { return name.starts_with(kApprovalPrefix); }
+
+// Hex BLAKE2b-256 of the canonical JSON of the terms fields present in `fields`.
+std::string TermsHash(const Family& family, const nlohmann::json& fields);
+
+// Rewrites a record as the API shows it: approval.* fields gathered into
+// "approvals": {member: {terms, at, user, current}}, "terms_hash" added and "status"
+// derived as above. Records of families without terms are returned unchanged.
+nlohmann::json PresentWithApprovals(const Family& family, nlohmann::json record);
+
+}  // namespace passerelle::records
