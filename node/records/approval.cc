@@ -49,7 +49,7 @@ json PresentWithApprovals(const Family& family, json record) {
   } else {
     record["status"] = "proposed";  // some party has not approved the current terms
   }
-  record["approvals"] = approvals;
+  if (!approvals.empty()) record["approvals"] = approvals;  // absent, as over gRPC, when none
   record["terms_hash"] = current;
   return record;
 }

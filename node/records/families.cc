@@ -29,7 +29,8 @@ FieldSpec Country(std::string n) { return Make(std::move(n), FieldType::kCountry
 FieldSpec Ref(std::string n, std::string kind) { auto f = Make(std::move(n), FieldType::kRef); f.ref_kind = std::move(kind); return f; }
 FieldSpec WeakRef(std::string n, std::string kind) { auto f = Make(std::move(n), FieldType::kWeakRef); f.ref_kind = std::move(kind); return f; }
 FieldSpec Enum(std::string n, std::vector<std::string> values) { auto f = Make(std::move(n), FieldType::kEnum); f.values = std::move(values); return f; }
-FieldSpec Int(std::string n, double min = 0, double max = 1e12) { auto f = Make(std::move(n), FieldType::kInt); f.min = min; f.max = max; return f; }
+// Integers travel as int32 in the protos, hence the default maximum.
+FieldSpec Int(std::string n, double min = 0, double max = 2147483647) { auto f = Make(std::move(n), FieldType::kInt); f.min = min; f.max = max; return f; }
 FieldSpec Num(std::string n, double min = -1e15, double max = 1e15) { auto f = Make(std::move(n), FieldType::kNumber); f.min = min; f.max = max; return f; }
 FieldSpec Obj(std::string n, Fields children) { auto f = Make(std::move(n), FieldType::kObject); f.children = std::move(children); return f; }
 FieldSpec NumMap(std::string n) { return Make(std::move(n), FieldType::kNumberMap); }
