@@ -1,14 +1,44 @@
+#include <atomic>
 #include <csignal>
+#include <thread>
 #include <iostream>
 #include <pthread.h>
 
 #include "node/cli/commands.h"
+#include "node/cli/keys.h"
 #include "node/cli/node_context.h"
+#include "node/core/coding.h"
 #include "node/grpc/grpc_server.h"
 #include "node/http/http_server.h"
+#include "node/peer/peer_server.h"
+#include "node/peer/peer_sync.h"
+#include "node/service/federation_status.h"
 #include "node/service/seed_io.h"
 
 namespace passerelle::cli {
+namespace {
+
+bool HasPeers(const NodeConfig& config, const service::Members& members) {
+  for (const auto& m : members.all())
+    if (m.id != config.member_id && !m.node_address.empty()) return true;
+  return false;
+}
+
+// Loads the signing key and checks it is the one the members file publishes.
+Status SetUpSigning(const NodeConfig& config, const service::Members& members,
+                    service::RecordService* svc) {
+  if (config.signing_key.empty()) return Status::Ok();
+  auto key = LoadSigningKey(config.signing_key);
+  if (!key.ok()) return key.status();
+  const service::Member* me = members.Find(config.member_id);
+  if (me != nullptr && me->public_key != core::ToHex(key->public_key))
+    return Status::Invalid("signing_key", config.signing_key + " is not the key the members file lists for " +
+                                              config.member_id + " (public_key " + core::ToHex(key->public_key) + ")");
+  svc->SetSigningKey(std::move(key).value());
+  return Status::Ok();
+}
+
+}  // namespace
 
 int RunNode(const NodeConfig& config, const std::string& import_dir) {
   // Signals are taken synchronously by this thread only (sigwait below); threads
@@ -22,41 +52,119 @@ int RunNode(const NodeConfig& config, const std::string& import_dir) {
   auto ctx = OpenNode(config);
   if (!ctx.ok()) return Fail("cannot start node", ctx.status());
   auto& svc = *(*ctx)->service;
-  if (!import_dir.empty()) {
-    auto summary = service::ImportSeed(&svc, import_dir, {});
-    if (!summary.ok()) return Fail("import of " + import_dir + " failed", summary.status());
-    std::cout << "imported " << import_dir << ": " << summary->created << " created, "
-              << summary->updated << " updated, " << summary->unchanged << " unchanged, "
-              << summary->refused << " refused" << std::endl;
+  const auto& members = (*ctx)->members;
+  Status s = SetUpSigning(config, members, &svc);
+  if (!s.ok()) return Fail("bad configuration", s);
+  svc.SetMaxClockSkewMs(config.max_clock_skew_ms);
+  bool federated = HasPeers(config, members);
+  if (federated && config.signing_key.empty())
+    return Fail("bad configuration", Status::Invalid("signing_key", "is required when the members file lists other nodes"));
+
+  // Replication: the peer port (mutual TLS) and the pulling side.
+  std::unique_ptr<peer::PeerServer> peer_server;
+  std::unique_ptr<peer::PeerSync> sync;
+  peer::TlsFiles tls{config.tls_ca, config.tls_cert, config.tls_key};
+  std::string peer_listen = config.peer_listen;
+  if (peer_listen.empty() && members.Find(config.member_id) != nullptr)
+    peer_listen = members.Find(config.member_id)->node_address;
+  if (federated) {
+    if (tls.empty() && !config.insecure_peers)
+      return Fail("bad configuration", Status::Invalid("tls_ca", "mutual TLS (tls_ca, tls_cert, tls_key) is required between nodes"));
+    std::shared_ptr<grpc::ServerCredentials> creds = grpc::InsecureServerCredentials();
+    if (!tls.empty()) {
+      auto c = peer::PeerServerCredentials(tls);
+      if (!c.ok()) return Fail("bad configuration", c.status());
+      creds = *c;
+    }
+    auto started = peer::StartPeerServer(&svc, peer_listen, creds);
+    if (!started.ok()) return Fail("cannot start the peer port", started.status());
+    peer_server = std::move(started).value();
+    peer::PeerSyncOptions options;
+    options.tls = tls;
+    options.repair_interval_ms = static_cast<int>(config.repair_interval_ms);
+    sync = std::make_unique<peer::PeerSync>(&svc, &members, options);
+    s = sync->Start();
+    if (!s.ok()) return Fail("cannot start replication", s);
   }
 
   grpcapi::GrpcOptions grpc_options;
   grpc_options.max_message_bytes = config.max_request_bytes;
+  grpc_options.federation_status = [sync_ptr = sync.get(), svc_ptr = &svc] {
+    return sync_ptr ? sync_ptr->StatusJson() : service::LoneNodeStatus(*svc_ptr);
+  };
   int grpc_port = 0;
   auto grpc = grpcapi::StartGrpcServer(&svc, config.grpc_listen, &grpc_port, grpc_options);
   if (!grpc.ok()) return Fail("cannot start gRPC on " + config.grpc_listen, grpc.status());
 
   http::HttpOptions http_options;
-  Status s = SplitHostPort("http_listen", config.http_listen, &http_options.address, &http_options.port);
+  s = SplitHostPort("http_listen", config.http_listen, &http_options.address, &http_options.port);
   if (!s.ok()) return Fail("bad configuration", s);
   http_options.web_root = config.web_root;
   http_options.max_body_bytes = config.max_request_bytes;
   http_options.threads = config.http_threads;
+  peer::PeerSync* sync_ptr = sync.get();
+  service::RecordService* svc_ptr = &svc;
+  service::FederationStatusFn federation_status = [sync_ptr, svc_ptr] {
+    return sync_ptr ? sync_ptr->StatusJson() : service::LoneNodeStatus(*svc_ptr);
+  };
+  http_options.federation_status = federation_status;
   http::HttpServer http_server(&svc, http_options);
   s = http_server.Start();
   if (!s.ok()) return Fail("cannot start HTTP on " + config.http_listen, s);
 
+  // Import runs beside serving: in a federation some records name records another node
+  // imports, so the import is repeated as replication brings them, until nothing is
+  // missing or nothing changes any more.
+  std::atomic<bool> stopping{false};
+  std::thread importer;
+  if (!import_dir.empty()) {
+    service::ImportOptions import_options;
+    import_options.claim_unowned = config.claim_unowned;
+    importer = std::thread([&svc, &stopping, import_dir, import_options, member = config.member_id] {
+      size_t created = 0, updated = 0;
+      for (int pass = 1; pass <= 30 && !stopping; ++pass) {
+        uint64_t generation = svc.Generation();
+        auto summary = service::ImportSeed(&svc, import_dir, {"import"}, {}, import_options);
+        if (!summary.ok()) {
+          std::cout << "passerelle node " << member << ": import of " << import_dir
+                    << " failed: " << summary.status().ToString() << std::endl;
+          return;
+        }
+        created += summary->created;
+        updated += summary->updated;
+        if (summary->missing_references == 0 || pass == 30) {
+          std::cout << "passerelle node " << member << ": imported " << import_dir << ": "
+                    << created << " created, " << updated << " updated, " << summary->refused
+                    << " left to other members" << std::endl;
+          return;
+        }
+        // Wait for replication to bring something new before trying again.
+        uint64_t seen = svc.Generation();
+        if (seen == generation) seen = svc.WaitForChange(seen, 2000);
+        for (int i = 0; i < 10 && !stopping && svc.WaitForChange(seen, 200) != seen; ++i)
+          seen = svc.Generation();  // let a burst of replicated ops settle
+      }
+    });
+  }
+
   std::string grpc_host = config.grpc_listen.substr(0, config.grpc_listen.rfind(':'));
   std::cout << "passerelle node " << config.member_id << " ready: gRPC " << grpc_host << ":"
             << grpc_port << ", web/REST http://" << http_options.address << ":"
-            << http_server.port() << "/" << std::endl;
+            << http_server.port() << "/";
+  if (peer_server) std::cout << ", peers " << peer_listen.substr(0, peer_listen.rfind(':')) << ":" << peer_server->port()
+                             << (tls.empty() ? " (INSECURE: no TLS)" : " (mutual TLS)");
+  std::cout << std::endl;
 
   int sig = 0;
   sigwait(&signals, &sig);
   std::cout << "passerelle node " << config.member_id << ": "
             << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping" << std::endl;
+  stopping = true;
+  if (importer.joinable()) importer.join();
   http_server.Stop();
   (*grpc)->Shutdown();
+  if (sync) sync->Stop();
+  if (peer_server) peer_server->Shutdown();
   ctx->reset();  // closes the store
   std::cout << "passerelle node " << config.member_id << " stopped cleanly" << std::endl;
   return 0;

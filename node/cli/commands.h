@@ -12,6 +12,10 @@ namespace passerelle::cli {
 int RunNode(const NodeConfig& config, const std::string& import_dir);
 int RunImport(const NodeConfig& config, const std::string& dir);
 int RunExport(const NodeConfig& config, const std::string& dir);
+// Prints the running node's federation status (version vector, digest, peers, refusals).
+int RunStatus(const NodeConfig& config, bool as_json);
+// Creates this member's signing key in `dir` and prints its public key.
+int RunKeysInit(const std::string& dir, const std::string& member_id);
 
 // Prints "passerelle: <what>: <status>" to stderr and returns 1 (2 for
 // INVALID_ARGUMENT, which means bad configuration or input).

@@ -46,7 +46,11 @@ Status ApplyConfig(const json& j, NodeConfig* c) {
   if (!j.is_object()) return Status::Invalid("config", "must be a JSON object");
   static const char* const kKnown[] = {"member_id",  "data_dir",    "members_file",
                                        "grpc_listen", "http_listen", "web_root",
-                                       "sync_writes", "http_threads", "max_request_bytes"};
+                                       "sync_writes", "http_threads", "max_request_bytes",
+                                       "peer_listen", "signing_key",  "tls_ca",
+                                       "tls_cert",    "tls_key",      "insecure_peers",
+                                       "repair_interval_ms", "max_clock_skew_ms",
+                                       "claim_unowned"};
   for (const auto& [key, value] : j.items()) {
     bool known = false;
     for (const char* k : kKnown) known |= key == k;
@@ -61,6 +65,15 @@ Status ApplyConfig(const json& j, NodeConfig* c) {
   PASSERELLE_RETURN_IF_ERROR(Read(j, "sync_writes", &c->sync_writes));
   PASSERELLE_RETURN_IF_ERROR(Read(j, "http_threads", &c->http_threads));
   PASSERELLE_RETURN_IF_ERROR(Read(j, "max_request_bytes", &c->max_request_bytes));
+  PASSERELLE_RETURN_IF_ERROR(Read(j, "peer_listen", &c->peer_listen));
+  PASSERELLE_RETURN_IF_ERROR(Read(j, "signing_key", &c->signing_key));
+  PASSERELLE_RETURN_IF_ERROR(Read(j, "tls_ca", &c->tls_ca));
+  PASSERELLE_RETURN_IF_ERROR(Read(j, "tls_cert", &c->tls_cert));
+  PASSERELLE_RETURN_IF_ERROR(Read(j, "tls_key", &c->tls_key));
+  PASSERELLE_RETURN_IF_ERROR(Read(j, "insecure_peers", &c->insecure_peers));
+  PASSERELLE_RETURN_IF_ERROR(Read(j, "repair_interval_ms", &c->repair_interval_ms));
+  PASSERELLE_RETURN_IF_ERROR(Read(j, "max_clock_skew_ms", &c->max_clock_skew_ms));
+  PASSERELLE_RETURN_IF_ERROR(Read(j, "claim_unowned", &c->claim_unowned));
   return Status::Ok();
 }
 
@@ -72,6 +85,13 @@ Status CheckConfig(const NodeConfig& c) {
   uint16_t port;
   PASSERELLE_RETURN_IF_ERROR(SplitHostPort("grpc_listen", c.grpc_listen, &host, &port));
   PASSERELLE_RETURN_IF_ERROR(SplitHostPort("http_listen", c.http_listen, &host, &port));
+  if (!c.peer_listen.empty())
+    PASSERELLE_RETURN_IF_ERROR(SplitHostPort("peer_listen", c.peer_listen, &host, &port));
+  bool any_tls = !c.tls_ca.empty() || !c.tls_cert.empty() || !c.tls_key.empty();
+  if (any_tls && (c.tls_ca.empty() || c.tls_cert.empty() || c.tls_key.empty()))
+    return Status::Invalid(c.tls_ca.empty() ? "tls_ca" : c.tls_cert.empty() ? "tls_cert" : "tls_key",
+                           "tls_ca, tls_cert and tls_key go together");
+  if (c.repair_interval_ms < 100) return Status::Invalid("repair_interval_ms", "must be at least 100");
   if (c.http_threads < 1 || c.http_threads > 64) return Status::Invalid("http_threads", "must be 1 to 64");
   if (c.max_request_bytes < 1024 || c.max_request_bytes > (64u << 20))
     return Status::Invalid("max_request_bytes", "must be between 1024 and 67108864");

@@ -21,6 +21,14 @@ struct NodeConfig {
   bool sync_writes = false;                    // fsync each write (power-loss durable)
   int http_threads = 2;
   uint64_t max_request_bytes = 1 << 20;        // REST body / gRPC message limit
+  // Replication (peers are the other members of the members file with a node_address).
+  std::string peer_listen;                     // host:port of the peer port ("" = this member's node_address)
+  std::string signing_key;                     // file with this member's Ed25519 secret key (hex)
+  std::string tls_ca, tls_cert, tls_key;       // PEM files for mutual TLS between nodes
+  bool insecure_peers = false;                 // allow peers without TLS (tests only)
+  uint64_t repair_interval_ms = 30000;         // a peer stream is re-opened at least this often
+  uint64_t max_clock_skew_ms = 300000;         // ops dated further ahead are refused
+  bool claim_unowned = true;                   // import takes records touching no member
 };
 
 // Reads `path` (may be empty: defaults only). Keys are the field names above.

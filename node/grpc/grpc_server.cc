@@ -39,7 +39,7 @@ Result<std::unique_ptr<GrpcServer>> StartGrpcServer(service::RecordService* serv
   AddProjectServices(service, &services);
   AddForumServices(service, &services);
   AddQualificationServices(service, &services);
-  AddNodeServices(service, &services);
+  AddNodeServices(service, options.federation_status, &services);
 
   // Process-wide; must precede the builder so reflection is registered with it.
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "node/service/federation_status.h"
 #include "storage/status.h"
 
 namespace grpc {
@@ -28,6 +29,7 @@ constexpr size_t kDefaultMaxMessageBytes = 4 << 20;
 struct GrpcOptions {
   size_t max_message_bytes = kDefaultMaxMessageBytes;    // per request received
   std::shared_ptr<grpc::ServerCredentials> credentials;  // null: insecure
+  service::FederationStatusFn federation_status;        // empty: a lone node's status
 };
 
 // A running server and the service objects it dispatches to (it owns both).

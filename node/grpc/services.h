@@ -3,6 +3,8 @@
 #pragma once
 
 #include <memory>
+
+#include "node/service/federation_status.h"
 #include <vector>
 
 namespace grpc {
@@ -24,7 +26,9 @@ void AddProjectServices(service::RecordService* service, ServiceList* out);
 void AddForumServices(service::RecordService* service, ServiceList* out);
 // Frameworks, qualifications and mappings.
 void AddQualificationServices(service::RecordService* service, ServiceList* out);
-// NodeService: member id and version vector.
-void AddNodeServices(service::RecordService* service, ServiceList* out);
+// NodeService: member id, version vector, federation status (from `status`, or a lone
+// node's when it is empty).
+void AddNodeServices(service::RecordService* service, service::FederationStatusFn status,
+                     ServiceList* out);
 
 }  // namespace passerelle::grpcapi

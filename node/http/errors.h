@@ -3,11 +3,11 @@
 // returns goes through ErrorResponse, so codes and bodies agree everywhere.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 
 #include "node/http/types.h"
-#include <nlohmann/json_fwd.hpp>
 #include "storage/status.h"
 
 namespace passerelle::http {

@@ -7,14 +7,18 @@
 #include <string>
 
 #include "node/http/types.h"
+#include "node/service/federation_status.h"
 
-namespace passerelle::service { class RecordService; }
+namespace passerelle::service {
+class RecordService;
+}
 
 namespace passerelle::http {
 
 struct Deps {
   service::RecordService* service = nullptr;  // /api/v1 answers 503 without it
   std::string web_root;                       // static files; empty = none served
+  service::FederationStatusFn federation_status;  // empty: a lone node's status
 };
 
 // Thread-safe as long as the service is (it is).

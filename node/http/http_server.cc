@@ -36,22 +36,22 @@ struct HttpServer::Impl {
   bool stopped = false;
 
   void Accept() {
-    acceptor.async_accept(net::make_strand(io), [this](boost::system::error_code ec,
-                                                       tcp::socket socket) {
-      if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-      if (ec) {
-        // Errors such as EMFILE affect one accept only: wait a little, keep accepting.
-        accept_retry.expires_after(kAcceptRetryDelay);
-        accept_retry.async_wait([this](boost::system::error_code ec) {
-          if (!ec && acceptor.is_open()) Accept();
+    acceptor.async_accept(
+        net::make_strand(io), [this](boost::system::error_code ec, tcp::socket socket) {
+          if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
+          if (ec) {
+            // Errors such as EMFILE affect one accept only: wait a little, keep accepting.
+            accept_retry.expires_after(kAcceptRetryDelay);
+            accept_retry.async_wait([this](boost::system::error_code ec) {
+              if (!ec && acceptor.is_open()) Accept();
+            });
+            return;
+          }
+          std::make_shared<Session>(std::move(socket), &deps, SessionLimits{options.max_body_bytes},
+                                    &registry)
+              ->Run();
+          Accept();
         });
-        return;
-      }
-      std::make_shared<Session>(std::move(socket), &deps, SessionLimits{options.max_body_bytes},
-                                &registry)
-          ->Run();
-      Accept();
-    });
   }
 
   void RunThread() {
@@ -74,6 +74,7 @@ HttpServer::HttpServer(service::RecordService* service, HttpOptions options)
   impl_->options = std::move(options);
   impl_->deps.service = service;
   impl_->deps.web_root = impl_->options.web_root;
+  impl_->deps.federation_status = impl_->options.federation_status;
 }
 
 HttpServer::~HttpServer() { Stop(); }
@@ -84,7 +85,8 @@ Status HttpServer::Start() {
   const std::string where = s.options.address + ":" + std::to_string(s.options.port);
   boost::system::error_code ec;
   auto address = net::ip::make_address(s.options.address, ec);
-  if (ec) return Status::Invalid("http_address", "'" + s.options.address + "' is not an IP address");
+  if (ec)
+    return Status::Invalid("http_address", "'" + s.options.address + "' is not an IP address");
   tcp::endpoint endpoint(address, s.options.port);
   auto fail = [&](const char* step) {
     boost::system::error_code ignored;

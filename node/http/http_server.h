@@ -1,7 +1,8 @@
 // The node's HTTP server: REST/JSON under /api/v1, /healthz, and the web client's
 // static files, over Boost.Beast with `threads` io threads. Start() binds and returns
 // at once; Stop() (also run by the destructor) stops accepting, closes every
-// connection and joins the threads. Start and Stop are not to be called concurrently.
+// connection and joins the threads. Start and Stop are not to be called concurrently,
+// nor Stop from a request handler.
 #pragma once
 
 #include <cstddef>
@@ -9,18 +10,22 @@
 #include <memory>
 #include <string>
 
+#include "node/service/federation_status.h"
 #include "storage/status.h"
 
-namespace passerelle::service { class RecordService; }
+namespace passerelle::service {
+class RecordService;
+}
 
 namespace passerelle::http {
 
 struct HttpOptions {
   std::string address = "127.0.0.1";
-  uint16_t port = 8081;            // 0 = let the system pick (see port())
-  std::string web_root;            // directory of web-client/; empty = no static files
-  size_t max_body_bytes = 1 << 20; // larger request bodies get 413
-  int threads = 2;                 // io threads; at least 1
+  uint16_t port = 8081;             // 0 = let the system pick (see port())
+  std::string web_root;             // directory of web-client/; empty = no static files
+  size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
+  int threads = 2;                  // io threads; at least 1
+  service::FederationStatusFn federation_status;  // GET /api/v1/federation/status; empty: lone node
 };
 
 class HttpServer {

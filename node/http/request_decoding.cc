@@ -1,8 +1,8 @@
 #include "node/http/request_decoding.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 
 #include "node/core/json_text.h"
 

@@ -26,8 +26,7 @@ Result<nlohmann::json> DecodeObjectBody(const Request& request);
 
 // The version a write expects, from If-Match ("3", "\"3\"", or "*" for any) and/or the
 // expected_version query parameter; nullopt when neither is given.
-Result<std::optional<uint64_t>> DecodeExpectedVersion(const Request& request,
-                                                      const Target& target);
+Result<std::optional<uint64_t>> DecodeExpectedVersion(const Request& request, const Target& target);
 
 // A non-negative decimal integer; refused naming `field` otherwise.
 Result<uint64_t> DecodeUnsigned(std::string_view text, std::string_view field);

@@ -8,13 +8,14 @@
 #include "node/http/errors.h"
 #include "node/http/request_decoding.h"
 #include "node/records/family.h"
+#include "node/service/federation_status.h"
 #include "node/service/record_service.h"
 
 namespace passerelle::http {
 namespace {
 
-using nlohmann::json;
 using beast_http::verb;
+using nlohmann::json;
 
 // What every route needs: the request, its parsed target and the service.
 struct Call {
@@ -29,8 +30,8 @@ struct Call {
     return JsonResponse(status, body, req.version(), req.keep_alive());
   }
   Response NotAllowed(const char* allow) const {
-    auto res = Error(Status(Code::kUnimplemented, std::string(req.method_string()) +
-                                                      " is not allowed on " + target.path),
+    auto res = Error(Status(Code::kUnimplemented,
+                            std::string(req.method_string()) + " is not allowed on " + target.path),
                      405);
     res.set(beast_http::field::allow, allow);
     return res;
@@ -105,7 +106,8 @@ Response Create(const Call& c, const records::Family& family,
   if (parent) {
     const auto& [field, id] = *parent;
     auto it = body.find(field);
-    if (it == body.end()) body[field] = id;
+    if (it == body.end())
+      body[field] = id;
     else if (!it->is_string() || it->get_ref<const std::string&>() != id)
       return c.Error(Status::Invalid(field, "must be '" + id + "' as in the path, or absent"));
   }
@@ -113,8 +115,7 @@ Response Create(const Call& c, const records::Family& family,
   if (!created.ok()) return c.Error(created.status());
   Response res = RecordResponse(c, 201, *created);
   if (auto id = created->find("id"); id != created->end() && id->is_string())
-    res.set(beast_http::field::location,
-            "/api/v1/" + family.plural + "/" + id->get<std::string>());
+    res.set(beast_http::field::location, "/api/v1/" + family.plural + "/" + id->get<std::string>());
   return res;
 }
 
@@ -155,9 +156,12 @@ Response Delete(const Call& c, const records::Family& family, const std::string&
 // /api/v1/{plural}
 Response Collection(const Call& c, const records::Family& family) {
   switch (c.req.method()) {
-    case verb::get: return List(c, family, std::nullopt);
-    case verb::post: return Create(c, family, std::nullopt);
-    default: return c.NotAllowed("GET, POST");
+    case verb::get:
+      return List(c, family, std::nullopt);
+    case verb::post:
+      return Create(c, family, std::nullopt);
+    default:
+      return c.NotAllowed("GET, POST");
   }
 }
 
@@ -169,9 +173,12 @@ Response Item(const Call& c, const records::Family& family, const std::string& i
       if (!record.ok()) return c.Error(record.status());
       return RecordResponse(c, 200, *record);
     }
-    case verb::patch: return Update(c, family, id);
-    case verb::delete_: return Delete(c, family, id);
-    default: return c.NotAllowed("GET, PATCH, DELETE");
+    case verb::patch:
+      return Update(c, family, id);
+    case verb::delete_:
+      return Delete(c, family, id);
+    default:
+      return c.NotAllowed("GET, PATCH, DELETE");
   }
 }
 
@@ -186,12 +193,31 @@ Response History(const Call& c, const records::Family& family, const std::string
 // /api/v1/{parent_plural}/{parent_id}/{child_plural}: the children of an existing parent.
 Response Nested(const Call& c, const records::Family& parent, const std::string& parent_id,
                 const records::Family& child) {
-  if (c.req.method() != verb::get && c.req.method() != verb::post)
-    return c.NotAllowed("GET, POST");
+  if (c.req.method() != verb::get && c.req.method() != verb::post) return c.NotAllowed("GET, POST");
   auto exists = c.service.Get(parent.kind, parent_id);
   if (!exists.ok()) return c.Error(exists.status());
   std::pair<std::string, std::string> link{child.parent_field, parent_id};
   return c.req.method() == verb::get ? List(c, child, link) : Create(c, child, link);
+}
+
+// /api/v1/{plural}/{id}/approve  {"terms_hash": "..."}: this member approves the terms.
+Response Approve(const Call& c, const records::Family& family, const std::string& id) {
+  if (c.req.method() != verb::post) return c.NotAllowed("POST");
+  json body;
+  if (auto refused = DecodeWriteBody(c, &body)) return *refused;
+  auto hash = body.find("terms_hash");
+  if (hash == body.end() || !hash->is_string())
+    return c.Error(Status::Invalid("terms_hash", "is required: the terms_hash of the agreement as read"));
+  auto record = c.service.Approve(family.kind, id, hash->get<std::string>(), kCaller);
+  if (!record.ok()) return c.Error(record.status());
+  return RecordResponse(c, 200, *record);
+}
+
+// /api/v1/federation/status: version vector, digest, peers, refused ops.
+Response FederationStatus(const Call& c, const Deps& deps) {
+  if (c.req.method() != verb::get) return c.NotAllowed("GET");
+  return c.Json(200, deps.federation_status ? deps.federation_status()
+                                            : service::LoneNodeStatus(c.service));
 }
 
 // /api/v1/node: who this node is and how far its op log goes.
@@ -215,6 +241,7 @@ Response HandleApi(const Request& request, const Target& target, const Deps& dep
   const Call c{request, target, *deps.service};
   const auto& seg = target.segments;  // "api", "v1", ...
   if (seg.size() == 3 && seg[2] == "node") return NodeInfo(c);
+  if (seg.size() == 4 && seg[2] == "federation" && seg[3] == "status") return FederationStatus(c, deps);
   if (seg.size() < 3 || seg.size() > 5) return UnknownPath(c);
   const records::Family* family = records::FindFamily(seg[2]);
   if (family == nullptr || family->plural != seg[2])
@@ -222,6 +249,8 @@ Response HandleApi(const Request& request, const Target& target, const Deps& dep
   if (seg.size() == 3) return Collection(c, *family);
   if (seg.size() == 4) return Item(c, *family, seg[3]);
   if (seg.size() == 5 && seg[4] == "history") return History(c, *family, seg[3]);
+  if (seg.size() == 5 && seg[4] == "approve" && !family->terms_fields.empty())
+    return Approve(c, *family, seg[3]);
   if (seg.size() == 5) {
     const records::Family* child = records::FindFamily(seg[4]);
     if (child != nullptr && child->plural == seg[4] && child->parent_kind == family->kind)

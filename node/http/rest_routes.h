@@ -1,4 +1,4 @@
-// The REST/JSON adapter: /api/v1/{plural}[/{id}[/history]], nested
+// The REST/JSON adapter: /api/v1/{plural}[/{id}[/history|/approve]], /api/v1/federation/status, nested
 // /api/v1/{parent_plural}/{id}/{child_plural}, and /api/v1/node. It decodes the
 // request, calls the RecordService and maps the Status; no record rule lives here.
 #pragma once

@@ -171,9 +171,12 @@ void Session::Send(Response response, After after) {
 void Session::OnWrite(After after, beast::error_code ec, size_t) {
   if (ec) return;
   switch (after) {
-    case After::kKeepAlive: return DoRead();
-    case After::kClose: return Shutdown();
-    case After::kLinger: return Linger();
+    case After::kKeepAlive:
+      return DoRead();
+    case After::kClose:
+      return Shutdown();
+    case After::kLinger:
+      return Linger();
   }
 }
 

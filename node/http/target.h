@@ -13,8 +13,8 @@
 namespace passerelle::http {
 
 struct Target {
-  std::string path;                   // percent-decoded path, starts with '/'
-  std::vector<std::string> segments;  // decoded non-empty path segments
+  std::string path;                                        // percent-decoded path, starts with '/'
+  std::vector<std::string> segments;                       // decoded non-empty path segments
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
 };
 

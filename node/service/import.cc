@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "node/core/json_text.h"
+#include "node/records/family.h"
 #include "node/service/seed_io.h"
 
 namespace passerelle::service {
@@ -94,7 +95,8 @@ Status AddFrameworks(std::vector<Item>* items, const json& qf) {
 
 enum class Outcome { kCreated, kUpdated, kUnchanged };
 
-Result<Outcome> ImportOne(RecordService* svc, const Item& item, const Caller& caller) {
+Result<Outcome> ImportOne(RecordService* svc, const Item& item, const Caller& caller,
+                          const ImportOptions& options) {
   if (!item.content.is_object() || !item.content.contains("id") || !item.content["id"].is_string())
     return Status::Invalid("id", "record has no id");
   std::string id = item.content["id"].get<std::string>();
@@ -110,6 +112,14 @@ Result<Outcome> ImportOne(RecordService* svc, const Item& item, const Caller& ca
     if (!r.ok()) return r.status();
     return Outcome::kUpdated;
   }
+  if (!options.claim_unowned) {
+    bool unclaimed = false;
+    const records::Family* family = records::FindFamily(item.kind);
+    auto owners = svc->DeriveOwners(*family, item.content, &unclaimed);
+    if (owners.ok() && unclaimed)
+      return Status(Code::kFailedPrecondition,
+                    "touches no member; left to the node that claims unowned records");
+  }
   auto r = svc->Create(item.kind, item.content, caller);
   if (!r.ok()) return r.status();
   return Outcome::kCreated;
@@ -122,7 +132,8 @@ bool IsMissingReference(const Status& s) {
 }  // namespace
 
 Result<ImportSummary> ImportSeed(RecordService* service, const std::string& dir,
-                                 const Caller& caller, const ImportProgress& progress) {
+                                 const Caller& caller, const ImportProgress& progress,
+                                 const ImportOptions& options) {
   if (!fs::is_directory(dir)) return Status::NotFound("not a directory: " + dir, "dir");
   std::vector<Item> items;
   bool any = false;
@@ -159,7 +170,7 @@ Result<ImportSummary> ImportSeed(RecordService* service, const std::string& dir,
     std::vector<Item> retry;
     std::vector<Status> retry_errors;
     for (auto& item : pending) {
-      auto outcome = ImportOne(service, item, caller);
+      auto outcome = ImportOne(service, item, caller, options);
       if (outcome.ok()) {
         if (*outcome == Outcome::kCreated) summary.created++;
         else if (*outcome == Outcome::kUpdated) summary.updated++;
@@ -179,6 +190,7 @@ Result<ImportSummary> ImportSeed(RecordService* service, const std::string& dir,
     if (retry.size() == pending.size()) {  // no progress: report them
       for (size_t i = 0; i < retry.size(); ++i) {
         summary.refused++;
+        summary.missing_references++;
         summary.refusals.push_back({retry[i].file, retry[i].content.value("id", json("?")).dump(),
                                     retry[i].kind + ": " + retry_errors[i].ToString()});
         size_t done = ++per_file_done[retry[i].file];

@@ -111,7 +111,9 @@ Status RecordService::Open() {
 }
 
 Result<std::vector<std::string>> RecordService::DeriveOwners(const records::Family& family,
-                                                             const json& fields) const {
+                                                             const json& fields,
+                                                             bool* unclaimed) const {
+  if (unclaimed) *unclaimed = false;
   std::set<std::string> owners;
   for (const auto& field : family.owner_institution_fields)
     for (const auto& inst : StringsAt(fields, field))
@@ -127,7 +129,10 @@ Result<std::vector<std::string>> RecordService::DeriveOwners(const records::Fami
       }
     }
   }
-  if (owners.empty()) owners.insert(member_id_);  // touches no member: the writer's
+  if (owners.empty()) {  // touches no member: the writer's
+    owners.insert(member_id_);
+    if (unclaimed) *unclaimed = true;
+  }
   return std::vector<std::string>(owners.begin(), owners.end());
 }
 
@@ -183,6 +188,7 @@ Result<json> RecordService::CommitLocked(PendingOp pending) {
   core::OpEffect effect;
   auto state = store_->CommitLocal(&op, &effect);
   if (!state.ok()) return state.status();
+  BumpGeneration();
   if (effect != core::OpEffect::kApplied)
     return Status(Code::kInternal, std::string("op committed without effect: ") + core::OpEffectName(effect));
   return Present(*records::FindFamily(op.kind), *state);
@@ -485,6 +491,7 @@ RecordService::PeerBatchResult RecordService::ApplyPeerBatch(const std::vector<c
   auto stored = store_->CommitRemote(fresh);
   if (!stored.ok()) return refuse(core::Refusal::kMalformed, stored.status().ToString());
   for (const auto& op : fresh) clock_->Observe(op.hlc);
+  BumpGeneration();
   out.applied = stored->applied;
   out.no_effect = stored->no_effect;
   return out;
@@ -507,6 +514,25 @@ Result<std::vector<core::Op>> RecordService::OpsForPeer(const std::string& origi
 }
 
 Result<std::string> RecordService::Digest() const { return store_->Digest(); }
+
+void RecordService::BumpGeneration() {
+  {
+    std::lock_guard lock(gen_mu_);
+    ++generation_;
+  }
+  gen_cv_.notify_all();
+}
+
+uint64_t RecordService::Generation() const {
+  std::lock_guard lock(gen_mu_);
+  return generation_;
+}
+
+uint64_t RecordService::WaitForChange(uint64_t seen, int timeout_ms) const {
+  std::unique_lock lock(gen_mu_);
+  gen_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return generation_ != seen; });
+  return generation_;
+}
 
 std::map<std::string, uint64_t> RecordService::VersionVector() const {
   return store_->VersionVector();

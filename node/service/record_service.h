@@ -5,6 +5,7 @@
 // its indexes. Thread-safe: reads run concurrently, writes are serialised.
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -90,9 +91,11 @@ class RecordService {
   // The record's ops, oldest first: {origin, seq, hlc, at, author, user, type, fields, effect}.
   Result<nlohmann::json> History(std::string_view kind, std::string_view id) const;
 
-  // Owners a new record would get under the federation's rules (DESIGN.md).
+  // Owners a new record would get under the federation's rules (DESIGN.md). When the
+  // record touches no member, that is the writer alone and *unclaimed* is set.
   Result<std::vector<std::string>> DeriveOwners(const records::Family& family,
-                                                const nlohmann::json& fields) const;
+                                                const nlohmann::json& fields,
+                                                bool* unclaimed = nullptr) const;
 
   // ---- Replication (DESIGN.md "Replication") ----
   // The member's Ed25519 key. Every kSignEvery-th local op and every chain head served
@@ -113,6 +116,10 @@ class RecordService {
   // peer; signs this node's own chain head first when it is not signed yet.
   Result<std::vector<core::Op>> OpsForPeer(const std::string& origin, uint64_t after_seq,
                                            size_t max_ops);
+  // Increases on every commit, local or from a peer. WaitForChange blocks until it
+  // differs from `seen` or `timeout_ms` passes; returns the current value.
+  uint64_t Generation() const;
+  uint64_t WaitForChange(uint64_t seen, int timeout_ms) const;
   // Digest of the materialised state (equal version vectors => equal digests).
   Result<std::string> Digest() const;
 
@@ -139,6 +146,10 @@ class RecordService {
   std::unique_ptr<core::HlcClock> clock_;  // Guarded by write_mu_
   std::optional<core::KeyPair> signing_key_;  // Guarded by write_mu_
   uint64_t max_skew_ms_ = 5 * 60 * 1000;
+  mutable std::mutex gen_mu_;
+  mutable std::condition_variable gen_cv_;
+  uint64_t generation_ = 0;  // Guarded by gen_mu_
+  void BumpGeneration();
   mutable std::mutex write_mu_;            // serialises every write
 };
 

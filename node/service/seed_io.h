@@ -14,6 +14,9 @@ namespace passerelle::service {
 
 struct ImportSummary {
   size_t created = 0, updated = 0, unchanged = 0, refused = 0;
+  // Of the refused, those naming a record this node does not have (yet): in a
+  // federation they may arrive by replication, and a later import takes them.
+  size_t missing_references = 0;
   struct Refusal {
     std::string file, id, reason;
   };
@@ -23,11 +26,19 @@ struct ImportSummary {
 // Called as records are processed: file name, records done, records in that file.
 using ImportProgress = std::function<void(const std::string& file, size_t done, size_t total)>;
 
+struct ImportOptions {
+  // Records touching no member go to the member that imports them (DESIGN.md). In a
+  // federation exactly one node should claim them; the others skip them (counted
+  // as refused with that reason) and receive them by replication.
+  bool claim_unowned = true;
+};
+
 // Reads every known file present in `dir` and creates or updates the records this
 // node's member may write. Records owned by other members, or invalid, are refused and
 // listed with the reason; the rest still import. Errors only for unreadable input.
 Result<ImportSummary> ImportSeed(RecordService* service, const std::string& dir,
-                                 const Caller& caller, const ImportProgress& progress = {});
+                                 const Caller& caller, const ImportProgress& progress = {},
+                                 const ImportOptions& options = {});
 
 // Writes institutions.json, agreements.json, projects.json, forums.json,
 // other_events.json, program_indicators.json and qualification_frameworks.json.

@@ -1,0 +1,79 @@
+#include "node/peer/peer_server.h"
+
+#include <atomic>
+#include <grpcpp/grpcpp.h>
+
+#include "node/core/op.h"
+#include "node/service/record_service.h"
+#include "passerelle/v1/peer.grpc.pb.h"
+
+namespace passerelle::peer {
+namespace {
+
+namespace pb = passerelle::v1;
+
+class PeerServiceImpl final : public pb::PeerService::Service {
+ public:
+  explicit PeerServiceImpl(service::RecordService* svc) : svc_(svc) {}
+
+  grpc::Status Pull(grpc::ServerContext* ctx, const pb::PullRequest* request,
+                    grpc::ServerWriter<pb::OpBatch>* writer) override {
+    std::map<std::string, uint64_t> sent(request->version_vector().begin(),
+                                         request->version_vector().end());
+    while (!ctx->IsCancelled() && !stopping_) {
+      uint64_t generation = svc_->Generation();  // before reading: no commit is missed
+      auto vv = svc_->VersionVector();
+      for (const auto& [origin, seq] : vv) {
+        while (sent[origin] < seq) {
+          auto ops = svc_->OpsForPeer(origin, sent[origin], kMaxBatchOps);
+          if (!ops.ok()) return grpc::Status(grpc::StatusCode::INTERNAL, ops.status().ToString());
+          if (ops->empty()) break;  // nothing signed to send yet
+          pb::OpBatch batch;
+          batch.set_origin(origin);
+          for (const auto& op : *ops) batch.add_ops(core::EncodeOp(op));
+          batch.mutable_sender_version_vector()->insert(vv.begin(), vv.end());
+          if (!writer->Write(batch)) return grpc::Status::OK;  // the peer went away
+          sent[origin] = ops->back().seq;
+        }
+      }
+      if (!request->follow()) return grpc::Status::OK;
+      svc_->WaitForChange(generation, 250);
+    }
+    return grpc::Status::OK;
+  }
+
+  void Stop() { stopping_ = true; }
+
+ private:
+  service::RecordService* svc_;
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace
+
+PeerServer::~PeerServer() { Shutdown(); }
+
+void PeerServer::Shutdown() {
+  if (!server_) return;
+  static_cast<PeerServiceImpl*>(service_.get())->Stop();
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  server_->Wait();
+  server_.reset();
+}
+
+Result<std::unique_ptr<PeerServer>> StartPeerServer(
+    service::RecordService* service, const std::string& address,
+    std::shared_ptr<grpc::ServerCredentials> credentials) {
+  auto out = std::unique_ptr<PeerServer>(new PeerServer());
+  out->service_ = std::make_unique<PeerServiceImpl>(service);
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(address, credentials, &out->port_);
+  builder.RegisterService(out->service_.get());
+  builder.SetMaxReceiveMessageSize(64 << 10);  // peers send only small Pull requests
+  out->server_ = builder.BuildAndStart();
+  if (!out->server_ || out->port_ == 0)
+    return Status(Code::kUnavailable, "cannot listen for peers on " + address, "peer_listen");
+  return out;
+}
+
+}  // namespace passerelle::peer

@@ -1,0 +1,194 @@
+#include "node/peer/peer_sync.h"
+
+#include <chrono>
+#include <grpcpp/grpcpp.h>
+
+#include "node/core/coding.h"
+#include "node/core/op.h"
+#include "node/service/federation_status.h"
+#include "node/service/members.h"
+#include "node/service/record_service.h"
+#include "passerelle/v1/peer.grpc.pb.h"
+
+namespace passerelle::peer {
+namespace {
+
+namespace pb = passerelle::v1;
+
+uint64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+struct PeerSync::Peer {
+  std::string member_id, address;
+  std::shared_ptr<grpc::Channel> channel;
+  std::thread thread;
+  mutable std::mutex mu;
+  PeerState state;                        // Guarded by mu
+  grpc::ClientContext* active = nullptr;  // Guarded by mu: the open stream, to cancel
+};
+
+PeerSync::PeerSync(service::RecordService* service, const service::Members* members,
+                   PeerSyncOptions options)
+    : service_(service), members_(members), options_(std::move(options)) {}
+
+PeerSync::~PeerSync() { Stop(); }
+
+Status PeerSync::Start() {
+  std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials();
+  if (!options_.tls.empty()) {
+    auto tls = PeerChannelCredentials(options_.tls);
+    if (!tls.ok()) return tls.status();
+    creds = *tls;
+  }
+  for (const auto& m : members_->all()) {
+    if (m.id == service_->member_id() || m.node_address.empty()) continue;
+    auto peer = std::make_unique<Peer>();
+    peer->member_id = m.id;
+    peer->address = m.node_address;
+    peer->state.member_id = m.id;
+    peer->state.address = m.node_address;
+    grpc::ChannelArguments args;
+    // The peer's certificate must name its member (SAN DNS:<member id>).
+    if (!options_.tls.empty()) args.SetSslTargetNameOverride(m.id);
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, options_.backoff_min_ms);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, options_.backoff_max_ms);
+    args.SetMaxReceiveMessageSize(8 << 20);
+    peer->channel = grpc::CreateCustomChannel(m.node_address, creds, args);
+    peers_.push_back(std::move(peer));
+  }
+  for (auto& p : peers_) p->thread = std::thread([this, raw = p.get()] { Run(raw); });
+  return Status::Ok();
+}
+
+void PeerSync::Stop() {
+  if (stopping_.exchange(true)) return;
+  for (auto& p : peers_) {
+    std::lock_guard lock(p->mu);
+    if (p->active) p->active->TryCancel();
+  }
+  for (auto& p : peers_)
+    if (p->thread.joinable()) p->thread.join();
+}
+
+void PeerSync::Run(Peer* peer) {
+  int backoff = options_.backoff_min_ms;
+  while (!stopping_) {
+    bool made_contact = false;
+    PullOnce(peer, &made_contact);
+    if (stopping_) break;
+    if (made_contact) backoff = options_.backoff_min_ms;
+    // Wait before retrying, waking early on Stop().
+    for (int waited = 0; waited < backoff && !stopping_; waited += 50)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (!made_contact) backoff = std::min(backoff * 2, options_.backoff_max_ms);
+  }
+}
+
+void PeerSync::PullOnce(Peer* peer, bool* made_contact) {
+  auto stub = pb::PeerService::NewStub(peer->channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() +
+                   std::chrono::milliseconds(options_.repair_interval_ms));
+  {
+    std::lock_guard lock(peer->mu);
+    if (stopping_) return;
+    peer->active = &ctx;
+  }
+  pb::PullRequest request;
+  request.set_member_id(service_->member_id());
+  request.set_follow(true);
+  for (const auto& [origin, seq] : service_->VersionVector())
+    (*request.mutable_version_vector())[origin] = seq;
+  auto reader = stub->Pull(&ctx, request);
+  pb::OpBatch batch;
+  std::string error;
+  while (reader->Read(&batch)) {
+    *made_contact = true;
+    std::vector<core::Op> ops;
+    ops.reserve(batch.ops_size());
+    core::Refusal refusal = core::Refusal::kNone;
+    for (const auto& bytes : batch.ops()) {
+      auto op = core::DecodeOp(bytes);
+      if (!op.ok() || op->origin != batch.origin()) {
+        refusal = core::Refusal::kMalformed;
+        error = "undecodable op from " + peer->member_id;
+        break;
+      }
+      ops.push_back(std::move(op).value());
+    }
+    service::RecordService::PeerBatchResult result;
+    if (refusal == core::Refusal::kNone) {
+      result = service_->ApplyPeerBatch(ops);
+      refusal = result.refusal;
+      if (refusal != core::Refusal::kNone) error = std::string(core::RefusalName(refusal)) + ": " + result.detail;
+    }
+    auto mine = service_->VersionVector();
+    uint64_t behind = 0;
+    for (const auto& [origin, seq] : batch.sender_version_vector())
+      if (seq > mine[origin]) behind += seq - mine[origin];
+    {
+      std::lock_guard lock(peer->mu);
+      peer->state.connected = true;
+      peer->state.last_contact_ms = NowMs();
+      peer->state.behind = behind;
+      peer->state.ops_received += result.applied;
+      if (refusal != core::Refusal::kNone) peer->state.last_error = error;
+    }
+    if (refusal != core::Refusal::kNone) {
+      std::lock_guard lock(mu_);
+      refused_[core::RefusalName(refusal)] += std::max<size_t>(1, batch.ops_size() - result.duplicates);
+      ctx.TryCancel();  // a peer sending bad ops: drop the stream, retry with backoff
+      break;
+    }
+  }
+  grpc::Status status = reader->Finish();
+  std::lock_guard lock(peer->mu);
+  peer->active = nullptr;
+  peer->state.connected = false;
+  if (!status.ok() && status.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED &&
+      status.error_code() != grpc::StatusCode::CANCELLED)
+    peer->state.last_error = status.error_message();
+  else if (!error.empty())
+    peer->state.last_error = error;
+  if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) *made_contact = true;  // a repair restart
+}
+
+std::vector<PeerState> PeerSync::Peers() const {
+  std::vector<PeerState> out;
+  for (const auto& p : peers_) {
+    std::lock_guard lock(p->mu);
+    out.push_back(p->state);
+  }
+  return out;
+}
+
+std::map<std::string, uint64_t> PeerSync::RefusedByReason() const {
+  std::lock_guard lock(mu_);
+  return refused_;
+}
+
+nlohmann::json PeerSync::StatusJson() const {
+  nlohmann::json j = service::LoneNodeStatus(*service_);
+  uint64_t now = NowMs();
+  for (const auto& p : Peers()) {
+    nlohmann::json pj = {{"member_id", p.member_id}, {"address", p.address},
+                         {"connected", p.connected}, {"behind", p.behind},
+                         {"ops_received", p.ops_received}};
+    pj["last_contact_ms_ago"] = p.last_contact_ms ? nlohmann::json(now - p.last_contact_ms) : nlohmann::json(nullptr);
+    if (!p.last_error.empty()) pj["last_error"] = p.last_error;
+    j["peers"].push_back(pj);
+  }
+  auto refused = RefusedByReason();
+  j["refused"] = refused;
+  uint64_t total = 0;
+  for (const auto& [r, n] : refused) total += n;
+  j["refused_total"] = total;
+  return j;
+}
+
+}  // namespace passerelle::peer

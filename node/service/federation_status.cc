@@ -1,0 +1,18 @@
+#include "node/service/federation_status.h"
+
+#include "node/core/coding.h"
+#include "node/service/record_service.h"
+
+namespace passerelle::service {
+
+nlohmann::json LoneNodeStatus(const RecordService& service) {
+  auto digest = service.Digest();
+  return {{"member_id", service.member_id()},
+          {"version_vector", service.VersionVector()},
+          {"digest", digest.ok() ? core::ToHex(*digest) : ""},
+          {"peers", nlohmann::json::array()},
+          {"refused", nlohmann::json::object()},
+          {"refused_total", 0}};
+}
+
+}  // namespace passerelle::service

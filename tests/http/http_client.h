@@ -1,0 +1,139 @@
+// A small synchronous HTTP/1.1 client over Boost.Beast for tests and benches: one
+// keep-alive connection to host:port, reconnected when the server closed it. Throws
+// boost::system::system_error on transport errors (tests treat that as a failure).
+// Not thread-safe: use one client per thread.
+#pragma once
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace passerelle::testing {
+
+namespace beast_http = boost::beast::http;
+
+using HttpResponse = beast_http::response<beast_http::string_body>;
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+class HttpClient {
+ public:
+  HttpClient(std::string host, uint16_t port) : host_(std::move(host)), port_(port) {}
+
+  // Sends one request and reads its response. A non-empty body is sent as
+  // application/json unless `headers` sets Content-Type.
+  HttpResponse Send(beast_http::verb method, const std::string& target,
+                    const std::string& body = {}, const HttpHeaders& headers = {}) {
+    beast_http::request<beast_http::string_body> req{method, target, 11};
+    req.set(beast_http::field::host, host_ + ":" + std::to_string(port_));
+    req.keep_alive(true);
+    bool has_type = false;
+    for (const auto& [name, value] : headers) {
+      req.set(name, value);
+      if (boost::beast::iequals(name, "Content-Type")) has_type = true;
+    }
+    if (!body.empty() && !has_type) req.set(beast_http::field::content_type, "application/json");
+    req.body() = body;
+    req.prepare_payload();
+    for (int attempt = 0;; ++attempt) {
+      const bool reused = stream_.has_value();
+      try {
+        Connect();
+        beast_http::write(*stream_, req);
+        HttpResponse res;
+        beast_http::response_parser<beast_http::string_body> parser;
+        parser.body_limit(64u << 20);
+        beast_http::read(*stream_, buffer_, parser);
+        res = parser.release();
+        if (!res.keep_alive()) Disconnect();
+        return res;
+      } catch (const boost::system::system_error&) {
+        // The server may have closed an idle keep-alive connection: retry once afresh.
+        Disconnect();
+        if (!reused || attempt > 0) throw;
+      }
+    }
+  }
+
+  HttpResponse Get(const std::string& target) { return Send(beast_http::verb::get, target); }
+  HttpResponse Post(const std::string& target, const nlohmann::json& body) {
+    return Send(beast_http::verb::post, target, body.dump());
+  }
+  HttpResponse Patch(const std::string& target, const nlohmann::json& body,
+                     const HttpHeaders& headers = {}) {
+    return Send(beast_http::verb::patch, target, body.dump(), headers);
+  }
+  HttpResponse Delete(const std::string& target, const HttpHeaders& headers = {}) {
+    return Send(beast_http::verb::delete_, target, {}, headers);
+  }
+
+  // Writes raw bytes on a fresh connection and returns everything the server sends
+  // until it closes the connection (or `timeout` passes): for malformed requests,
+  // pipelining and oversized bodies.
+  std::string SendRaw(const std::string& bytes,
+                      std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    Disconnect();
+    boost::asio::io_context io;
+    boost::beast::tcp_stream stream(io);
+    stream.connect(Endpoint(io));
+    boost::asio::write(stream.socket(), boost::asio::buffer(bytes));
+    boost::system::error_code ec;
+    stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
+    std::string out;
+    char buf[4096];
+    std::function<void(boost::system::error_code, size_t)> on_read =
+        [&](boost::system::error_code ec, size_t n) {
+          out.append(buf, n);
+          if (!ec) stream.async_read_some(boost::asio::buffer(buf), on_read);
+        };
+    stream.expires_after(timeout);
+    stream.async_read_some(boost::asio::buffer(buf), on_read);
+    io.run();
+    return out;
+  }
+
+  void Disconnect() {
+    if (stream_) {
+      boost::system::error_code ec;
+      stream_->socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
+      stream_->close();
+    }
+    stream_.reset();
+    buffer_.clear();
+  }
+
+ private:
+  boost::asio::ip::tcp::endpoint Endpoint(boost::asio::io_context& io) {
+    boost::asio::ip::tcp::resolver resolver(io);
+    return *resolver.resolve(host_, std::to_string(port_)).begin();
+  }
+  void Connect() {
+    if (stream_) return;
+    stream_.emplace(io_);
+    stream_->connect(Endpoint(io_));
+  }
+
+  std::string host_;
+  uint16_t port_;
+  boost::asio::io_context io_;
+  std::optional<boost::beast::tcp_stream> stream_;
+  boost::beast::flat_buffer buffer_;
+};
+
+// The body of a response as JSON (discarded value when it is not JSON).
+inline nlohmann::json JsonOf(const HttpResponse& res) {
+  return nlohmann::json::parse(res.body(), nullptr, /*allow_exceptions=*/false);
+}
+
+}  // namespace passerelle::testing
