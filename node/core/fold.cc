@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "node/core/cbor.h"
 #include "node/core/coding.h"
 #include "node/core/json_text.h"
 
@@ -115,40 +116,62 @@ nlohmann::json RecordToJson(const RecordState& s) {
   return j;
 }
 
+namespace {
+constexpr uint64_t kStateFormat = 3;  // 3: binary meta, fields as CBOR
+constexpr uint8_t kExists = 1, kDeleted = 2;
+}  // namespace
+
 std::string EncodeRecordState(const RecordState& s) {
-  nlohmann::json meta = {{"kind", s.kind},         {"id", s.id},
-                         {"owners", s.owners},     {"version", s.version},
-                         {"created", s.created_hlc}, {"updated", s.updated_hlc},
-                         {"by", s.updated_by},     {"exists", s.exists},
-                         {"deleted", s.deleted},   {"last_hlc", s.last_hlc},
-                         {"last_origin", s.last_origin}};
   std::string out;
-  PutLengthPrefixed(&out, DumpJson(meta));
-  PutLengthPrefixed(&out, DumpJson(s.fields));
+  out.reserve(256 + s.id.size());
+  PutVarint64(&out, kStateFormat);
+  out.push_back(static_cast<char>((s.exists ? kExists : 0) | (s.deleted ? kDeleted : 0)));
+  PutVarint64(&out, s.version);
+  PutVarint64(&out, s.created_hlc);
+  PutVarint64(&out, s.updated_hlc);
+  PutVarint64(&out, s.last_hlc);
+  for (const std::string* str : {&s.kind, &s.id, &s.updated_by, &s.last_origin, &s.terms_hash})
+    PutLengthPrefixed(&out, *str);
+  PutVarint64(&out, s.owners.size());
+  for (const auto& o : s.owners) PutLengthPrefixed(&out, o);
+  PutLengthPrefixed(&out, ToCbor(s.fields));
   return out;
 }
 
+bool EncodedStateIsLive(std::string_view in) {
+  uint64_t format;
+  if (!GetVarint64(&in, &format) || format != kStateFormat || in.empty()) return false;
+  auto flags = static_cast<uint8_t>(in.front());
+  return (flags & kExists) && !(flags & kDeleted);
+}
+
 Result<RecordState> DecodeRecordState(std::string_view in) {
-  std::string_view meta_text, fields_text;
-  if (!GetLengthPrefixed(&in, &meta_text) || !GetLengthPrefixed(&in, &fields_text))
-    return Status(Code::kDataLoss, "malformed stored record");
-  auto meta = ParseJson(meta_text, "record.meta");
-  auto fields = ParseJson(fields_text, "record.fields");
-  if (!meta.ok() || !fields.ok() || !meta->is_object() || !fields->is_object())
-    return Status(Code::kDataLoss, "malformed stored record");
+  const Status bad(Code::kDataLoss, "malformed stored record");
   RecordState s;
-  const auto& m = *meta;
-  s.kind = m.value("kind", "");
-  s.id = m.value("id", "");
-  s.owners = m.value("owners", std::vector<std::string>{});
-  s.version = m.value("version", uint64_t{0});
-  s.created_hlc = m.value("created", uint64_t{0});
-  s.updated_hlc = m.value("updated", uint64_t{0});
-  s.updated_by = m.value("by", "");
-  s.exists = m.value("exists", false);
-  s.deleted = m.value("deleted", false);
-  s.last_hlc = m.value("last_hlc", uint64_t{0});
-  s.last_origin = m.value("last_origin", "");
+  uint64_t format, owners;
+  if (!GetVarint64(&in, &format) || format != kStateFormat || in.empty()) return bad;
+  auto flags = static_cast<uint8_t>(in.front());
+  in.remove_prefix(1);
+  s.exists = flags & kExists;
+  s.deleted = flags & kDeleted;
+  if (!GetVarint64(&in, &s.version) || !GetVarint64(&in, &s.created_hlc) ||
+      !GetVarint64(&in, &s.updated_hlc) || !GetVarint64(&in, &s.last_hlc))
+    return bad;
+  for (std::string* str : {&s.kind, &s.id, &s.updated_by, &s.last_origin, &s.terms_hash}) {
+    std::string_view v;
+    if (!GetLengthPrefixed(&in, &v)) return bad;
+    *str = v;
+  }
+  if (!GetVarint64(&in, &owners) || owners > in.size()) return bad;
+  for (uint64_t i = 0; i < owners; ++i) {
+    std::string_view v;
+    if (!GetLengthPrefixed(&in, &v)) return bad;
+    s.owners.emplace_back(v);
+  }
+  std::string_view fields_text;
+  if (!GetLengthPrefixed(&in, &fields_text) || !in.empty()) return bad;
+  auto fields = ParseCbor(fields_text, "record.fields");
+  if (!fields.ok() || !fields->is_object()) return bad;
   s.fields = std::move(fields).value();
   return s;
 }

@@ -30,6 +30,7 @@ struct RecordState {
   bool deleted = false;      // tombstoned (exists stays true)
   Hlc last_hlc = 0;          // sort key of the last op folded in, effective or not
   std::string last_origin;
+  std::string terms_hash;    // cached by the store for families with terms (approval.h)
 
   bool live() const { return exists && !deleted; }
 };
@@ -56,7 +57,11 @@ RecordState Fold(std::vector<Op> ops);
 // created_at, updated_at.
 nlohmann::json RecordToJson(const RecordState& state);
 
+// Binary encoding (meta as varints and length-prefixed strings, then the fields as JSON
+// text). Decode accepts hostile bytes: DATA_LOSS on anything malformed.
 std::string EncodeRecordState(const RecordState& state);
 Result<RecordState> DecodeRecordState(std::string_view bytes);
+// Whether an encoded state is a live record, reading only its first bytes.
+bool EncodedStateIsLive(std::string_view bytes);
 
 }  // namespace passerelle::core

@@ -2,12 +2,13 @@
 
 #include <sodium.h>
 
+#include "node/core/cbor.h"
 #include "node/core/coding.h"
 #include "node/core/json_text.h"
 
 namespace passerelle::core {
 namespace {
-constexpr uint64_t kOpFormat = 1;
+constexpr uint64_t kOpFormat = 2;  // 2: fields as CBOR
 }
 
 std::string CanonicalBytes(const Op& op) {
@@ -22,18 +23,28 @@ std::string CanonicalBytes(const Op& op) {
   PutVarint64(&out, static_cast<uint64_t>(op.type));
   PutLengthPrefixed(&out, op.kind);
   PutLengthPrefixed(&out, op.record_id);
-  PutLengthPrefixed(&out, DumpJson(op.fields));  // nlohmann objects dump keys sorted
+  PutLengthPrefixed(&out, ToCbor(op.fields));  // deterministic: nlohmann objects sort keys
   PutLengthPrefixed(&out, op.prev_hash);
   return out;
 }
 
-std::string OpHash(const Op& op) {
-  std::string bytes = CanonicalBytes(op);
+namespace {
+std::string HashBytes(std::string_view bytes) {
   std::string hash(kOpHashBytes, '\0');
   crypto_generichash(reinterpret_cast<unsigned char*>(hash.data()), hash.size(),
                      reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), nullptr,
                      0);
   return hash;
+}
+}  // namespace
+
+std::string OpHash(const Op& op) { return HashBytes(CanonicalBytes(op)); }
+
+std::string EncodeOpAndHash(const Op& op, std::string* hash) {
+  std::string out = CanonicalBytes(op);
+  *hash = HashBytes(out);
+  PutLengthPrefixed(&out, op.signature);
+  return out;
 }
 
 std::string EncodeOp(const Op& op) {
@@ -69,7 +80,7 @@ Result<Op> DecodeOp(std::string_view in) {
   op.record_id = id;
   op.prev_hash = prev;
   op.signature = sig;
-  auto parsed = ParseJson(fields, "op.fields");
+  auto parsed = ParseCbor(fields, "op.fields");
   if (!parsed.ok()) return parsed.status();
   if (!parsed->is_object()) return bad("fields is not an object");
   op.fields = std::move(parsed).value();

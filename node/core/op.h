@@ -44,6 +44,8 @@ std::string CanonicalBytes(const Op& op);
 std::string OpHash(const Op& op);
 
 std::string EncodeOp(const Op& op);
+// EncodeOp and OpHash together, building the canonical bytes once.
+std::string EncodeOpAndHash(const Op& op, std::string* hash);
 Result<Op> DecodeOp(std::string_view bytes);
 
 const char* OpTypeName(OpType t);

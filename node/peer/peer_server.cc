@@ -12,6 +12,10 @@ namespace {
 
 namespace pb = passerelle::v1;
 
+// An idle follow stream carries an empty batch this often, so the follower's "last
+// contact" and "behind" stay current.
+constexpr auto kHeartbeat = std::chrono::seconds(5);
+
 class PeerServiceImpl final : public pb::PeerService::Service {
  public:
   explicit PeerServiceImpl(service::RecordService* svc) : svc_(svc) {}
@@ -20,6 +24,7 @@ class PeerServiceImpl final : public pb::PeerService::Service {
                     grpc::ServerWriter<pb::OpBatch>* writer) override {
     std::map<std::string, uint64_t> sent(request->version_vector().begin(),
                                          request->version_vector().end());
+    auto last_write = std::chrono::steady_clock::now();
     while (!ctx->IsCancelled() && !stopping_) {
       uint64_t generation = svc_->Generation();  // before reading: no commit is missed
       auto vv = svc_->VersionVector();
@@ -34,9 +39,17 @@ class PeerServiceImpl final : public pb::PeerService::Service {
           batch.mutable_sender_version_vector()->insert(vv.begin(), vv.end());
           if (!writer->Write(batch)) return grpc::Status::OK;  // the peer went away
           sent[origin] = ops->back().seq;
+          last_write = std::chrono::steady_clock::now();
         }
       }
       if (!request->follow()) return grpc::Status::OK;
+      if (std::chrono::steady_clock::now() - last_write > kHeartbeat) {
+        // An empty batch: the follower learns this node is there and how far it is.
+        pb::OpBatch heartbeat;
+        heartbeat.mutable_sender_version_vector()->insert(vv.begin(), vv.end());
+        if (!writer->Write(heartbeat)) return grpc::Status::OK;
+        last_write = std::chrono::steady_clock::now();
+      }
       svc_->WaitForChange(generation, 250);
     }
     return grpc::Status::OK;

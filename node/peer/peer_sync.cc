@@ -137,7 +137,7 @@ void PeerSync::PullOnce(Peer* peer, bool* made_contact) {
       peer->state.last_contact_ms = NowMs();
       peer->state.behind = behind;
       peer->state.ops_received += result.applied;
-      if (refusal != core::Refusal::kNone) peer->state.last_error = error;
+      peer->state.last_error = refusal != core::Refusal::kNone ? error : "";
     }
     if (refusal != core::Refusal::kNone) {
       std::lock_guard lock(mu_);
@@ -155,7 +155,8 @@ void PeerSync::PullOnce(Peer* peer, bool* made_contact) {
     peer->state.last_error = status.error_message();
   else if (!error.empty())
     peer->state.last_error = error;
-  if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) *made_contact = true;  // a repair restart
+  if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED && *made_contact)
+    peer->state.last_contact_ms = NowMs();  // a repair restart of a live stream
 }
 
 std::vector<PeerState> PeerSync::Peers() const {

@@ -10,7 +10,7 @@ std::string TermsHash(const Family& family, const json& fields) {
   json terms = json::object();
   for (const auto& name : family.terms_fields)
     if (auto it = fields.find(name); it != fields.end()) terms[name] = *it;
-  std::string text = terms.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::vector<uint8_t> text = json::to_cbor(terms);  // deterministic: keys sorted
   unsigned char hash[32];
   crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(text.data()),
                      text.size(), nullptr, 0);
@@ -23,9 +23,9 @@ std::string TermsHash(const Family& family, const json& fields) {
   return hex;
 }
 
-json PresentWithApprovals(const Family& family, json record) {
+json PresentWithApprovals(const Family& family, json record, const std::string& terms_hash) {
   if (family.terms_fields.empty() || !record.is_object()) return record;
-  std::string current = TermsHash(family, record);
+  std::string current = terms_hash.empty() ? TermsHash(family, record) : terms_hash;
   json approvals = json::object();
   for (auto it = record.begin(); it != record.end();) {
     if (IsApprovalField(it.key())) {

@@ -24,6 +24,8 @@ std::string TermsHash(const Family& family, const nlohmann::json& fields);
 // Rewrites a record as the API shows it: approval.* fields gathered into
 // "approvals": {member: {terms, at, user, current}}, "terms_hash" added and "status"
 // derived as above. Records of families without terms are returned unchanged.
-nlohmann::json PresentWithApprovals(const Family& family, nlohmann::json record);
+// `terms_hash` may pass the hash when already known ("" computes it).
+nlohmann::json PresentWithApprovals(const Family& family, nlohmann::json record,
+                                    const std::string& terms_hash = "");
 
 }  // namespace passerelle::records

@@ -14,7 +14,7 @@
 
 namespace passerelle::service::keys {
 
-constexpr int kFormatVersion = 1;
+constexpr int kFormatVersion = 2;  // 2: ops and records hold CBOR
 
 inline std::string Op(std::string_view origin, uint64_t seq) {
   std::string k(origin);

@@ -69,7 +69,7 @@ std::string JoinList(const std::vector<std::string>& v) {
 
 // The record as the API shows it (meta, and approvals gathered for agreements).
 json Present(const records::Family& family, const core::RecordState& state) {
-  return records::PresentWithApprovals(family, core::RecordToJson(state));
+  return records::PresentWithApprovals(family, core::RecordToJson(state), state.terms_hash);
 }
 
 Status RefuseApprovalFields(const json& body) {
@@ -161,14 +161,13 @@ Status RecordService::CheckReferences(const records::Family& family, const json&
         return Status::Invalid(ref.field, "framework " + fw_id + " has no level " + std::to_string(level));
       continue;
     }
-    auto target = store_->Get(ref.kind, ref.id);
-    if (!target.ok() || !target->live())
+    if (!store_->IsLive(ref.kind, ref.id))
       return Status::Invalid(ref.field, "no " + ref.kind + " with id '" + ref.id + "'");
   }
   return Status::Ok();
 }
 
-Result<json> RecordService::CommitLocked(PendingOp pending) {
+Result<json> RecordService::CommitLocked(PendingOp pending, const core::RecordState* current) {
   core::Op op;
   op.origin = member_id_;
   op.author = member_id_;
@@ -186,7 +185,7 @@ Result<json> RecordService::CommitLocked(PendingOp pending) {
     op.signature = core::SignHash(*signing_key_, core::OpHash(op));
   }
   core::OpEffect effect;
-  auto state = store_->CommitLocal(&op, &effect);
+  auto state = store_->CommitLocal(&op, &effect, current);
   if (!state.ok()) return state.status();
   BumpGeneration();
   if (effect != core::OpEffect::kApplied)
@@ -224,6 +223,7 @@ Result<json> RecordService::Create(std::string_view kind, json record, const Cal
   std::string id = content["id"].get<std::string>();
   std::lock_guard lock(write_mu_);
   auto existing = store_->Get((*family)->kind, id);
+  if (!existing.ok() && existing.status().code() != Code::kNotFound) return existing.status();
   if (existing.ok()) {
     if (existing->live())
       return Status(Code::kAlreadyExists, "a " + (*family)->kind + " with id '" + id + "' already exists", "id");
@@ -232,7 +232,9 @@ Result<json> RecordService::Create(std::string_view kind, json record, const Cal
                                                  JoinList(existing->owners), "id");
   }
   content["owners"] = owners;
-  return CommitLocked({core::OpType::kCreate, (*family)->kind, id, std::move(content), caller.user});
+  core::RecordState none;
+  return CommitLocked({core::OpType::kCreate, (*family)->kind, id, std::move(content), caller.user},
+                      existing.ok() ? &existing.value() : &none);
 }
 
 Result<json> RecordService::Get(std::string_view kind, std::string_view id) const {
@@ -384,7 +386,8 @@ Result<json> RecordService::Update(std::string_view kind, std::string_view id,
   // Nothing would change: no op, same version.
   bool same = content == state->fields && !changes.contains("owners");
   if (same) return Present(fam, *state);
-  return CommitLocked({core::OpType::kUpdate, fam.kind, std::string(id), std::move(changes), caller.user});
+  return CommitLocked({core::OpType::kUpdate, fam.kind, std::string(id), std::move(changes), caller.user},
+                      &state.value());
 }
 
 Status RecordService::Delete(std::string_view kind, std::string_view id,
@@ -401,7 +404,8 @@ Status RecordService::Delete(std::string_view kind, std::string_view id,
   if (expected_version && *expected_version != state->version)
     return Status(Code::kAborted, "record is at version " + std::to_string(state->version) +
                                       ", not " + std::to_string(*expected_version), "version");
-  auto r = CommitLocked({core::OpType::kDelete, (*family)->kind, std::string(id), json::object(), caller.user});
+  auto r = CommitLocked({core::OpType::kDelete, (*family)->kind, std::string(id), json::object(), caller.user},
+                        &state.value());
   return r.ok() ? Status::Ok() : r.status();
 }
 
@@ -428,7 +432,8 @@ Result<json> RecordService::Approve(std::string_view kind, std::string_view id,
   json approval = {{"terms", current}, {"at", core::HlcToIso(core::MakeHlc(now_ms_(), 0))},
                    {"user", caller.user}};
   json fields = {{std::string(records::kApprovalPrefix) + member_id_, approval}};
-  return CommitLocked({core::OpType::kUpdate, fam.kind, std::string(id), std::move(fields), caller.user});
+  return CommitLocked({core::OpType::kUpdate, fam.kind, std::string(id), std::move(fields), caller.user},
+                      &state.value());
 }
 
 Result<json> RecordService::History(std::string_view kind, std::string_view id) const {

@@ -136,7 +136,8 @@ class RecordService {
   Status CheckReferences(const records::Family& family, const nlohmann::json& fields,
                          const nlohmann::json* changed = nullptr) const;
   // Commits one op; caller holds write_mu_. Fails unless the op takes effect.
-  Result<nlohmann::json> CommitLocked(PendingOp op);
+  // `current` is the record as read under the lock (see RecordStore::CommitLocal).
+  Result<nlohmann::json> CommitLocked(PendingOp op, const core::RecordState* current);
 
   storage::KvStore* kv_;
   const Members* members_;

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "node/core/coding.h"
+#include "node/records/approval.h"
 #include "node/service/keys.h"
 
 namespace passerelle::service {
@@ -50,9 +51,12 @@ Status RecordStore::Open() {
   } else if (!s.ok()) {
     return s;
   } else if (format != std::to_string(keys::kFormatVersion)) {
+    bool newer = std::atoi(format.c_str()) > keys::kFormatVersion;
     return {Code::kFailedPrecondition,
             "data directory has on-disk format " + format + "; this passerelle reads format " +
-                std::to_string(keys::kFormatVersion) + " (upgrade passerelle)"};
+                std::to_string(keys::kFormatVersion) +
+                (newer ? " (upgrade passerelle)"
+                       : " (export it with the passerelle that wrote it, then import)")};
   }
   std::lock_guard lock(mu_);
   positions_.clear();
@@ -79,7 +83,18 @@ Result<RecordState> RecordStore::Get(std::string_view kind, std::string_view id)
   return core::DecodeRecordState(bytes);
 }
 
-Result<RecordState> RecordStore::CommitLocal(core::Op* op, core::OpEffect* effect) {
+bool RecordStore::IsLive(std::string_view kind, std::string_view id) const {
+  std::string bytes;
+  return kv_->Get(Column::kRecords, keys::Record(kind, id), &bytes).ok() &&
+         core::EncodedStateIsLive(bytes);
+}
+
+void RecordStore::Derive(const records::Family& family, RecordState* state) {
+  if (!family.terms_fields.empty()) state->terms_hash = records::TermsHash(family, state->fields);
+}
+
+Result<RecordState> RecordStore::CommitLocal(core::Op* op, core::OpEffect* effect,
+                                             const RecordState* current) {
   const records::Family* family = records::FindFamily(op->kind);
   if (family == nullptr) return Status::Invalid("kind", "unknown record family " + op->kind);
   OriginPosition pos;
@@ -92,25 +107,31 @@ Result<RecordState> RecordStore::CommitLocal(core::Op* op, core::OpEffect* effec
 
   RecordState before;
   bool had_before = false;
-  auto existing = Get(op->kind, op->record_id);
-  if (existing.ok()) {
-    before = std::move(existing).value();
-    had_before = true;
-  } else if (existing.status().code() != Code::kNotFound) {
-    return existing.status();
+  if (current != nullptr) {
+    before = *current;
+    had_before = !current->kind.empty();
+  } else {
+    auto existing = Get(op->kind, op->record_id);
+    if (existing.ok()) {
+      before = std::move(existing).value();
+      had_before = true;
+    } else if (existing.status().code() != Code::kNotFound) {
+      return existing.status();
+    }
   }
   if (had_before && !core::SortsAfter(before, *op))
     return Status::Internal("local op is older than the record's last op");
   RecordState after = before;
   *effect = core::Apply(&after, *op);
+  Derive(*family, &after);
 
   storage::WriteBatch batch;
   std::string op_key = keys::Op(op->origin, op->seq);
-  batch.Put(Column::kOps, op_key, core::EncodeOp(*op));
+  std::string head;
+  batch.Put(Column::kOps, op_key, core::EncodeOpAndHash(*op, &head));
   batch.Put(Column::kIndex, keys::History(op->kind, op->record_id, op->hlc, op->origin), op_key);
   batch.Put(Column::kRecords, keys::Record(op->kind, op->record_id), core::EncodeRecordState(after));
   PutIndexes(*family, had_before ? &before : nullptr, after, &batch);
-  std::string head = core::OpHash(*op);
   std::string vv;
   core::PutBigEndian64(&vv, op->seq);
   vv += head;
@@ -187,7 +208,8 @@ Result<RecordStore::RemoteResult> RecordStore::CommitRemote(const std::vector<co
     }
     t.after = std::move(state);
   }
-  for (const auto& [rkey, t] : touched) {
+  for (auto& [rkey, t] : touched) {
+    Derive(*t.family, &t.after);
     batch.Put(Column::kRecords, rkey, core::EncodeRecordState(t.after));
     PutIndexes(*t.family, t.had_before ? &t.before : nullptr, t.after, &batch);
   }

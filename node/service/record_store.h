@@ -32,7 +32,13 @@ class RecordStore {
 
   // Numbers a new local op (seq, prev_hash from `origin`'s head), folds it into its
   // record and commits everything. Precondition: op->hlc is newer than any stored op.
-  Result<core::RecordState> CommitLocal(core::Op* op, core::OpEffect* effect);
+  // `current` is the record as the caller just read it under the write lock (nullptr:
+  // read it here; an empty state: there is none).
+  Result<core::RecordState> CommitLocal(core::Op* op, core::OpEffect* effect,
+                                        const core::RecordState* current = nullptr);
+
+  // Whether a live record exists, without decoding it.
+  bool IsLive(std::string_view kind, std::string_view id) const;
 
   struct RemoteResult {
     size_t applied = 0;    // ops stored (new to this node)
@@ -78,6 +84,8 @@ class RecordStore {
   core::Hlc max_hlc() const;
 
  private:
+  // Caches derived values on a state about to be stored (the terms hash).
+  static void Derive(const records::Family& family, core::RecordState* state);
   void PutIndexes(const records::Family& family, const core::RecordState* before,
                   const core::RecordState& after, storage::WriteBatch* batch) const;
 
