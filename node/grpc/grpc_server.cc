@@ -1,5 +1,7 @@
 #include "node/grpc/grpc_server.h"
 
+#include <grpcpp/resource_quota.h>
+
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/impl/service_type.h>
 #include <grpcpp/security/server_credentials.h>
@@ -28,6 +30,10 @@ void GrpcServer::Shutdown(int grace_ms) {
 
 void GrpcServer::Wait() { server_->Wait(); }
 
+namespace {
+constexpr int kMaxPollers = 2;  // threads waiting for calls (more are made for busy ones)
+}  // namespace
+
 Result<std::unique_ptr<GrpcServer>> StartGrpcServer(service::RecordService* service,
                                                     const std::string& address, int* bound_port,
                                                     const GrpcOptions& options) {
@@ -48,6 +54,11 @@ Result<std::unique_ptr<GrpcServer>> StartGrpcServer(service::RecordService* serv
   auto credentials = options.credentials ? options.credentials : grpc::InsecureServerCredentials();
   builder.AddListeningPort(address, credentials, &port);
   builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
+  // Writes serialise on the service's lock; many handler threads would only queue on
+  // it and thrash a small machine's cores. A few pollers keep the CPUs busy instead.
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS, 1);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 1);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, kMaxPollers);
   for (auto& s : services) builder.RegisterService(s.get());
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0)

@@ -1,4 +1,4 @@
-// Record messages <-> record JSON. Proto field names are the JSON keys (see
+// Record messages <-> record JSON (by reflection). Proto field names are the JSON keys (see
 // proto/passerelle/v1/common.proto), so the protobuf JSON mapping with preserved field
 // names converts losslessly; int32/double print as plain JSON numbers.
 #pragma once
