@@ -2,20 +2,30 @@
 // B bytes replicated from a PouchDB database served over HTTP (express-pouchdb, in a
 // child process, on 127.0.0.1, port 0) into a fresh PouchDB database in this process,
 // the way a fresh node pulls from a peer. Prints one JSON line:
-//   {"docs": N, "seconds": S, "docs_per_s": R, "batch_size": K|null, "adapter": "memory"}
-// Usage: node replicate.js [--docs N] [--bytes B] [--batch-size K]
-// Both databases use the in-memory adapter (no disk): a generous baseline for PouchDB.
+//   {"docs": N, "seconds": S, "docs_per_s": R, "batch_size": K|null, "adapter": A}
+// Usage: node replicate.js [--docs N] [--bytes B] [--batch-size K] [--adapter leveldb|memory]
+// leveldb (PouchDB's default in node.js, on disk in a temporary directory, removed at
+// exit) or memory (no disk: a more generous baseline) for both databases.
 'use strict';
 
 const { fork } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
 const PouchDB = require('pouchdb-core')
+  .plugin(require('pouchdb-adapter-leveldb'))
   .plugin(require('pouchdb-adapter-memory'))
   .plugin(require('pouchdb-adapter-http'))
   .plugin(require('pouchdb-replication'));
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(name);
-  return i >= 0 && i + 1 < process.argv.length ? Number(process.argv[i + 1]) : fallback;
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+}
+
+// A database named `name` with the chosen adapter (leveldb: under `dir`).
+function open(name, adapter, dir) {
+  return new PouchDB(adapter === 'leveldb' ? path.join(dir, name) : name, { adapter });
 }
 
 const WORDS = ['coopération', 'formation', 'minière', 'qualifications', 'partenariat',
@@ -46,11 +56,14 @@ function makeDoc(i, bytes) {
   return doc;
 }
 
-async function serve(docs, bytes) {
+async function serve(docs, bytes, adapter, dir) {
   // express-pouchdb's own app (it brings the express version it was written for).
-  const MemPouch = PouchDB.defaults({ adapter: 'memory' });
-  const app = require('express-pouchdb')(MemPouch, { mode: 'minimumForPouchDB', logPath: '/dev/null' });
-  const source = new MemPouch('source');
+  const ServerPouch = PouchDB.defaults(
+    adapter === 'leveldb' ? { adapter, prefix: dir + path.sep } : { adapter });
+  const app = require('express-pouchdb')(ServerPouch, {
+    mode: 'minimumForPouchDB', logPath: path.join(dir, 'log.txt'),
+  });
+  const source = new ServerPouch('source');
   for (let start = 0; start < docs; start += 1000) {
     const chunk = [];
     for (let i = start; i < Math.min(docs, start + 1000); i++) chunk.push(makeDoc(i, bytes));
@@ -61,19 +74,24 @@ async function serve(docs, bytes) {
 }
 
 async function main() {
-  const docs = arg('--docs', 10000);
-  const bytes = arg('--bytes', 500);
-  const batchSize = arg('--batch-size', null);
-  if (process.argv.includes('--serve')) return serve(docs, bytes);
+  const docs = Number(arg('--docs', 10000));
+  const bytes = Number(arg('--bytes', 500));
+  const batchSize = arg('--batch-size', null) && Number(arg('--batch-size'));
+  const adapter = arg('--adapter', 'leveldb');
+  if (adapter !== 'leveldb' && adapter !== 'memory') throw new Error('unknown adapter ' + adapter);
+  if (process.argv.includes('--serve')) return serve(docs, bytes, adapter, arg('--dir'));
 
-  const child = fork(__filename, ['--serve', '--docs', String(docs), '--bytes', String(bytes)]);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'passerelle-pouchdb-'));
+  fs.mkdirSync(path.join(dir, 'server'));
+  const child = fork(__filename, ['--serve', '--docs', String(docs), '--bytes', String(bytes),
+    '--adapter', adapter, '--dir', path.join(dir, 'server')]);
   const port = await new Promise((resolve, reject) => {
     child.once('message', (m) => resolve(m.port));
     child.once('exit', (code) => reject(new Error('server exited with ' + code)));
   });
   try {
     const source = new PouchDB('http://127.0.0.1:' + port + '/source');
-    const target = new PouchDB('target', { adapter: 'memory' });
+    const target = open('target', adapter, dir);
     const options = batchSize ? { batch_size: batchSize } : {};
     const t0 = process.hrtime.bigint();
     const result = await PouchDB.replicate(source, target, options);
@@ -84,10 +102,13 @@ async function main() {
     const sample = await target.get(makeDoc(0, bytes)._id);
     console.log(JSON.stringify({
       docs, seconds, docs_per_s: docs / seconds, batch_size: batchSize,
-      doc_bytes: Buffer.byteLength(JSON.stringify(sample)), adapter: 'memory',
+      doc_bytes: Buffer.byteLength(JSON.stringify(sample)), adapter,
     }));
+    await target.close();
   } finally {
     child.send('stop');
+    await new Promise((resolve) => child.once('exit', resolve));
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
