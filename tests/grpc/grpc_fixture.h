@@ -18,22 +18,12 @@
 #include "node/service/members.h"
 #include "node/service/record_service.h"
 #include "storage/kv_store.h"
+#include "tests/service/fixture.h"
 #include "tests/test_util.h"
 
 namespace passerelle::testing {
 
-inline service::Members GrpcTestMembers() {
-  auto m = service::Members::FromJson(nlohmann::json::parse(R"({
-    "federation": "test",
-    "members": [
-      {"id": "quebec-consortium", "name": "Consortium de cégeps", "node_address": "127.0.0.1:1",
-       "acts_for": ["cegep-abitibi-temiscamingue", "cegep-thetford", "cegep-sept-iles", "inmq"]},
-      {"id": "morocco", "name": "Maroc", "node_address": "127.0.0.1:2",
-       "acts_for": ["maroc-ministere-energie-mines"]}
-    ]})"));
-  REQUIRE(m.ok());
-  return std::move(m).value();
-}
+inline service::Members GrpcTestMembers() { return TestMembers(); }
 
 struct GrpcFixture {
   explicit GrpcFixture(const grpcapi::GrpcOptions& options = {}) {
