@@ -1,27 +1,145 @@
 #!/usr/bin/env bash
-# The main job: builds Passerelle and starts a node loaded with the demo data
-# (../shared/seed-data), web/REST on http://127.0.0.1:8081, gRPC on 127.0.0.1:9081.
-# Ctrl-C stops it cleanly. Data stays in run/demo/ (a second start re-imports
-# idempotently: nothing changes). Run as root on a fresh Debian 12: it installs
+# The main job: builds Passerelle and starts a three-node federation on loopback loaded with
+# the demo data (../shared/seed-data): quebec-consortium (web/REST http://127.0.0.1:8081),
+# morocco (:8082) and pacific-alliance (:8083), replicating over mutual TLS. Each node
+# imports the part of the data its member owns; the script waits until all three hold the
+# same state, prints their addresses, and Ctrl-C stops all three cleanly. Keys, certificates
+# and data stay in run/demo/federation/ (a second start reuses them; re-importing changes
+# nothing); logs in run/demo/<member>.log. Run as root on a fresh Debian 12: it installs
 # what it needs itself.
+#   env: PASSERELLE_SEED_DIR, PASSERELLE_BUILD_DIR, DEMO_CONVERGE_SECONDS (default 180),
+#        PASSERELLE_BIN (a passerelle binary already built: skips the build)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 SEED_DIR=${PASSERELLE_SEED_DIR:-$ROOT/../shared/seed-data}
 BUILD_DIR=${PASSERELLE_BUILD_DIR:-$ROOT/build}
+SPEC="$ROOT/deploy/demo/federation.json"
+RUN="$ROOT/run/demo"
+FED="$RUN/federation"
+CONVERGE_SECONDS=${DEMO_CONVERGE_SECONDS:-180}
 
 "$ROOT/deploy/install-deps.sh"
-echo "== building passerelle (first build takes several minutes on 2 cores)"
-cmake -S "$ROOT" -B "$BUILD_DIR" -G "Unix Makefiles" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$BUILD_DIR" -j"$(nproc)" --target passerelle
+if [[ -n "${PASSERELLE_BIN:-}" ]]; then
+  BIN=$(cd "$(dirname "$PASSERELLE_BIN")" && pwd)/$(basename "$PASSERELLE_BIN")
+else
+  echo "== building passerelle (first build takes several minutes on 2 cores)"
+  cmake -S "$ROOT" -B "$BUILD_DIR" -G "Unix Makefiles" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$BUILD_DIR" -j"$(nproc)" --target passerelle
+  BIN="$BUILD_DIR/node/cli/passerelle"
+fi
 
 if [ ! -f "$SEED_DIR/institutions.json" ]; then
   echo "demo data not found in $SEED_DIR (set PASSERELLE_SEED_DIR)" >&2
   exit 1
 fi
-mkdir -p run/demo
-echo "== starting node quebec-consortium with the demo data from $SEED_DIR"
-echo "   web client and REST: http://127.0.0.1:8081/   (try http://127.0.0.1:8081/api/v1/forums)"
-echo "   gRPC (reflection on): 127.0.0.1:9081          Ctrl-C stops the node"
-exec "$BUILD_DIR/node/cli/passerelle" node --config deploy/demo/quebec-consortium.json \
-  --web-root "$ROOT/web-client" --import "$SEED_DIR"
+SEED_DIR=$(cd "$SEED_DIR" && pwd)
+
+# The federation: CA, per-member TLS certificates and signing keys, members.json and one
+# configuration per node (kept across runs).
+echo "== federation keys, certificates and configurations in $FED"
+mkdir -p "$RUN"
+"$ROOT/deploy/federation/new-federation.sh" "$SPEC" "$FED" --passerelle "$BIN"
+mapfile -t MEMBERS < <(jq -r '.members[].id' "$SPEC")
+declare -A HTTP PID LOG_START
+for m in "${MEMBERS[@]}"; do HTTP[$m]=$(jq -r --arg m "$m" '.members[] | select(.id == $m) | .http' "$SPEC"); done
+
+# Stops every node this script started (SIGTERM, then waits for each to finish).
+stopping=0
+stop_all() {
+  [[ $stopping -eq 0 && ${#PID[@]} -gt 0 ]] || return 0
+  stopping=1
+  echo
+  echo "== stopping ${!PID[*]}"
+  for m in "${!PID[@]}"; do kill -TERM "${PID[$m]}" 2>/dev/null || true; done
+  for m in "${!PID[@]}"; do
+    wait "${PID[$m]}" 2>/dev/null && echo "   $m stopped cleanly" || echo "   $m exited with status $?"
+  done
+}
+trap 'stop_all; exit 130' INT TERM
+trap 'stop_all' EXIT
+
+# A node that exits during start-up (port taken, another demo running…): show why and stop.
+check_alive() {
+  local m=$1
+  if ! kill -0 "${PID[$m]}" 2>/dev/null; then
+    echo "node $m exited during start-up; last lines of $RUN/$m.log:" >&2
+    tail -n 20 "$RUN/$m.log" | sed 's/^/    /' >&2
+    unset "PID[$m]"
+    exit 1
+  fi
+}
+
+echo "== starting ${MEMBERS[*]}"
+for m in "${MEMBERS[@]}"; do
+  # Logs append across runs: remember where this run's lines begin.
+  touch "$RUN/$m.log"
+  LOG_START[$m]=$(( $(wc -l <"$RUN/$m.log") + 1 ))
+  # Each node imports the records its member owns; records touching no member go to the
+  # node whose claim_unowned is true; the import is retried as replication brings records
+  # that others own and this node's records reference.
+  "$BIN" node --config "$FED/$m.json" --web-root "$ROOT/web-client" --import "$SEED_DIR" \
+    >>"$RUN/$m.log" 2>&1 &
+  PID[$m]=$!
+done
+
+# Waits with a deadline: every node answers /healthz, has finished its import, and all report
+# the same version vector and state digest (GET /api/v1/federation/status).
+status_of() { curl -sf --max-time 2 "http://${HTTP[$1]}/api/v1/federation/status"; }
+deadline=$((SECONDS + CONVERGE_SECONDS))
+for m in "${MEMBERS[@]}"; do
+  until curl -sf --max-time 2 "http://${HTTP[$m]}/healthz" >/dev/null; do
+    check_alive "$m"
+    [[ $SECONDS -lt $deadline ]] || { echo "node $m does not answer on ${HTTP[$m]}" >&2; exit 1; }
+    sleep 0.2
+  done
+done
+started=$SECONDS
+echo "== all three nodes are up; waiting until they hold the same state (up to ${CONVERGE_SECONDS} s)"
+converged=0
+while [[ $SECONDS -lt $deadline ]]; do
+  for m in "${MEMBERS[@]}"; do check_alive "$m"; done
+  imported=1 states=()
+  for m in "${MEMBERS[@]}"; do
+    # This run's "imported" line (the log keeps earlier runs: look after this run's start).
+    tail -n +"${LOG_START[$m]}" "$RUN/$m.log" 2>/dev/null | grep -q "^passerelle node $m: imported" ||
+      imported=0
+    states+=("$(status_of "$m" | jq -c '[.version_vector, .digest]' 2>/dev/null || echo none-$m)")
+  done
+  if [[ $imported -eq 1 && "$(printf '%s\n' "${states[@]}" | sort -u | wc -l)" -eq 1 &&
+        "${states[0]}" != none-* ]]; then
+    converged=1
+    break
+  fi
+  sleep 0.5
+done
+
+echo
+if [[ $converged -eq 1 ]]; then
+  echo "== the three nodes have converged in $((SECONDS - started)) s:" \
+    "digest $(status_of "${MEMBERS[0]}" | jq -r .digest)"
+else
+  echo "== WARNING: the nodes had not converged after ${CONVERGE_SECONDS} s; they keep running."
+  echo "   Check with: $BIN status --config $FED/<member>.json"
+fi
+for m in "${MEMBERS[@]}"; do
+  printf '   %-18s web client and REST: http://%s/   (log %s)\n' "$m" "${HTTP[$m]}" "run/demo/$m.log"
+done
+echo "   try: curl -s http://${HTTP[${MEMBERS[0]}]}/api/v1/forums"
+echo "   federation status (peers, digest, refused ops): $BIN status --config $FED/${MEMBERS[0]}.json"
+echo "   admin: each node writes only records its member owns; keys and certificates are in"
+echo "   $FED/nodes/<member>/ (keep the *.key files private)."
+echo "   Ctrl-C stops all three nodes"
+
+# Serve until Ctrl-C (the trap stops the nodes) or until a node exits on its own.
+while true; do
+  for m in "${MEMBERS[@]}"; do
+    if ! kill -0 "${PID[$m]}" 2>/dev/null; then
+      wait "${PID[$m]}" && rc=0 || rc=$?
+      echo "node $m exited (status $rc); see run/demo/$m.log — stopping the others" >&2
+      unset "PID[$m]"
+      exit 1
+    fi
+  done
+  sleep 1
+done

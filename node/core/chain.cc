@@ -12,6 +12,7 @@ const char* RefusalName(Refusal r) {
     case Refusal::kGap: return "gap";
     case Refusal::kBrokenChain: return "broken_chain";
     case Refusal::kFutureClock: return "future_clock";
+    case Refusal::kClockOrder: return "clock_order";
     case Refusal::kMalformed: return "malformed";
   }
   return "unknown";
@@ -35,7 +36,7 @@ BatchCheck CheckBatch(const std::string& origin, const std::string& public_key,
   if (first == ops.size()) return out;
   std::string prev_hash = head.hash;
   uint64_t expected = head.seq + 1;
-  if (first > 0 && ops[first - 1].seq == head.seq) prev_hash = head.hash;
+  Hlc prev_hlc = head.hlc;
   Hlc limit = now_hlc + MakeHlc(max_skew_ms, 0);
   for (size_t i = first; i < ops.size(); ++i) {
     const Op& op = ops[i];
@@ -46,6 +47,10 @@ BatchCheck CheckBatch(const std::string& origin, const std::string& public_key,
       return refuse(Refusal::kBrokenChain, "seq " + std::to_string(op.seq) + " does not follow its predecessor");
     if (op.hlc > limit)
       return refuse(Refusal::kFutureClock, "seq " + std::to_string(op.seq) + " is dated too far in the future");
+    if (op.seq > 1 && op.hlc <= prev_hlc)
+      return refuse(Refusal::kClockOrder, "seq " + std::to_string(op.seq) + " is not dated after seq " +
+                                              std::to_string(op.seq - 1));
+    prev_hlc = op.hlc;
     prev_hash = OpHash(op);
     ++expected;
   }

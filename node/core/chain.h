@@ -19,6 +19,7 @@ enum class Refusal {
   kGap,          // does not start right after the receiver's head, or skips a seq
   kBrokenChain,  // prev_hash does not match the previous op's hash
   kFutureClock,  // hlc further ahead of the receiver's clock than allowed
+  kClockOrder,   // hlc not above the origin's previous op (an honest clock never does that)
   kMalformed,    // undecodable, or kind/record id invalid
 };
 const char* RefusalName(Refusal r);
@@ -26,6 +27,7 @@ const char* RefusalName(Refusal r);
 struct ChainHead {
   uint64_t seq = 0;
   std::string hash;  // OpHash of op `seq` ("" when seq == 0)
+  Hlc hlc = 0;       // its timestamp: an origin's timestamps strictly increase
 };
 
 struct BatchCheck {

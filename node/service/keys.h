@@ -2,8 +2,8 @@
 //   ops      origin \0 seq(be64)                        -> encoded op
 //   records  kind \0 id                                 -> encoded record state
 //   index    'i' kind \0 index \0 value \0 id           -> ""
-//            'h' kind \0 id \0 hlc(be64) origin         -> ops key   (a record's history)
-//   meta     "vv\0" origin                              -> seq(be64) + chain head hash
+//            'h' kind \0 id \0 hlc(be64) origin \0 seq(be64) -> ops key (a record's history)
+//   meta     "vv\0" origin                              -> seq(be64) + hlc(be64) + head hash
 //            "format"                                    -> on-disk format version
 #pragma once
 
@@ -14,7 +14,7 @@
 
 namespace passerelle::service::keys {
 
-constexpr int kFormatVersion = 2;  // 2: ops and records hold CBOR
+constexpr int kFormatVersion = 3;  // 3: CBOR ops/records, head hlc, seq in history keys
 
 inline std::string Op(std::string_view origin, uint64_t seq) {
   std::string k(origin);
@@ -49,10 +49,11 @@ inline std::string HistoryPrefix(std::string_view kind, std::string_view id) {
   return k;
 }
 inline std::string History(std::string_view kind, std::string_view id, uint64_t hlc,
-                           std::string_view origin) {
+                           std::string_view origin, uint64_t seq) {
   std::string k = HistoryPrefix(kind, id);
   core::PutBigEndian64(&k, hlc);
-  k.append(origin);
+  k.append(origin).push_back('\0');
+  core::PutBigEndian64(&k, seq);  // two ops never share a key, whatever their clocks
   return k;
 }
 inline std::string VersionVector(std::string_view origin) {

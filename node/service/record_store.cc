@@ -64,14 +64,11 @@ Status RecordStore::Open() {
     std::string origin(it->key().substr(keys::kVersionVectorPrefix.size()));
     std::string_view v = it->value();
     OriginPosition pos;
-    if (!core::GetBigEndian64(&v, &pos.seq)) return {Code::kDataLoss, "bad version vector entry"};
+    if (!core::GetBigEndian64(&v, &pos.seq) || !core::GetBigEndian64(&v, &pos.hlc))
+      return {Code::kDataLoss, "bad version vector entry"};
     pos.head_hash = std::string(v);
     positions_[origin] = pos;
-    std::string bytes;
-    PASSERELLE_RETURN_IF_ERROR(kv_->Get(Column::kOps, keys::Op(origin, pos.seq), &bytes));
-    auto head = core::DecodeOp(bytes);
-    if (!head.ok()) return {Code::kDataLoss, "chain head of " + origin + " unreadable"};
-    max_hlc_ = std::max(max_hlc_, head->hlc);
+    max_hlc_ = std::max(max_hlc_, pos.hlc);
   }
   return Status::Ok();
 }
@@ -129,17 +126,18 @@ Result<RecordState> RecordStore::CommitLocal(core::Op* op, core::OpEffect* effec
   std::string op_key = keys::Op(op->origin, op->seq);
   std::string head;
   batch.Put(Column::kOps, op_key, core::EncodeOpAndHash(*op, &head));
-  batch.Put(Column::kIndex, keys::History(op->kind, op->record_id, op->hlc, op->origin), op_key);
+  batch.Put(Column::kIndex, keys::History(op->kind, op->record_id, op->hlc, op->origin, op->seq), op_key);
   batch.Put(Column::kRecords, keys::Record(op->kind, op->record_id), core::EncodeRecordState(after));
   PutIndexes(*family, had_before ? &before : nullptr, after, &batch);
   std::string vv;
   core::PutBigEndian64(&vv, op->seq);
+  core::PutBigEndian64(&vv, op->hlc);
   vv += head;
   batch.Put(Column::kMeta, keys::VersionVector(op->origin), vv);
   PASSERELLE_RETURN_IF_ERROR(kv_->Write(batch));
   {
     std::lock_guard lock(mu_);
-    positions_[op->origin] = {op->seq, head};
+    positions_[op->origin] = {op->seq, head, op->hlc};
     max_hlc_ = std::max(max_hlc_, op->hlc);
   }
   return after;
@@ -187,7 +185,7 @@ Result<RecordStore::RemoteResult> RecordStore::CommitRemote(const std::vector<co
     t.batch_ops.push_back(op);
     std::string op_key = keys::Op(op.origin, op.seq);
     batch.Put(Column::kOps, op_key, core::EncodeOp(op));
-    batch.Put(Column::kIndex, keys::History(op.kind, op.record_id, op.hlc, op.origin), op_key);
+    batch.Put(Column::kIndex, keys::History(op.kind, op.record_id, op.hlc, op.origin, op.seq), op_key);
     result.applied++;
     if (core::SortsAfter(t.after, op)) {
       if (core::Apply(&t.after, op) != core::OpEffect::kApplied) result.no_effect++;
@@ -217,11 +215,12 @@ Result<RecordStore::RemoteResult> RecordStore::CommitRemote(const std::vector<co
   std::string head = core::OpHash(last);
   std::string vv;
   core::PutBigEndian64(&vv, last.seq);
+  core::PutBigEndian64(&vv, last.hlc);
   vv += head;
   batch.Put(Column::kMeta, keys::VersionVector(origin), vv);
   PASSERELLE_RETURN_IF_ERROR(kv_->Write(batch));
   std::lock_guard lock(mu_);
-  positions_[origin] = {last.seq, head};
+  positions_[origin] = {last.seq, head, last.hlc};
   for (const auto& op : ops) max_hlc_ = std::max(max_hlc_, op.hlc);
   return result;
 }
@@ -230,7 +229,7 @@ core::ChainHead RecordStore::Head(const std::string& origin) const {
   std::lock_guard lock(mu_);
   auto it = positions_.find(origin);
   if (it == positions_.end()) return {};
-  return {it->second.seq, it->second.head_hash};
+  return {it->second.seq, it->second.head_hash, it->second.hlc};
 }
 
 Result<std::vector<core::Op>> RecordStore::ReadOps(const std::string& origin, uint64_t after_seq,

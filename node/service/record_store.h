@@ -21,6 +21,7 @@ namespace passerelle::service {
 struct OriginPosition {
   uint64_t seq = 0;       // highest seq stored for this origin
   std::string head_hash;  // OpHash of that op
+  core::Hlc hlc = 0;      // its timestamp
 };
 
 class RecordStore {

@@ -71,6 +71,18 @@ TEST_CASE("Chain: forged, gapped, broken or future batches are refused with the 
   SECTION("an op dated too far ahead") {
     CHECK(CheckBatch("a", c.key.public_key, {}, c.ops, MakeHlc(1000, 0), 2).refusal == Refusal::kFutureClock);
   }
+  SECTION("an op not dated after its predecessor") {
+    Chain c2(3);
+    auto ops = c2.ops;
+    ops[2].hlc = ops[1].hlc;  // same timestamp twice from one origin
+    std::string prev;
+    for (auto& op : ops) {    // re-chain and re-sign so only the clock is wrong
+      op.prev_hash = prev;
+      prev = OpHash(op);
+    }
+    ops.back().signature = SignHash(c2.key, OpHash(ops.back()));
+    CHECK(CheckBatch("a", c2.key.public_key, {}, ops, kNow, 1000).refusal == Refusal::kClockOrder);
+  }
   SECTION("no key for the origin") {
     CHECK(CheckBatch("a", "", {}, c.ops, kNow, 1000).refusal == Refusal::kUnknownOrigin);
   }

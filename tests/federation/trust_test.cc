@@ -1,0 +1,190 @@
+// Trust with real nodes and a fake peer: forged ops are refused, counted and never relayed;
+// a validly signed op by a member that does not own the record has no effect anywhere.
+#include <catch2/catch.hpp>
+
+#include "tests/federation/fake_peer.h"
+#include "tests/federation/rest_helpers.h"
+#include "tests/federation/test_federation.h"
+
+namespace passerelle::testing {
+namespace {
+
+using core::Op;
+using core::OpType;
+using nlohmann::json;
+
+// alpha and bravo run nodes; mallory's node is the test's fake peer. Only alpha dials
+// mallory, so whatever bravo could learn from mallory would have to be relayed by alpha.
+std::vector<MemberSpec> WithMallory() {
+  return {{"alpha", {"inst-alpha"}},
+          {"bravo", {"inst-bravo"}},
+          {"mallory", {"inst-mallory"}, /*runs_node=*/false}};
+}
+
+json Created(const std::string& id, const std::string& owner) {
+  json fields = Institution(id, "Forged " + id);
+  fields["owners"] = {owner};
+  return fields;
+}
+
+uint64_t Refused(const json& status, const std::string& reason) {
+  return status["refused"].value(reason, uint64_t{0});
+}
+
+}  // namespace
+
+TEST_CASE("Federation: forged ops from a peer are refused, counted and reach no other node",
+          "[federation]") {
+  TestFederation fed(WithMallory());
+  fed.SetDials("alpha", {"bravo", "mallory"});
+  fed.SetDials("bravo", {"alpha"});
+  FakePeer mallory(fed.peer_address("mallory"), fed.tls_ca(), fed.tls_cert("mallory"),
+                   fed.tls_key("mallory"));
+  core::KeyPair real_key = LoadKeyFile(fed.signing_key("mallory"));
+  core::KeyPair wrong_key = core::GenerateKeyPair();
+
+  // One forged batch per kind of refusal, each creating a record nobody may see.
+  std::vector<std::vector<Op>> forged;
+  {  // signed with a key that is not mallory's
+    std::vector<Op> ops = {MakeOp("mallory", 1, OpType::kCreate, "institution", "forged-key",
+                                  Created("forged-key", "mallory"))};
+    ChainAndSign(&ops, wrong_key);
+    forged.push_back(ops);
+  }
+  {  // validly signed, then the signed op's content changed
+    std::vector<Op> ops = {MakeOp("mallory", 1, OpType::kCreate, "institution", "forged-tamper",
+                                  Created("forged-tamper", "mallory"))};
+    ChainAndSign(&ops, real_key);
+    ops[0].fields["name"] = "Tampered after signing";
+    forged.push_back(ops);
+  }
+  {  // an op replaced under a signed chain head: the chain no longer links
+    std::vector<Op> ops = {MakeOp("mallory", 1, OpType::kCreate, "institution", "forged-chain-1",
+                                  Created("forged-chain-1", "mallory")),
+                           MakeOp("mallory", 2, OpType::kCreate, "institution", "forged-chain-2",
+                                  Created("forged-chain-2", "mallory"))};
+    ChainAndSign(&ops, real_key);
+    ops[0].fields["name"] = "Swapped in";
+    forged.push_back(ops);
+  }
+  {  // ops from an origin that is not a member
+    std::vector<Op> ops = {MakeOp("nobody", 1, OpType::kCreate, "institution", "forged-origin",
+                                  Created("forged-origin", "nobody"))};
+    ChainAndSign(&ops, wrong_key);
+    forged.push_back(ops);
+  }
+  {  // dated a day ahead (the bound is max_clock_skew_ms, 5 minutes by default)
+    std::vector<Op> ops = {MakeOp("mallory", 1, OpType::kCreate, "institution", "forged-future",
+                                  Created("forged-future", "mallory"), 24 * 3600 * 1000)};
+    ChainAndSign(&ops, real_key);
+    forged.push_back(ops);
+  }
+  {  // a gap: seq 5 first
+    std::vector<Op> ops = {MakeOp("mallory", 5, OpType::kCreate, "institution", "forged-gap",
+                                  Created("forged-gap", "mallory"))};
+    ChainAndSign(&ops, real_key);
+    forged.push_back(ops);
+  }
+  mallory.SetScript(forged);
+
+  TestNode& a = fed.node("alpha");
+  TestNode& b = fed.node("bravo");
+  a.Start();
+  b.Start();
+  const std::vector<std::string> reasons = {"bad_signature", "broken_chain", "unknown_origin",
+                                            "future_clock", "gap"};
+  json status;
+  bool all_reasons = Eventually(
+      [&] {
+        auto s = a.FederationStatus();
+        if (!s) return false;
+        status = *s;
+        for (const auto& r : reasons)
+          if (Refused(status, r) == 0) return false;
+        return true;
+      },
+      60s, 100ms);
+  INFO("alpha's status: " << status.dump());
+  REQUIRE(all_reasons);
+  CHECK(status["refused_total"].get<uint64_t>() >= reasons.size());
+  Report("forged ops: alpha refused " + status["refused"].dump() + " after " +
+         std::to_string(mallory.pulls()) + " pulls from the fake peer");
+
+  // A keeps serving and replicating: a write made after the forgeries reaches B, and then
+  // A and B hold the same state — without any forged record or origin.
+  REQUIRE(Post(a.http(), "institutions", Institution("inst-alpha", "Collège Alpha")) == 201);
+  fed.RequireConverged({"alpha", "bravo"});
+  for (TestNode* n : {&a, &b}) {
+    for (const char* id : {"forged-key", "forged-tamper", "forged-chain-1", "forged-chain-2",
+                           "forged-origin", "forged-future", "forged-gap"})
+      CHECK_FALSE(n->GetRecord("institutions", id).has_value());
+    auto s = n->FederationStatus();
+    REQUIRE(s);
+    CHECK_FALSE((*s)["version_vector"].contains("mallory"));
+    CHECK_FALSE((*s)["version_vector"].contains("nobody"));
+  }
+  auto bs = b.FederationStatus();
+  CHECK((*bs)["refused_total"].get<uint64_t>() == 0);  // nothing forged was ever offered to B
+}
+
+TEST_CASE(
+    "Federation: a member's validly signed change to a record it does not own has no effect "
+    "anywhere",
+    "[federation]") {
+  TestFederation fed(WithMallory());
+  fed.SetDials("alpha", {"bravo", "mallory"});
+  fed.SetDials("bravo", {"alpha"});
+  FakePeer mallory(fed.peer_address("mallory"), fed.tls_ca(), fed.tls_cert("mallory"),
+                   fed.tls_key("mallory"));
+  TestNode& a = fed.node("alpha");
+  TestNode& b = fed.node("bravo");
+  a.Start();
+  b.Start();
+  REQUIRE(Post(a.http(), "institutions", Institution("inst-alpha", "Collège Alpha")) == 201);
+  fed.RequireConverged({"alpha", "bravo"});
+  auto before = b.GetRecord("institutions", "inst-alpha");
+  REQUIRE(before);
+
+  // Mallory, with its real key: an update of alpha's record, then a create that would make
+  // mallory its owner. Both are properly signed, so they are stored and relayed.
+  std::vector<Op> ops = {MakeOp("mallory", 1, OpType::kUpdate, "institution", "inst-alpha",
+                                {{"name", "Taken over by mallory"}}),
+                         MakeOp("mallory", 2, OpType::kCreate, "institution", "inst-alpha",
+                                Created("inst-alpha", "mallory"))};
+  ops[1].hlc = ops[0].hlc + 1;  // an honest clock never repeats itself
+  ChainAndSign(&ops, LoadKeyFile(fed.signing_key("mallory")));
+  mallory.SetScript({ops});
+
+  // Both ops reach A from the fake peer, and B through A.
+  REQUIRE(Eventually(
+      [&] {
+        auto s = b.FederationStatus();
+        return s && (*s)["version_vector"].value("mallory", uint64_t{0}) == 2;
+      },
+      30s));
+  fed.RequireConverged({"alpha", "bravo"});
+
+  for (TestNode* n : {&a, &b}) {
+    INFO("on " << n->id());
+    auto now = n->GetRecord("institutions", "inst-alpha");
+    REQUIRE(now);
+    CHECK(now->value("name", "") == "Collège Alpha");
+    CHECK((*now)["owners"] == json::array({"alpha"}));
+    CHECK((*now)["version"] == (*before)["version"]);
+    auto res = n->http().Get("/api/v1/institutions/inst-alpha/history");
+    REQUIRE(res.result_int() == 200);
+    json history = JsonOf(res)["history"];
+    INFO(history.dump());
+    int refused = 0;
+    for (const auto& op : history)
+      if (op.value("origin", "") == "mallory") {
+        CHECK(op.value("effect", "") == "not_owner");
+        ++refused;
+      }
+    CHECK(refused == 2);
+    auto s = n->FederationStatus();
+    CHECK((*s)["refused_total"].get<uint64_t>() == 0);  // well-formed ops: kept, not refused
+  }
+}
+
+}  // namespace passerelle::testing
