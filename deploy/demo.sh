@@ -18,6 +18,8 @@ SPEC="$ROOT/deploy/demo/federation.json"
 RUN="$ROOT/run/demo"
 FED="$RUN/federation"
 CONVERGE_SECONDS=${DEMO_CONVERGE_SECONDS:-180}
+# ccache: paths relative to the checkout, so a fresh clone elsewhere reuses the cache.
+export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=true
 
 "$ROOT/deploy/install-deps.sh"
 if [[ -n "${PASSERELLE_BIN:-}" ]]; then

@@ -16,6 +16,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD="$ROOT/build"
 BUILD_FUZZ="$ROOT/build-fuzz"
 JOBS=${JOBS:-$(nproc)}
+# ccache: paths relative to the checkout, so a fresh clone elsewhere reuses the cache.
+export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=true
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 FUZZ_MAX_LEN=${FUZZ_MAX_LEN:-16384}  # well above the seeds (< 4 KB); small inputs mutate faster
 FUZZ_RSS_MB=2048                     # a fuzz input that needs more is a bug (bounded memory)
