@@ -20,7 +20,7 @@ const char* RefusalName(Refusal r) {
 
 BatchCheck CheckBatch(const std::string& origin, const std::string& public_key,
                       const ChainHead& head, const std::vector<Op>& ops, Hlc now_hlc,
-                      uint64_t max_skew_ms) {
+                      uint64_t max_skew_ms, const std::vector<std::string>* hashes) {
   BatchCheck out;
   auto refuse = [&](Refusal r, std::string detail) {
     out.refusal = r;
@@ -51,7 +51,7 @@ BatchCheck CheckBatch(const std::string& origin, const std::string& public_key,
       return refuse(Refusal::kClockOrder, "seq " + std::to_string(op.seq) + " is not dated after seq " +
                                               std::to_string(op.seq - 1));
     prev_hlc = op.hlc;
-    prev_hash = OpHash(op);
+    prev_hash = hashes != nullptr ? (*hashes)[i] : OpHash(op);
     ++expected;
   }
   if (!VerifyHash(public_key, prev_hash, ops.back().signature))

@@ -38,8 +38,9 @@ struct BatchCheck {
 
 // `ops` must all be of `origin`, in seq order. `public_key` is the origin's (raw).
 // `now_hlc` is the receiver's current time as an Hlc; `max_skew_ms` the allowed lead.
+// `hashes`, when given, holds OpHash of each op (as DecodeOp computed it from the bytes).
 BatchCheck CheckBatch(const std::string& origin, const std::string& public_key,
                       const ChainHead& head, const std::vector<Op>& ops, Hlc now_hlc,
-                      uint64_t max_skew_ms);
+                      uint64_t max_skew_ms, const std::vector<std::string>* hashes = nullptr);
 
 }  // namespace passerelle::core

@@ -53,7 +53,20 @@ std::string EncodeOp(const Op& op) {
   return out;
 }
 
-Result<Op> DecodeOp(std::string_view in) {
+bool EncodedOpIsSigned(std::string_view in) {
+  uint64_t v;
+  std::string_view s;
+  // format, origin, seq, hlc, author, user, type, kind, id, fields, prev_hash, signature
+  if (!GetVarint64(&in, &v) || !GetLengthPrefixed(&in, &s) || !GetVarint64(&in, &v) ||
+      !GetVarint64(&in, &v) || !GetLengthPrefixed(&in, &s) || !GetLengthPrefixed(&in, &s) ||
+      !GetVarint64(&in, &v) || !GetLengthPrefixed(&in, &s) || !GetLengthPrefixed(&in, &s) ||
+      !GetLengthPrefixed(&in, &s) || !GetLengthPrefixed(&in, &s) || !GetLengthPrefixed(&in, &s))
+    return false;
+  return !s.empty();
+}
+
+Result<Op> DecodeOp(std::string_view in, std::string* hash) {
+  const std::string_view whole = in;
   auto bad = [](const char* what) {
     return Status(Code::kInvalidArgument, std::string("malformed op: ") + what, "op");
   };
@@ -66,9 +79,10 @@ Result<Op> DecodeOp(std::string_view in) {
       !GetVarint64(&in, &op.hlc) || !GetLengthPrefixed(&in, &author) ||
       !GetLengthPrefixed(&in, &user) || !GetVarint64(&in, &type) ||
       !GetLengthPrefixed(&in, &kind) || !GetLengthPrefixed(&in, &id) ||
-      !GetLengthPrefixed(&in, &fields) || !GetLengthPrefixed(&in, &prev) ||
-      !GetLengthPrefixed(&in, &sig))
+      !GetLengthPrefixed(&in, &fields) || !GetLengthPrefixed(&in, &prev))
     return bad("truncated");
+  const size_t canonical_size = whole.size() - in.size();  // everything before the signature
+  if (!GetLengthPrefixed(&in, &sig)) return bad("truncated");
   if (!in.empty()) return bad("trailing bytes");
   if (type < 1 || type > 3) return bad("unknown op type");
   if (!prev.empty() && prev.size() != kOpHashBytes) return bad("prev_hash length");
@@ -84,6 +98,7 @@ Result<Op> DecodeOp(std::string_view in) {
   if (!parsed.ok()) return parsed.status();
   if (!parsed->is_object()) return bad("fields is not an object");
   op.fields = std::move(parsed).value();
+  if (hash != nullptr) *hash = HashBytes(whole.substr(0, canonical_size));
   return op;
 }
 

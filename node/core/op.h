@@ -46,7 +46,10 @@ std::string OpHash(const Op& op);
 std::string EncodeOp(const Op& op);
 // EncodeOp and OpHash together, building the canonical bytes once.
 std::string EncodeOpAndHash(const Op& op, std::string* hash);
-Result<Op> DecodeOp(std::string_view bytes);
+// With `hash`, also gives OpHash computed from the bytes themselves (no re-encoding).
+Result<Op> DecodeOp(std::string_view bytes, std::string* hash = nullptr);
+// Whether encoded op bytes carry a signature, without decoding the fields.
+bool EncodedOpIsSigned(std::string_view bytes);
 
 const char* OpTypeName(OpType t);
 

@@ -35,10 +35,10 @@ class PeerServiceImpl final : public pb::PeerService::Service {
           if (ops->empty()) break;  // nothing signed to send yet
           pb::OpBatch batch;
           batch.set_origin(origin);
-          for (const auto& op : *ops) batch.add_ops(core::EncodeOp(op));
+          for (auto& bytes : *ops) batch.add_ops(std::move(bytes));
           batch.mutable_sender_version_vector()->insert(vv.begin(), vv.end());
           if (!writer->Write(batch)) return grpc::Status::OK;  // the peer went away
-          sent[origin] = ops->back().seq;
+          sent[origin] += batch.ops_size();  // contiguous from sent[origin] + 1
           last_write = std::chrono::steady_clock::now();
         }
       }

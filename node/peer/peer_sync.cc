@@ -109,24 +109,11 @@ void PeerSync::PullOnce(Peer* peer, bool* made_contact) {
   std::string error;
   while (reader->Read(&batch)) {
     *made_contact = true;
-    std::vector<core::Op> ops;
-    ops.reserve(batch.ops_size());
-    core::Refusal refusal = core::Refusal::kNone;
-    for (const auto& bytes : batch.ops()) {
-      auto op = core::DecodeOp(bytes);
-      if (!op.ok() || op->origin != batch.origin()) {
-        refusal = core::Refusal::kMalformed;
-        error = "undecodable op from " + peer->member_id;
-        break;
-      }
-      ops.push_back(std::move(op).value());
-    }
-    service::RecordService::PeerBatchResult result;
-    if (refusal == core::Refusal::kNone) {
-      result = service_->ApplyPeerBatch(ops);
-      refusal = result.refusal;
-      if (refusal != core::Refusal::kNone) error = std::string(core::RefusalName(refusal)) + ": " + result.detail;
-    }
+    std::vector<std::string> ops(batch.ops().begin(), batch.ops().end());
+    auto result = service_->ApplyPeerBatch(ops);
+    core::Refusal refusal = result.refusal;
+    if (refusal != core::Refusal::kNone)
+      error = std::string(core::RefusalName(refusal)) + ": " + result.detail;
     auto mine = service_->VersionVector();
     uint64_t behind = 0;
     for (const auto& [origin, seq] : batch.sender_version_vector())

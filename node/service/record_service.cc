@@ -459,15 +459,23 @@ void RecordService::SetSigningKey(core::KeyPair key) {
   signing_key_ = std::move(key);
 }
 
-RecordService::PeerBatchResult RecordService::ApplyPeerBatch(const std::vector<core::Op>& ops) {
+RecordService::PeerBatchResult RecordService::ApplyPeerBatch(const std::vector<std::string>& encoded) {
   PeerBatchResult out;
-  if (ops.empty()) return out;
-  const std::string& origin = ops.front().origin;
+  if (encoded.empty()) return out;
   auto refuse = [&](core::Refusal r, std::string detail) {
     out.refusal = r;
     out.detail = std::move(detail);
     return out;
   };
+  std::vector<core::Op> ops;
+  std::vector<std::string> hashes(encoded.size());
+  ops.reserve(encoded.size());
+  for (size_t i = 0; i < encoded.size(); ++i) {
+    auto op = core::DecodeOp(encoded[i], &hashes[i]);
+    if (!op.ok()) return refuse(core::Refusal::kMalformed, "undecodable op: " + op.status().message());
+    ops.push_back(std::move(op).value());
+  }
+  const std::string origin = ops.front().origin;
   const Member* member = members_->Find(origin);
   std::string key;
   if (member == nullptr || !core::FromHex(member->public_key, &key))
@@ -488,12 +496,15 @@ RecordService::PeerBatchResult RecordService::ApplyPeerBatch(const std::vector<c
   }
   std::lock_guard lock(write_mu_);
   core::Hlc now = core::MakeHlc(now_ms_(), 0);
-  auto check = core::CheckBatch(origin, key, store_->Head(origin), ops, now, max_skew_ms_);
+  auto check = core::CheckBatch(origin, key, store_->Head(origin), ops, now, max_skew_ms_, &hashes);
   if (check.refusal != core::Refusal::kNone) return refuse(check.refusal, check.detail);
   out.duplicates = check.already_have;
   if (check.already_have == ops.size()) return out;
-  std::vector<core::Op> fresh(ops.begin() + check.already_have, ops.end());
-  auto stored = store_->CommitRemote(fresh);
+  const size_t skip = check.already_have;
+  std::vector<core::Op> fresh(std::make_move_iterator(ops.begin() + skip), std::make_move_iterator(ops.end()));
+  std::vector<std::string_view> fresh_bytes(encoded.begin() + skip, encoded.end());
+  std::vector<std::string> fresh_hashes(hashes.begin() + skip, hashes.end());
+  auto stored = store_->CommitRemote(fresh, fresh_bytes, fresh_hashes);
   if (!stored.ok()) return refuse(core::Refusal::kMalformed, stored.status().ToString());
   for (const auto& op : fresh) clock_->Observe(op.hlc);
   BumpGeneration();
@@ -502,20 +513,16 @@ RecordService::PeerBatchResult RecordService::ApplyPeerBatch(const std::vector<c
   return out;
 }
 
-Result<std::vector<core::Op>> RecordService::OpsForPeer(const std::string& origin,
-                                                        uint64_t after_seq, size_t max_ops) {
+Result<std::vector<std::string>> RecordService::OpsForPeer(const std::string& origin,
+                                                           uint64_t after_seq, size_t max_ops) {
   if (origin == member_id_) {
     std::lock_guard lock(write_mu_);
     auto head = store_->Head(origin);
-    if (signing_key_ && head.seq > after_seq) {
-      auto last = store_->ReadOps(origin, head.seq - 1, 1, false);
-      if (!last.ok()) return last.status();
-      if (!last->empty() && last->front().signature.empty())
-        PASSERELLE_RETURN_IF_ERROR(
-            store_->AddSignature(origin, head.seq, core::SignHash(*signing_key_, head.hash)));
-    }
+    if (signing_key_ && head.seq > after_seq && !store_->IsSigned(origin, head.seq))
+      PASSERELLE_RETURN_IF_ERROR(
+          store_->AddSignature(origin, head.seq, core::SignHash(*signing_key_, head.hash)));
   }
-  return store_->ReadOps(origin, after_seq, max_ops, /*end_signed=*/true);
+  return store_->ReadSignedOps(origin, after_seq, max_ops);
 }
 
 Result<std::string> RecordService::Digest() const { return store_->Digest(); }

@@ -109,13 +109,14 @@ class RecordService {
     std::string detail;
     size_t applied = 0, duplicates = 0, no_effect = 0;
   };
-  // Checks and stores ops of ONE origin received from a peer (any peer: ops are
-  // relayed). Refused batches store nothing. Never throws, whatever the ops hold.
-  PeerBatchResult ApplyPeerBatch(const std::vector<core::Op>& ops);
-  // Ops of `origin` after `after_seq` (at most max_ops), ending on a signed op, for a
-  // peer; signs this node's own chain head first when it is not signed yet.
-  Result<std::vector<core::Op>> OpsForPeer(const std::string& origin, uint64_t after_seq,
-                                           size_t max_ops);
+  // Checks and stores encoded ops (core::EncodeOp) of ONE origin received from a peer
+  // (any peer: ops are relayed). Refused batches store nothing. Never throws,
+  // whatever the bytes hold.
+  PeerBatchResult ApplyPeerBatch(const std::vector<std::string>& encoded);
+  // Encoded ops of `origin` after `after_seq` (about max_ops), ending on a signed op,
+  // for a peer, as stored; signs this node's own chain head first if it is unsigned.
+  Result<std::vector<std::string>> OpsForPeer(const std::string& origin, uint64_t after_seq,
+                                              size_t max_ops);
   // Increases on every commit, local or from a peer. WaitForChange blocks until it
   // differs from `seen` or `timeout_ms` passes; returns the current value.
   uint64_t Generation() const;

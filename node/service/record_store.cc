@@ -153,7 +153,9 @@ void RecordStore::PutIndexes(const records::Family& family, const RecordState* b
     if (!old_keys.count(k)) batch->Put(Column::kIndex, k, "");
 }
 
-Result<RecordStore::RemoteResult> RecordStore::CommitRemote(const std::vector<core::Op>& ops) {
+Result<RecordStore::RemoteResult> RecordStore::CommitRemote(
+    const std::vector<core::Op>& ops, const std::vector<std::string_view>& encoded,
+    const std::vector<std::string>& hashes) {
   RemoteResult result;
   if (ops.empty()) return result;
   const std::string& origin = ops.front().origin;
@@ -165,7 +167,8 @@ Result<RecordStore::RemoteResult> RecordStore::CommitRemote(const std::vector<co
   };
   std::map<std::string, Touched> touched;  // by record key
   storage::WriteBatch batch;
-  for (const auto& op : ops) {
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const core::Op& op = ops[i];
     const records::Family* family = records::FindFamily(op.kind);
     if (family == nullptr) return Status::Invalid("kind", "unknown record family " + op.kind);
     std::string rkey = keys::Record(op.kind, op.record_id);
@@ -184,7 +187,7 @@ Result<RecordStore::RemoteResult> RecordStore::CommitRemote(const std::vector<co
     }
     t.batch_ops.push_back(op);
     std::string op_key = keys::Op(op.origin, op.seq);
-    batch.Put(Column::kOps, op_key, core::EncodeOp(op));
+    batch.Put(Column::kOps, op_key, std::string(encoded[i]));
     batch.Put(Column::kIndex, keys::History(op.kind, op.record_id, op.hlc, op.origin, op.seq), op_key);
     result.applied++;
     if (core::SortsAfter(t.after, op)) {
@@ -212,7 +215,7 @@ Result<RecordStore::RemoteResult> RecordStore::CommitRemote(const std::vector<co
     PutIndexes(*t.family, t.had_before ? &t.before : nullptr, t.after, &batch);
   }
   const core::Op& last = ops.back();
-  std::string head = core::OpHash(last);
+  const std::string& head = hashes.back();
   std::string vv;
   core::PutBigEndian64(&vv, last.seq);
   core::PutBigEndian64(&vv, last.hlc);
@@ -232,25 +235,28 @@ core::ChainHead RecordStore::Head(const std::string& origin) const {
   return {it->second.seq, it->second.head_hash, it->second.hlc};
 }
 
-Result<std::vector<core::Op>> RecordStore::ReadOps(const std::string& origin, uint64_t after_seq,
-                                                   size_t max_ops, bool end_signed) const {
-  std::vector<core::Op> ops;
+Result<std::vector<std::string>> RecordStore::ReadSignedOps(const std::string& origin,
+                                                            uint64_t after_seq,
+                                                            size_t max_ops) const {
+  std::vector<std::string> ops;
   std::string prefix = origin + '\0';
   size_t last_signed = 0;
-  // With end_signed, a batch may run past max_ops to reach a signed op (ops are signed
-  // at least every kSignEvery, so this stays bounded).
-  size_t hard_cap = end_signed ? max_ops * 16 + 1024 : max_ops;
+  // A batch may run past max_ops to reach a signed op (ops are signed at least every
+  // kSignEvery, so this stays bounded).
+  size_t hard_cap = max_ops * 16 + 1024;
   for (auto it = kv_->Scan(Column::kOps, prefix, keys::Op(origin, after_seq + 1)); it->Valid();
        it->Next()) {
-    auto op = core::DecodeOp(it->value());
-    if (!op.ok()) return Status(Code::kDataLoss, "stored op unreadable: " + op.status().message());
-    ops.push_back(std::move(op).value());
-    if (!ops.back().signature.empty()) last_signed = ops.size();
-    if (ops.size() >= max_ops && (!end_signed || last_signed > 0)) break;
-    if (ops.size() >= hard_cap) break;
+    ops.emplace_back(it->value());
+    if (core::EncodedOpIsSigned(ops.back())) last_signed = ops.size();
+    if ((ops.size() >= max_ops && last_signed > 0) || ops.size() >= hard_cap) break;
   }
-  if (end_signed) ops.resize(last_signed);
+  ops.resize(last_signed);
   return ops;
+}
+
+bool RecordStore::IsSigned(const std::string& origin, uint64_t seq) const {
+  std::string bytes;
+  return kv_->Get(Column::kOps, keys::Op(origin, seq), &bytes).ok() && core::EncodedOpIsSigned(bytes);
 }
 
 Status RecordStore::AddSignature(const std::string& origin, uint64_t seq, const std::string& signature) {

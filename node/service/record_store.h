@@ -47,15 +47,20 @@ class RecordStore {
   };
   // Stores ops received from a peer, all of one origin, contiguous after Head(origin)
   // and already checked (core::CheckBatch); re-folds each record they touch (fully
-  // when an op sorts before ops already folded). One atomic batch.
-  Result<RemoteResult> CommitRemote(const std::vector<core::Op>& ops);
+  // when an op sorts before ops already folded). One atomic batch. `encoded` and
+  // `hashes` are each op's bytes as received and its hash: stored as they are.
+  Result<RemoteResult> CommitRemote(const std::vector<core::Op>& ops,
+                                    const std::vector<std::string_view>& encoded,
+                                    const std::vector<std::string>& hashes);
 
   // The newest stored op of `origin` (seq 0 when none).
   core::ChainHead Head(const std::string& origin) const;
-  // Up to `max_ops` ops of `origin` with seq > after_seq, in seq order; stops early
-  // after the last signed op when `end_signed` (a batch must end on a signed op).
-  Result<std::vector<core::Op>> ReadOps(const std::string& origin, uint64_t after_seq,
-                                        size_t max_ops, bool end_signed) const;
+  // Up to `max_ops` encoded ops of `origin` with seq > after_seq, in seq order, ending
+  // on a signed op (a batch must), as stored: nothing is decoded.
+  Result<std::vector<std::string>> ReadSignedOps(const std::string& origin, uint64_t after_seq,
+                                                 size_t max_ops) const;
+  // Whether op `seq` of `origin` carries a signature.
+  bool IsSigned(const std::string& origin, uint64_t seq) const;
   // Stores `signature` on op `seq` of `origin` (ops are immutable but for this).
   Status AddSignature(const std::string& origin, uint64_t seq, const std::string& signature);
 

@@ -24,7 +24,7 @@ struct Message {
   int from = 0, to = 0;
   bool is_pull = false;
   std::map<std::string, uint64_t> vv;  // pull: what the asker has
-  std::vector<core::Op> ops;           // ops of one origin
+  std::vector<std::string> ops;        // encoded ops of one origin
 };
 
 struct Write {  // an acknowledged field write
@@ -174,7 +174,7 @@ class Simulation {
         while (have < seq) {
           auto ops = nodes_[m.to]->OpsForPeer(origin, have, 1000).value();
           if (ops.empty()) break;
-          have = ops.back().seq;
+          have = core::DecodeOp(ops.back())->seq;
           Send({m.to, m.from, false, {}, ops}, lossy);
         }
       }
@@ -183,7 +183,7 @@ class Simulation {
     Apply(m.to, m.ops);
   }
 
-  void Apply(int node, const std::vector<core::Op>& ops) {
+  void Apply(int node, const std::vector<std::string>& ops) {
     auto r = nodes_[node]->ApplyPeerBatch(ops);
     // A gap is expected when batches arrive out of order or were dropped; anything
     // else means an honest peer's ops were refused.
@@ -204,7 +204,7 @@ class Simulation {
             while (at < seq) {
               auto ops = nodes_[a]->OpsForPeer(origin, at, 1000).value();
               if (ops.empty()) break;
-              at = ops.back().seq;
+              at = core::DecodeOp(ops.back())->seq;
               Apply(b, ops);
             }
           }
