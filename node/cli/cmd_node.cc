@@ -121,6 +121,7 @@ int RunNode(const NodeConfig& config, const std::string& import_dir) {
     service::ImportOptions import_options;
     import_options.claim_unowned = config.claim_unowned;
     importer = std::thread([&svc, &stopping, import_dir, import_options, member = config.member_id] {
+      try {
       size_t created = 0, updated = 0;
       for (int pass = 1; pass <= 30 && !stopping; ++pass) {
         uint64_t generation = svc.Generation();
@@ -143,6 +144,9 @@ int RunNode(const NodeConfig& config, const std::string& import_dir) {
         if (seen == generation) seen = svc.WaitForChange(seen, 2000);
         for (int i = 0; i < 10 && !stopping && svc.WaitForChange(seen, 200) != seen; ++i)
           seen = svc.Generation();  // let a burst of replicated ops settle
+      }
+      } catch (const std::exception& e) {  // never take the node down with the import
+        std::cout << "passerelle node " << member << ": import stopped: " << e.what() << std::endl;
       }
     });
   }

@@ -52,6 +52,10 @@ BatchCheck CheckBatch(const std::string& origin, const std::string& public_key,
                                               std::to_string(op.seq - 1));
     prev_hlc = op.hlc;
     prev_hash = hashes != nullptr ? (*hashes)[i] : OpHash(op);
+    // Every signature kept must be genuine: a stored signature marks where a later
+    // batch may end, so a relay must not slip in a fake one mid-batch.
+    if (!op.signature.empty() && i + 1 < ops.size() && !VerifyHash(public_key, prev_hash, op.signature))
+      return refuse(Refusal::kBadSignature, "seq " + std::to_string(op.seq) + " carries a signature not by " + origin);
     ++expected;
   }
   if (!VerifyHash(public_key, prev_hash, ops.back().signature))

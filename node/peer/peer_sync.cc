@@ -57,7 +57,7 @@ Status PeerSync::Start() {
     if (!options_.tls.empty()) args.SetSslTargetNameOverride(m.id);
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, options_.backoff_min_ms);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, options_.backoff_max_ms);
-    args.SetMaxReceiveMessageSize(8 << 20);
+    args.SetMaxReceiveMessageSize(32 << 20);  // a batch: ~4 MiB budget + up to ~8 MiB to a signed op
     peer->channel = grpc::CreateCustomChannel(m.node_address, creds, args);
     peers_.push_back(std::move(peer));
   }

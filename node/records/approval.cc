@@ -29,8 +29,8 @@ json PresentWithApprovals(const Family& family, json record, const std::string& 
   json approvals = json::object();
   for (auto it = record.begin(); it != record.end();) {
     if (IsApprovalField(it.key())) {
-      json a = it.value();
-      a["current"] = a.value("terms", "") == current;
+      json a = it.value().is_object() ? it.value() : json::object();
+      a["current"] = a.contains("terms") && a["terms"] == current;
       approvals[it.key().substr(kApprovalPrefix.size())] = a;
       it = record.erase(it);
     } else {
@@ -39,9 +39,10 @@ json PresentWithApprovals(const Family& family, json record, const std::string& 
   }
   bool all_current = record.contains("owners") && !record["owners"].empty();
   for (const auto& owner : record.value("owners", json::array()))
-    all_current &= approvals.contains(owner.get<std::string>()) &&
+    all_current &= owner.is_string() && approvals.contains(owner.get<std::string>()) &&
                    approvals[owner.get<std::string>()]["current"].get<bool>();
-  std::string stored = record.value("status", "");
+  auto st = record.find("status");
+  std::string stored = st != record.end() && st->is_string() ? st->get<std::string>() : "";
   if (approvals.empty() || stored == "expired" || stored == "terminated") {
     // nothing approved yet, or an ended agreement: the status is as stored
   } else if (all_current) {

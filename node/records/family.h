@@ -84,6 +84,11 @@ struct Reference {
 // fills `refs` with the references to check.
 Status Validate(const Family& family, const nlohmann::json& fields, std::vector<Reference>* refs);
 
+// Checks a partial change set (an update op's fields): each value present against its
+// field's rules, null only for optional fields, no unknown or meta fields. Cross-field
+// rules need the whole record and are not checked here.
+Status ValidateChanges(const Family& family, const nlohmann::json& changes);
+
 bool IsValidId(std::string_view id);
 bool IsValidDate(std::string_view date);
 bool IsCountryCode(std::string_view code);

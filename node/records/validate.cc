@@ -194,6 +194,34 @@ class Validator {
 
 std::string JoinValues(const std::vector<std::string>& v) { return Join(v); }
 
+Status ValidateChanges(const Family& family, const nlohmann::json& changes) {
+  if (!changes.is_object()) return Status::Invalid("fields", "must be an object");
+  std::vector<Reference> refs;
+  Validator v(&refs);
+  for (const auto& [name, value] : changes.items()) {
+    if (!family.terms_fields.empty() && IsApprovalField(name)) {
+      if (!IsValidId(name.substr(kApprovalPrefix.size())) || !value.is_object() ||
+          !value.contains("terms") || !value["terms"].is_string() || value.size() > 3 ||
+          (value.contains("at") && !value["at"].is_string()) ||
+          (value.contains("user") && !value["user"].is_string()))
+        return Status::Invalid(name, "approval must be {terms, at, user}");
+      continue;
+    }
+    const FieldSpec* spec = nullptr;
+    for (const auto& f : family.fields)
+      if (f.name == name) spec = &f;
+    if (spec == nullptr) return Status::Invalid(name, "unknown field");
+    if (value.is_null()) {
+      if (spec->required) return Status::Invalid(name, "is required");
+      continue;
+    }
+    FieldSpec optional = *spec;
+    optional.required = false;
+    PASSERELLE_RETURN_IF_ERROR(v.Object({optional}, nlohmann::json{{name, value}}, ""));
+  }
+  return Status::Ok();
+}
+
 bool IsValidId(std::string_view id) {
   if (id.empty() || id.size() > 100 || !std::isalnum(static_cast<unsigned char>(id[0]))) return false;
   for (char c : id)

@@ -185,8 +185,14 @@ Result<json> RecordService::CommitLocked(PendingOp pending, const core::RecordSt
     op.signature = core::SignHash(*signing_key_, core::OpHash(op));
   }
   core::OpEffect effect;
-  auto state = store_->CommitLocal(&op, &effect, current);
+  size_t op_bytes = 0;
+  auto state = store_->CommitLocal(&op, &effect, current, &op_bytes);
   if (!state.ok()) return state.status();
+  if (signing_key_ && op.signature.empty() && op_bytes > kSignBytes) {
+    // A large op is signed as well (rare), keeping peers' batches bounded in bytes.
+    auto head = store_->Head(member_id_);
+    PASSERELLE_RETURN_IF_ERROR(store_->AddSignature(member_id_, head.seq, core::SignHash(*signing_key_, head.hash)));
+  }
   BumpGeneration();
   if (effect != core::OpEffect::kApplied)
     return Status(Code::kInternal, std::string("op committed without effect: ") + core::OpEffectName(effect));
@@ -224,7 +230,7 @@ Result<json> RecordService::Create(std::string_view kind, json record, const Cal
   std::lock_guard lock(write_mu_);
   auto existing = store_->Get((*family)->kind, id);
   if (!existing.ok() && existing.status().code() != Code::kNotFound) return existing.status();
-  if (existing.ok()) {
+  if (existing.ok() && existing->exists) {
     if (existing->live())
       return Status(Code::kAlreadyExists, "a " + (*family)->kind + " with id '" + id + "' already exists", "id");
     if (std::find(existing->owners.begin(), existing->owners.end(), member_id_) == existing->owners.end())
@@ -233,6 +239,7 @@ Result<json> RecordService::Create(std::string_view kind, json record, const Cal
   }
   content["owners"] = owners;
   core::RecordState none;
+  // A state with no create behind it (only refused ops so far) is folded on, not replaced.
   return CommitLocked({core::OpType::kCreate, (*family)->kind, id, std::move(content), caller.user},
                       existing.ok() ? &existing.value() : &none);
 }
@@ -486,13 +493,26 @@ RecordService::PeerBatchResult RecordService::ApplyPeerBatch(const std::vector<s
     if (op.author != op.origin || records::FindFamily(op.kind) == nullptr ||
         !records::IsValidId(op.record_id))
       return refuse(core::Refusal::kMalformed, "op " + std::to_string(op.seq) + " of " + origin + " is malformed");
+    // Every value a peer's op sets is checked against the family's rules (a create as a
+    // whole record): an honest node never sends anything else, and the readers of a
+    // record rely on its types.
+    const records::Family* family = records::FindFamily(op.kind);
+    json changes = op.fields;
+    changes.erase("owners");  // its form is the fold's to judge (kBadOwners)
+    Status valid;
     if (op.type == core::OpType::kCreate) {
       std::vector<records::Reference> refs;
-      const records::Family* family = records::FindFamily(op.kind);
-      json content = ContentFields(op.fields);
-      if (!records::Validate(*family, content, &refs).ok() || content.value("id", "") != op.record_id)
-        return refuse(core::Refusal::kMalformed, "op " + std::to_string(op.seq) + " of " + origin + " holds an invalid record");
+      valid = records::Validate(*family, changes, &refs);
+      if (valid.ok() && changes.value("id", json()) != json(op.record_id))
+        valid = Status::Invalid("id", "differs from the op's record id");
+    } else if (op.type == core::OpType::kUpdate) {
+      valid = records::ValidateChanges(*family, changes);
+      if (valid.ok() && changes.contains("id") && changes["id"] != json(op.record_id))
+        valid = Status::Invalid("id", "cannot be changed");
     }
+    if (!valid.ok())
+      return refuse(core::Refusal::kMalformed, "op " + std::to_string(op.seq) + " of " + origin +
+                                                   " is invalid: " + valid.ToString());
   }
   std::lock_guard lock(write_mu_);
   core::Hlc now = core::MakeHlc(now_ms_(), 0);

@@ -57,6 +57,9 @@ constexpr size_t kDefaultPageSize = 50;
 // A local op is signed when seq % kSignEvery == 0, so a relay can cut a long catch-up
 // into batches that each end on a signed op (one verification per batch).
 constexpr uint64_t kSignEvery = 128;
+// …and an op whose fields exceed this is signed too, so that the ops between two
+// signatures stay under about 8 MiB (kSignEvery × this): batches stay bounded in bytes.
+constexpr size_t kSignBytes = 64 << 10;
 constexpr size_t kMaxPageSize = 1000;
 
 class RecordService {

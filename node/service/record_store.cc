@@ -91,7 +91,7 @@ void RecordStore::Derive(const records::Family& family, RecordState* state) {
 }
 
 Result<RecordState> RecordStore::CommitLocal(core::Op* op, core::OpEffect* effect,
-                                             const RecordState* current) {
+                                             const RecordState* current, size_t* op_bytes) {
   const records::Family* family = records::FindFamily(op->kind);
   if (family == nullptr) return Status::Invalid("kind", "unknown record family " + op->kind);
   OriginPosition pos;
@@ -125,7 +125,9 @@ Result<RecordState> RecordStore::CommitLocal(core::Op* op, core::OpEffect* effec
   storage::WriteBatch batch;
   std::string op_key = keys::Op(op->origin, op->seq);
   std::string head;
-  batch.Put(Column::kOps, op_key, core::EncodeOpAndHash(*op, &head));
+  std::string encoded = core::EncodeOpAndHash(*op, &head);
+  if (op_bytes != nullptr) *op_bytes = encoded.size();
+  batch.Put(Column::kOps, op_key, std::move(encoded));
   batch.Put(Column::kIndex, keys::History(op->kind, op->record_id, op->hlc, op->origin, op->seq), op_key);
   batch.Put(Column::kRecords, keys::Record(op->kind, op->record_id), core::EncodeRecordState(after));
   PutIndexes(*family, had_before ? &before : nullptr, after, &batch);
@@ -243,12 +245,16 @@ Result<std::vector<std::string>> RecordStore::ReadSignedOps(const std::string& o
   size_t last_signed = 0;
   // A batch may run past max_ops to reach a signed op (ops are signed at least every
   // kSignEvery, so this stays bounded).
-  size_t hard_cap = max_ops * 16 + 1024;
+  // Bytes are bounded too: past kBatchByteBudget the batch ends at the next signed op
+  // (origins sign large ops and every kSignEvery-th, so that stays bounded).
+  size_t hard_cap = max_ops * 16 + 1024, bytes = 0;
   for (auto it = kv_->Scan(Column::kOps, prefix, keys::Op(origin, after_seq + 1)); it->Valid();
        it->Next()) {
     ops.emplace_back(it->value());
+    bytes += ops.back().size();
     if (core::EncodedOpIsSigned(ops.back())) last_signed = ops.size();
-    if ((ops.size() >= max_ops && last_signed > 0) || ops.size() >= hard_cap) break;
+    bool full = ops.size() >= max_ops || bytes >= kBatchByteBudget;
+    if ((full && last_signed > 0) || ops.size() >= hard_cap) break;
   }
   ops.resize(last_signed);
   return ops;

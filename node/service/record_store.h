@@ -18,6 +18,9 @@
 
 namespace passerelle::service {
 
+// A batch for a peer stops at the first signed op past this many bytes.
+constexpr size_t kBatchByteBudget = 4 << 20;
+
 struct OriginPosition {
   uint64_t seq = 0;       // highest seq stored for this origin
   std::string head_hash;  // OpHash of that op
@@ -35,8 +38,10 @@ class RecordStore {
   // record and commits everything. Precondition: op->hlc is newer than any stored op.
   // `current` is the record as the caller just read it under the write lock (nullptr:
   // read it here; an empty state: there is none).
+  // `op_bytes`, if given, receives the size of the encoded op.
   Result<core::RecordState> CommitLocal(core::Op* op, core::OpEffect* effect,
-                                        const core::RecordState* current = nullptr);
+                                        const core::RecordState* current = nullptr,
+                                        size_t* op_bytes = nullptr);
 
   // Whether a live record exists, without decoding it.
   bool IsLive(std::string_view kind, std::string_view id) const;

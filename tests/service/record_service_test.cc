@@ -253,3 +253,93 @@ TEST_CASE("Approval: an agreement is signed once every party approved the curren
     CHECK(q.Update("agreements", "agr-inmq-maroc", up, {"alice"}).status().field() == "status");
   }
 }
+
+namespace {
+
+// A chain of ops by `origin`, hashed, numbered from 1, its last op signed with `key`.
+std::vector<std::string> SignedChain(const std::string& origin, const core::KeyPair& key,
+                                     std::vector<std::tuple<core::OpType, std::string, std::string, json>> specs) {
+  std::vector<std::string> out;
+  std::string prev;
+  uint64_t seq = 0;
+  for (auto& [type, kind, id, fields] : specs) {
+    core::Op op;
+    op.origin = op.author = origin;
+    op.seq = ++seq;
+    op.hlc = core::MakeHlc(1'700'000'000'000 + seq, 0);
+    op.type = type;
+    op.kind = kind;
+    op.record_id = id;
+    op.fields = fields;
+    op.prev_hash = prev;
+    prev = core::OpHash(op);
+    if (seq == specs.size()) op.signature = core::SignHash(key, prev);
+    out.push_back(core::EncodeOp(op));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Peers: a signed op with values the rules refuse is refused whole and stores nothing", "[service][peer]") {
+  ServiceFixture f;
+  auto morocco = core::KeyPairFromSeed("m");
+  f.members = service::Members::FromJson(json::parse(R"({"members": [
+      {"id": "quebec-consortium", "acts_for": ["inmq"]},
+      {"id": "morocco", "acts_for": ["maroc-ministere-energie-mines"], "public_key": ")" +
+      core::ToHex(morocco.public_key) + R"("}]})")).value();
+  f.Reopen();
+  json inst = {{"id", "maroc-ministere-energie-mines"}, {"name", "Ministère"}, {"type", "ministry"},
+               {"owners", {"morocco"}}};
+  const char* kind = "institution";
+  const std::string id = "maroc-ministere-energie-mines";
+  for (json bad : {json{{"member_count", "many"}}, json{{"colour", "blue"}}, json{{"name", nullptr}},
+                   json{{"version", 3}}}) {
+    INFO(bad.dump());
+    auto ops = SignedChain("morocco", morocco, {{core::OpType::kCreate, kind, id, inst},
+                                                {core::OpType::kUpdate, kind, id, bad}});
+    auto r = f.service->ApplyPeerBatch(ops);
+    CHECK(r.refusal == core::Refusal::kMalformed);
+    CHECK(f.service->VersionVector().count("morocco") == 0);
+  }
+  // The same chain with a valid update is accepted.
+  auto good = SignedChain("morocco", morocco, {{core::OpType::kCreate, kind, id, inst},
+                                               {core::OpType::kUpdate, kind, id, {{"member_count", 3}}}});
+  CHECK(f.service->ApplyPeerBatch(good).refusal == core::Refusal::kNone);
+  CHECK(f.service->Get("institutions", id).value()["member_count"] == 3);
+}
+
+TEST_CASE("Peers: a fake signature slipped into the middle of a batch is refused", "[service][peer]") {
+  ServiceFixture f;
+  auto morocco = core::KeyPairFromSeed("m");
+  f.members = service::Members::FromJson(json::parse(R"({"members": [
+      {"id": "quebec-consortium", "acts_for": ["inmq"]},
+      {"id": "morocco", "acts_for": [], "public_key": ")" + core::ToHex(morocco.public_key) + R"("}]})")).value();
+  f.Reopen();
+  auto ops = SignedChain("morocco", morocco,
+                         {{core::OpType::kCreate, "institution", "i1", Institution("i1")},
+                          {core::OpType::kCreate, "institution", "i2", Institution("i2")}});
+  // Re-encode op 1 with junk in its signature (not part of its hash, so the chain holds).
+  auto first = core::DecodeOp(ops[0]).value();
+  first.signature = std::string(64, 'x');
+  ops[0] = core::EncodeOp(first);
+  CHECK(f.service->ApplyPeerBatch(ops).refusal == core::Refusal::kBadSignature);
+  CHECK(f.service->VersionVector().count("morocco") == 0);
+}
+
+TEST_CASE("Peers: an op on a record nobody created does not block creating it", "[service][peer]") {
+  ServiceFixture f;
+  auto morocco = core::KeyPairFromSeed("m");
+  f.members = service::Members::FromJson(json::parse(R"({"members": [
+      {"id": "quebec-consortium", "acts_for": ["inmq"]},
+      {"id": "morocco", "acts_for": [], "public_key": ")" + core::ToHex(morocco.public_key) + R"("}]})")).value();
+  f.Reopen();
+  auto ops = SignedChain("morocco", morocco,
+                         {{core::OpType::kUpdate, "institution", "inmq", {{"name", "Squatted"}}}});
+  auto r = f.service->ApplyPeerBatch(ops);
+  REQUIRE(r.refusal == core::Refusal::kNone);
+  CHECK(r.no_effect == 1);
+  auto created = f.service->Create("institutions", Institution("inmq"), f.caller);
+  REQUIRE_OK(created);
+  CHECK((*created)["name"] == "Institution inmq");
+}
