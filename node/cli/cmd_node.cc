@@ -87,11 +87,13 @@ int RunNode(const NodeConfig& config, const std::string& import_dir) {
     if (!s.ok()) return Fail("cannot start replication", s);
   }
 
-  grpcapi::GrpcOptions grpc_options;
-  grpc_options.max_message_bytes = config.max_request_bytes;
-  grpc_options.federation_status = [sync_ptr = sync.get(), svc_ptr = &svc] {
+  // One status provider for every adapter.
+  service::FederationStatusFn federation_status = [sync_ptr = sync.get(), svc_ptr = &svc] {
     return sync_ptr ? sync_ptr->StatusJson() : service::LoneNodeStatus(*svc_ptr);
   };
+  grpcapi::GrpcOptions grpc_options;
+  grpc_options.max_message_bytes = config.max_request_bytes;
+  grpc_options.federation_status = federation_status;
   int grpc_port = 0;
   auto grpc = grpcapi::StartGrpcServer(&svc, config.grpc_listen, &grpc_port, grpc_options);
   if (!grpc.ok()) return Fail("cannot start gRPC on " + config.grpc_listen, grpc.status());
@@ -102,11 +104,6 @@ int RunNode(const NodeConfig& config, const std::string& import_dir) {
   http_options.web_root = config.web_root;
   http_options.max_body_bytes = config.max_request_bytes;
   http_options.threads = config.http_threads;
-  peer::PeerSync* sync_ptr = sync.get();
-  service::RecordService* svc_ptr = &svc;
-  service::FederationStatusFn federation_status = [sync_ptr, svc_ptr] {
-    return sync_ptr ? sync_ptr->StatusJson() : service::LoneNodeStatus(*svc_ptr);
-  };
   http_options.federation_status = federation_status;
   http::HttpServer http_server(&svc, http_options);
   s = http_server.Start();

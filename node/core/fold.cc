@@ -93,10 +93,12 @@ OpEffect Apply(RecordState* s, const Op& op) {
   return OpEffect::kApplied;
 }
 
+bool FoldsBefore(const Op& a, const Op& b) {
+  return std::tie(a.hlc, a.origin, a.seq) < std::tie(b.hlc, b.origin, b.seq);
+}
+
 RecordState Fold(std::vector<Op> ops) {
-  std::sort(ops.begin(), ops.end(), [](const Op& a, const Op& b) {
-    return std::tie(a.hlc, a.origin, a.seq) < std::tie(b.hlc, b.origin, b.seq);
-  });
+  std::sort(ops.begin(), ops.end(), FoldsBefore);
   RecordState state;
   for (size_t i = 0; i < ops.size(); ++i) {
     if (i > 0 && ops[i].origin == ops[i - 1].origin && ops[i].seq == ops[i - 1].seq) continue;

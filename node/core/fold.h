@@ -43,6 +43,9 @@ enum class OpEffect {
 };
 const char* OpEffectName(OpEffect e);
 
+// The fold's order: by hlc, then origin, then seq.
+bool FoldsBefore(const Op& a, const Op& b);
+
 // True when `op` sorts after every op already folded into `state`, so Apply alone
 // gives the same result as a full Fold.
 bool SortsAfter(const RecordState& state, const Op& op);

@@ -109,7 +109,9 @@ void PeerSync::PullOnce(Peer* peer, bool* made_contact) {
   std::string error;
   while (reader->Read(&batch)) {
     *made_contact = true;
-    std::vector<std::string> ops(batch.ops().begin(), batch.ops().end());
+    std::vector<std::string> ops;
+    ops.reserve(batch.ops_size());
+    for (auto& bytes : *batch.mutable_ops()) ops.push_back(std::move(bytes));  // no copy
     auto result = service_->ApplyPeerBatch(ops);
     core::Refusal refusal = result.refusal;
     if (refusal != core::Refusal::kNone)
@@ -128,7 +130,7 @@ void PeerSync::PullOnce(Peer* peer, bool* made_contact) {
     }
     if (refusal != core::Refusal::kNone) {
       std::lock_guard lock(mu_);
-      refused_[core::RefusalName(refusal)] += std::max<size_t>(1, batch.ops_size() - result.duplicates);
+      refused_[core::RefusalName(refusal)] += std::max<size_t>(1, ops.size() - result.duplicates);
       ctx.TryCancel();  // a peer sending bad ops: drop the stream, retry with backoff
       break;
     }

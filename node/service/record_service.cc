@@ -80,6 +80,14 @@ Status RefuseApprovalFields(const json& body) {
   return Status::Ok();
 }
 
+Status NoRecord(const std::string& kind, std::string_view id) {
+  return Status::NotFound("no " + kind + " with id '" + std::string(id) + "'", "id");
+}
+
+bool IsOwner(const std::vector<std::string>& owners, const std::string& member) {
+  return std::find(owners.begin(), owners.end(), member) != owners.end();
+}
+
 }  // namespace
 
 json ContentFields(const json& record) {
@@ -199,21 +207,26 @@ Result<json> RecordService::CommitLocked(PendingOp pending, const core::RecordSt
   return Present(*records::FindFamily(op.kind), *state);
 }
 
+Status RecordService::ParseOwners(const json& list, std::vector<std::string>* owners) const {
+  if (!list.is_array() || list.empty())
+    return Status::Invalid("owners", "must be a non-empty list of member ids");
+  for (size_t i = 0; i < list.size(); ++i) {
+    const auto& m = list[i];
+    if (!m.is_string() || members_->Find(m.get<std::string>()) == nullptr)
+      return Status::Invalid("owners[" + std::to_string(i) + "]", "not a member of the federation");
+    owners->push_back(m.get<std::string>());
+  }
+  return Status::Ok();
+}
+
 Result<json> RecordService::Create(std::string_view kind, json record, const Caller& caller) {
   auto family = FamilyOf(kind);
   if (!family.ok()) return family.status();
   if (!record.is_object()) return Status::Invalid("body", "must be a JSON object");
   PASSERELLE_RETURN_IF_ERROR(RefuseApprovalFields(record));
   std::vector<std::string> owners;
-  if (auto o = record.find("owners"); o != record.end()) {
-    if (!o->is_array() || o->empty()) return Status::Invalid("owners", "must be a non-empty list of member ids");
-    for (size_t i = 0; i < o->size(); ++i) {
-      const auto& m = (*o)[i];
-      if (!m.is_string() || members_->Find(m.get<std::string>()) == nullptr)
-        return Status::Invalid("owners[" + std::to_string(i) + "]", "not a member of the federation");
-      owners.push_back(m.get<std::string>());
-    }
-  }
+  if (auto o = record.find("owners"); o != record.end())
+    PASSERELLE_RETURN_IF_ERROR(ParseOwners(*o, &owners));
   json content = ContentFields(record);
   PASSERELLE_RETURN_IF_ERROR(CheckReferences(**family, content));
   if (owners.empty()) {
@@ -221,7 +234,7 @@ Result<json> RecordService::Create(std::string_view kind, json record, const Cal
     if (!derived.ok()) return derived.status();
     owners = std::move(derived).value();
   }
-  if (std::find(owners.begin(), owners.end(), member_id_) == owners.end())
+  if (!IsOwner(owners, member_id_))
     return Status(Code::kPermissionDenied,
                   "this node acts for member " + member_id_ + "; the record would belong to " +
                       JoinList(owners) + ": create it on their node",
@@ -233,7 +246,7 @@ Result<json> RecordService::Create(std::string_view kind, json record, const Cal
   if (existing.ok() && existing->exists) {
     if (existing->live())
       return Status(Code::kAlreadyExists, "a " + (*family)->kind + " with id '" + id + "' already exists", "id");
-    if (std::find(existing->owners.begin(), existing->owners.end(), member_id_) == existing->owners.end())
+    if (!IsOwner(existing->owners, member_id_))
       return Status(Code::kPermissionDenied, "id '" + id + "' belonged to a deleted record of " +
                                                  JoinList(existing->owners), "id");
   }
@@ -250,7 +263,7 @@ Result<json> RecordService::Get(std::string_view kind, std::string_view id) cons
   auto state = store_->Get((*family)->kind, id);
   if (!state.ok() || !state->live())
     return state.ok() || state.status().code() == Code::kNotFound
-               ? Status::NotFound("no " + (*family)->kind + " with id '" + std::string(id) + "'", "id")
+               ? NoRecord((*family)->kind, id)
                : state.status();
   return Present(**family, *state);
 }
@@ -260,7 +273,7 @@ Result<json> RecordService::ContentOf(std::string_view kind, std::string_view id
   if (!family.ok()) return family.status();
   auto state = store_->Get((*family)->kind, id);
   if (!state.ok() || !state->live())
-    return Status::NotFound("no " + (*family)->kind + " with id '" + std::string(id) + "'", "id");
+    return NoRecord((*family)->kind, id);
   json content = state->fields;
   for (auto it = content.begin(); it != content.end();)
     it = records::IsApprovalField(it.key()) ? content.erase(it) : std::next(it);
@@ -334,9 +347,9 @@ Result<json> RecordService::Update(std::string_view kind, std::string_view id,
   std::lock_guard lock(write_mu_);
   auto state = store_->Get(fam.kind, id);
   if (!state.ok() || !state->live())
-    return Status::NotFound("no " + fam.kind + " with id '" + std::string(id) + "'", "id");
+    return NoRecord(fam.kind, id);
   const auto& owners = state->owners;
-  if (std::find(owners.begin(), owners.end(), member_id_) == owners.end())
+  if (!IsOwner(owners, member_id_))
     return Status(Code::kPermissionDenied,
                   fam.kind + " " + std::string(id) + " is owned by " + JoinList(owners) +
                       "; this node acts for " + member_id_ + " and cannot change it",
@@ -358,14 +371,7 @@ Result<json> RecordService::Update(std::string_view kind, std::string_view id,
       continue;
     }
     if (name == "owners") {
-      if (!present || !it->is_array() || it->empty())
-        return Status::Invalid("owners", "must be a non-empty list of member ids");
-      for (size_t i = 0; i < it->size(); ++i) {
-        const auto& m = (*it)[i];
-        if (!m.is_string() || members_->Find(m.get<std::string>()) == nullptr)
-          return Status::Invalid("owners[" + std::to_string(i) + "]", "not a member of the federation");
-        new_owners.push_back(m.get<std::string>());
-      }
+      PASSERELLE_RETURN_IF_ERROR(ParseOwners(present ? *it : json(), &new_owners));
       continue;
     }
     if (IsMeta(name)) return Status::Invalid(name, "is output only");
@@ -404,8 +410,8 @@ Status RecordService::Delete(std::string_view kind, std::string_view id,
   std::lock_guard lock(write_mu_);
   auto state = store_->Get((*family)->kind, id);
   if (!state.ok() || !state->live())
-    return Status::NotFound("no " + (*family)->kind + " with id '" + std::string(id) + "'", "id");
-  if (std::find(state->owners.begin(), state->owners.end(), member_id_) == state->owners.end())
+    return NoRecord((*family)->kind, id);
+  if (!IsOwner(state->owners, member_id_))
     return Status(Code::kPermissionDenied,
                   "owned by " + JoinList(state->owners) + "; this node cannot delete it", "owners");
   if (expected_version && *expected_version != state->version)
@@ -426,12 +432,12 @@ Result<json> RecordService::Approve(std::string_view kind, std::string_view id,
   std::lock_guard lock(write_mu_);
   auto state = store_->Get(fam.kind, id);
   if (!state.ok() || !state->live())
-    return Status::NotFound("no " + fam.kind + " with id '" + std::string(id) + "'", "id");
-  if (std::find(state->owners.begin(), state->owners.end(), member_id_) == state->owners.end())
+    return NoRecord(fam.kind, id);
+  if (!IsOwner(state->owners, member_id_))
     return Status(Code::kPermissionDenied,
                   "only the parties' members (" + JoinList(state->owners) + ") approve " + std::string(id),
                   "owners");
-  std::string current = records::TermsHash(fam, state->fields);
+  const std::string& current = state->terms_hash;  // kept current by the store
   if (terms_hash != current)
     return Status(Code::kAborted,
                   "the terms changed since they were read; the current terms hash is " + current,
@@ -448,7 +454,7 @@ Result<json> RecordService::History(std::string_view kind, std::string_view id) 
   if (!family.ok()) return family.status();
   auto ops = store_->History((*family)->kind, id);
   if (!ops.ok()) return ops.status();
-  if (ops->empty()) return Status::NotFound("no " + (*family)->kind + " with id '" + std::string(id) + "'", "id");
+  if (ops->empty()) return NoRecord((*family)->kind, id);
   json out = json::array();
   core::RecordState state;
   for (const auto& op : *ops) {

@@ -137,6 +137,8 @@ class RecordService {
   // Validates `fields` and checks that what they reference exists. With `changed`,
   // only references from those top-level fields are checked (an untouched field may
   // keep pointing at a record deleted since).
+  // Reads an explicit owners list: non-empty, every entry a member of the federation.
+  Status ParseOwners(const nlohmann::json& list, std::vector<std::string>* owners) const;
   Status CheckReferences(const records::Family& family, const nlohmann::json& fields,
                          const nlohmann::json* changed = nullptr) const;
   // Commits one op; caller holds write_mu_. Fails unless the op takes effect.

@@ -201,9 +201,7 @@ Result<RecordStore::RemoteResult> RecordStore::CommitRemote(
     if (!stored.ok()) return stored.status();
     std::vector<core::Op> all = std::move(stored).value();
     all.insert(all.end(), t.batch_ops.begin(), t.batch_ops.end());
-    std::sort(all.begin(), all.end(), [](const core::Op& a, const core::Op& b) {
-      return std::tie(a.hlc, a.origin, a.seq) < std::tie(b.hlc, b.origin, b.seq);
-    });
+    std::sort(all.begin(), all.end(), core::FoldsBefore);
     RecordState state;
     for (const auto& o : all) {
       auto effect = core::Apply(&state, o);

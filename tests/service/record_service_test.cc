@@ -279,15 +279,21 @@ std::vector<std::string> SignedChain(const std::string& origin, const core::KeyP
   return out;
 }
 
+// quebec-consortium (this node) and morocco, whose public key is `key`'s.
+service::Members WithMorocco(const core::KeyPair& key, const char* morocco_acts_for) {
+  return service::Members::FromJson(json::parse(
+             std::string(R"({"members": [{"id": "quebec-consortium", "acts_for": ["inmq"]},
+                                          {"id": "morocco", "acts_for": )") +
+             morocco_acts_for + R"(, "public_key": ")" + core::ToHex(key.public_key) + R"("}]})"))
+      .value();
+}
+
 }  // namespace
 
 TEST_CASE("Peers: a signed op with values the rules refuse is refused whole and stores nothing", "[service][peer]") {
   ServiceFixture f;
   auto morocco = core::KeyPairFromSeed("m");
-  f.members = service::Members::FromJson(json::parse(R"({"members": [
-      {"id": "quebec-consortium", "acts_for": ["inmq"]},
-      {"id": "morocco", "acts_for": ["maroc-ministere-energie-mines"], "public_key": ")" +
-      core::ToHex(morocco.public_key) + R"("}]})")).value();
+  f.members = WithMorocco(morocco, R"(["maroc-ministere-energie-mines"])");
   f.Reopen();
   json inst = {{"id", "maroc-ministere-energie-mines"}, {"name", "Ministère"}, {"type", "ministry"},
                {"owners", {"morocco"}}};
@@ -312,9 +318,7 @@ TEST_CASE("Peers: a signed op with values the rules refuse is refused whole and 
 TEST_CASE("Peers: a fake signature slipped into the middle of a batch is refused", "[service][peer]") {
   ServiceFixture f;
   auto morocco = core::KeyPairFromSeed("m");
-  f.members = service::Members::FromJson(json::parse(R"({"members": [
-      {"id": "quebec-consortium", "acts_for": ["inmq"]},
-      {"id": "morocco", "acts_for": [], "public_key": ")" + core::ToHex(morocco.public_key) + R"("}]})")).value();
+  f.members = WithMorocco(morocco, "[]");
   f.Reopen();
   auto ops = SignedChain("morocco", morocco,
                          {{core::OpType::kCreate, "institution", "i1", Institution("i1")},
@@ -330,9 +334,7 @@ TEST_CASE("Peers: a fake signature slipped into the middle of a batch is refused
 TEST_CASE("Peers: an op on a record nobody created does not block creating it", "[service][peer]") {
   ServiceFixture f;
   auto morocco = core::KeyPairFromSeed("m");
-  f.members = service::Members::FromJson(json::parse(R"({"members": [
-      {"id": "quebec-consortium", "acts_for": ["inmq"]},
-      {"id": "morocco", "acts_for": [], "public_key": ")" + core::ToHex(morocco.public_key) + R"("}]})")).value();
+  f.members = WithMorocco(morocco, "[]");
   f.Reopen();
   auto ops = SignedChain("morocco", morocco,
                          {{core::OpType::kUpdate, "institution", "inmq", {{"name", "Squatted"}}}});
