@@ -9,6 +9,8 @@
 #     --fuzz-only   skip build/ and ctest; only build and run the fuzz targets
 #     --only REGEX  run only the ctest tests matching REGEX (ctest -R)
 #   env: FUZZ_SECONDS (default 30 per target), FUZZ_MAX_LEN (default 16384 bytes),
+#        FUZZ_SEED (default 1: the same inputs on every run, so a CI failure reproduces;
+#        FUZZ_SEED=0 lets libFuzzer pick one, for longer exploratory runs),
 #        JOBS (default: nproc)
 set -euo pipefail
 
@@ -19,6 +21,7 @@ JOBS=${JOBS:-$(nproc)}
 # ccache: paths relative to the checkout, so a fresh clone elsewhere reuses the cache.
 export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=true
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+FUZZ_SEED=${FUZZ_SEED:-1}
 FUZZ_MAX_LEN=${FUZZ_MAX_LEN:-16384}  # well above the seeds (< 4 KB); small inputs mutate faster
 FUZZ_RSS_MB=2048                     # a fuzz input that needs more is a bug (bounded memory)
 
@@ -96,7 +99,7 @@ if [[ $fuzz -eq 1 ]]; then
     cp -r "$ROOT/tests/fuzz/corpus/$t" "$work/$t.corpus"
     [[ -f "$ROOT/tests/fuzz/$t.dict" ]] && dict=(-dict="$ROOT/tests/fuzz/$t.dict")
     local rc=0
-    "$bin" "${dict[@]}" -max_total_time="$FUZZ_SECONDS" -max_len="$FUZZ_MAX_LEN" \
+    "$bin" "${dict[@]}" -seed="$FUZZ_SEED" -max_total_time="$FUZZ_SECONDS" -max_len="$FUZZ_MAX_LEN" \
       -rss_limit_mb="$FUZZ_RSS_MB" -timeout=10 -print_final_stats=1 \
       -artifact_prefix="$artifacts/$t-" "$work/$t.corpus" >"$work/$t.log" 2>&1 </dev/null ||
       rc=$?
