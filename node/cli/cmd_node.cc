@@ -12,7 +12,9 @@
 #include "node/http/http_server.h"
 #include "node/peer/peer_server.h"
 #include "node/peer/peer_sync.h"
+#include "node/service/accounts.h"
 #include "node/service/federation_status.h"
+#include "node/service/sessions.h"
 #include "node/service/seed_io.h"
 
 namespace passerelle::cli {
@@ -98,7 +100,15 @@ int RunNode(const NodeConfig& config, const std::string& import_dir) {
   auto grpc = grpcapi::StartGrpcServer(&svc, config.grpc_listen, &grpc_port, grpc_options);
   if (!grpc.ok()) return Fail("cannot start gRPC on " + config.grpc_listen, grpc.status());
 
+  // Accounts live in this node's store; sessions in memory (a restart logs users out).
+  service::Accounts accounts((*ctx)->store.get());
+  service::SessionOptions session_options;
+  session_options.idle_timeout_ms = config.session_idle_timeout_s * 1000;
+  session_options.lifetime_ms = config.session_lifetime_s * 1000;
+  service::SessionManager sessions(&accounts, session_options);
   http::HttpOptions http_options;
+  http_options.sessions = &sessions;
+  http_options.secure_cookies = config.secure_cookies;
   s = SplitHostPort("http_listen", config.http_listen, &http_options.address, &http_options.port);
   if (!s.ok()) return Fail("bad configuration", s);
   http_options.web_root = config.web_root;

@@ -50,7 +50,8 @@ Status ApplyConfig(const json& j, NodeConfig* c) {
                                        "peer_listen", "signing_key",  "tls_ca",
                                        "tls_cert",    "tls_key",      "insecure_peers",
                                        "repair_interval_ms", "max_clock_skew_ms",
-                                       "claim_unowned"};
+                                       "claim_unowned",
+                                       "secure_cookies", "session_idle_timeout_s", "session_lifetime_s"};
   for (const auto& [key, value] : j.items()) {
     bool known = false;
     for (const char* k : kKnown) known |= key == k;
@@ -74,6 +75,9 @@ Status ApplyConfig(const json& j, NodeConfig* c) {
   PASSERELLE_RETURN_IF_ERROR(Read(j, "repair_interval_ms", &c->repair_interval_ms));
   PASSERELLE_RETURN_IF_ERROR(Read(j, "max_clock_skew_ms", &c->max_clock_skew_ms));
   PASSERELLE_RETURN_IF_ERROR(Read(j, "claim_unowned", &c->claim_unowned));
+  PASSERELLE_RETURN_IF_ERROR(Read(j, "secure_cookies", &c->secure_cookies));
+  PASSERELLE_RETURN_IF_ERROR(Read(j, "session_idle_timeout_s", &c->session_idle_timeout_s));
+  PASSERELLE_RETURN_IF_ERROR(Read(j, "session_lifetime_s", &c->session_lifetime_s));
   return Status::Ok();
 }
 
@@ -93,6 +97,10 @@ Status CheckConfig(const NodeConfig& c) {
                            "tls_ca, tls_cert and tls_key go together");
   if (c.repair_interval_ms < 100) return Status::Invalid("repair_interval_ms", "must be at least 100");
   if (c.http_threads < 1 || c.http_threads > 64) return Status::Invalid("http_threads", "must be 1 to 64");
+  if (c.session_idle_timeout_s < 60 || c.session_idle_timeout_s > c.session_lifetime_s)
+    return Status::Invalid("session_idle_timeout_s", "must be at least 60 and at most session_lifetime_s");
+  if (c.session_lifetime_s > 30 * 24 * 3600)
+    return Status::Invalid("session_lifetime_s", "must be at most 30 days (2592000)");
   if (c.max_request_bytes < 1024 || c.max_request_bytes > (64u << 20))
     return Status::Invalid("max_request_bytes", "must be between 1024 and 67108864");
   return Status::Ok();

@@ -29,6 +29,10 @@ struct NodeConfig {
   uint64_t repair_interval_ms = 30000;         // a peer stream is re-opened at least this often
   uint64_t max_clock_skew_ms = 300000;         // ops dated further ahead are refused
   bool claim_unowned = true;                   // import takes records touching no member
+  // Web sessions (node/README.md "Sessions and roles").
+  bool secure_cookies = false;                 // mark the session cookie Secure: set when HTTPS is in front
+  uint64_t session_idle_timeout_s = 1800;      // a session unused this long expires (30 min)
+  uint64_t session_lifetime_s = 43200;         // a session expires this long after login (12 h)
 };
 
 // Reads `path` (may be empty: defaults only). Keys are the field names above.

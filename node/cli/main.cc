@@ -1,7 +1,8 @@
-// `passerelle`: one binary, one subcommand per job (node, import, export, status, keys).
+// `passerelle`: one binary, one subcommand per job (node, import, export, status, keys, users).
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "node/cli/cmd_users.h"
 #include "node/cli/commands.h"
 #include "node/cli/config.h"
 
@@ -49,6 +50,8 @@ int main(int argc, char** argv) {
   auto* keys_init = keys->add_subcommand("init", "Create this member's Ed25519 signing key");
   keys_init->add_option("--dir", keys_dir, "Directory for the key files")->required();
   keys_init->add_option("--member-id", keys_member, "Member id")->required();
+  passerelle::cli::UsersCommand users;
+  passerelle::cli::AddUsersCommands(app, add_node_options, &users);
   CLI11_PARSE(app, argc, argv);
   if (*keys) return passerelle::cli::RunKeysInit(keys_dir, keys_member);
 
@@ -70,6 +73,7 @@ int main(int argc, char** argv) {
   if (!tls_key.empty()) flags["tls_key"] = tls_key;
   if (insecure_peers) flags["insecure_peers"] = true;
   passerelle::Status s = passerelle::cli::ApplyConfig(flags, &config);
+  if (s.ok() && users.app->parsed()) return passerelle::cli::RunUsers(users, config);  // data_dir only
   if (s.ok()) s = passerelle::cli::CheckConfig(config);
   if (!s.ok()) return passerelle::cli::Fail("bad configuration", s);
   if (config.web_root.empty()) config.web_root = PASSERELLE_DEFAULT_WEB_ROOT;

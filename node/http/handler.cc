@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "node/http/account_routes.h"
+#include "node/http/auth.h"
 #include "node/http/errors.h"
 #include "node/http/rest_routes.h"
 #include "node/http/static_files.h"
@@ -10,7 +12,19 @@
 namespace passerelle::http {
 namespace {
 
-Response Route(const Request& request, const Deps& deps) {
+// /api/v1/...: the login is public; every other route is behind the session gate
+// (deny by default), so a route added to HandleApi needs a session without asking.
+Response Api(const Request& request, const Target& target, const Deps& deps,
+             std::string_view client_address) {
+  const auto& seg = target.segments;
+  if (seg.size() == 3 && seg[2] == "session") return HandleSession(request, deps, client_address);
+  auto auth = Authenticate(request, deps);
+  if (!auth.ok()) return ErrorResponse(auth.status(), request.version(), request.keep_alive());
+  if (seg.size() >= 3 && seg[2] == "users") return HandleUsers(request, target, deps, *auth);
+  return HandleApi(request, target, deps, auth->caller);
+}
+
+Response Route(const Request& request, const Deps& deps, std::string_view client_address) {
   const unsigned version = request.version();
   const bool keep_alive = request.keep_alive();
   auto target = ParseTarget(std::string_view(request.target().data(), request.target().size()));
@@ -28,7 +42,7 @@ Response Route(const Request& request, const Deps& deps) {
     return JsonResponse(200, {{"status", "ok"}}, version, keep_alive);
   }
   if (!seg.empty() && seg[0] == "api") {
-    if (seg.size() >= 2 && seg[1] == "v1") return HandleApi(request, *target, deps);
+    if (seg.size() >= 2 && seg[1] == "v1") return Api(request, *target, deps, client_address);
     return ErrorResponse(Status::NotFound("no such API: " + target->path), version, keep_alive);
   }
   if (method != beast_http::verb::get && method != beast_http::verb::head) {
@@ -42,8 +56,8 @@ Response Route(const Request& request, const Deps& deps) {
 
 }  // namespace
 
-Response HandleRequest(const Request& request, const Deps& deps) {
-  Response res = Route(request, deps);
+Response HandleRequest(const Request& request, const Deps& deps, std::string_view client_address) {
+  Response res = Route(request, deps, client_address);
   if (request.method() == beast_http::verb::head && !res.body().empty()) {
     // A HEAD response announces the body it would have sent, without sending it.
     size_t size = res.body().size();

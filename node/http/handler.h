@@ -1,16 +1,21 @@
 // HTTP handling as a function: HandleRequest(request, deps) -> response, with no
-// sockets, threads or clocks, so it can be unit-tested and fuzzed. Routes /healthz,
-// /api/v1/... (REST over the RecordService) and static files from deps.web_root.
+// sockets, threads or clocks of its own (the clock is deps.now_ms), so it can be
+// unit-tested and fuzzed. Routes /healthz, /api/v1/... (REST over the RecordService,
+// behind the session gate of auth.h) and static files from deps.web_root.
 // May throw only on a bug; the session turns any exception into a 500 JSON error.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "node/http/types.h"
 #include "node/service/federation_status.h"
 
 namespace passerelle::service {
 class RecordService;
+class SessionManager;
 }
 
 namespace passerelle::http {
@@ -19,9 +24,16 @@ struct Deps {
   service::RecordService* service = nullptr;  // /api/v1 answers 503 without it
   std::string web_root;                       // static files; empty = none served
   service::FederationStatusFn federation_status;  // empty: a lone node's status
+  // Logins and sessions (and, through it, the accounts). Without it every /api/v1 route
+  // but the login answers 401: there is no one to log in as.
+  service::SessionManager* sessions = nullptr;
+  std::function<uint64_t()> now_ms;  // wall-clock ms for session expiry; empty = system clock
+  bool secure_cookies = false;       // add "Secure" to the session cookie (HTTPS in front)
 };
 
-// Thread-safe as long as the service is (it is).
-Response HandleRequest(const Request& request, const Deps& deps);
+// Thread-safe as long as the service is (it is). `client_address` is the peer's IP as
+// text (for login throttling); "" when unknown.
+Response HandleRequest(const Request& request, const Deps& deps,
+                       std::string_view client_address = {});
 
 }  // namespace passerelle::http

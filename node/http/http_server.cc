@@ -75,6 +75,8 @@ HttpServer::HttpServer(service::RecordService* service, HttpOptions options)
   impl_->deps.service = service;
   impl_->deps.web_root = impl_->options.web_root;
   impl_->deps.federation_status = impl_->options.federation_status;
+  impl_->deps.sessions = impl_->options.sessions;
+  impl_->deps.secure_cookies = impl_->options.secure_cookies;
 }
 
 HttpServer::~HttpServer() { Stop(); }

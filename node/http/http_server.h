@@ -15,6 +15,7 @@
 
 namespace passerelle::service {
 class RecordService;
+class SessionManager;
 }
 
 namespace passerelle::http {
@@ -26,6 +27,9 @@ struct HttpOptions {
   size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
   int threads = 2;                  // io threads; at least 1
   service::FederationStatusFn federation_status;  // GET /api/v1/federation/status; empty: lone node
+  // Logins and sessions (must outlive the server); null: /api/v1 answers 401 (no accounts).
+  service::SessionManager* sessions = nullptr;
+  bool secure_cookies = false;  // mark the session cookie Secure (served behind HTTPS)
 };
 
 class HttpServer {

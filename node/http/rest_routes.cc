@@ -17,11 +17,12 @@ namespace {
 using beast_http::verb;
 using nlohmann::json;
 
-// What every route needs: the request, its parsed target and the service.
+// What every route needs: the request, its parsed target, the service and the caller.
 struct Call {
   const Request& req;
   const Target& target;
   service::RecordService& service;
+  const service::Caller& caller;
 
   Response Error(const Status& s, std::optional<unsigned> http = std::nullopt) const {
     return ErrorResponse(s, req.version(), req.keep_alive(), http);
@@ -37,8 +38,6 @@ struct Call {
     return res;
   }
 };
-
-const service::Caller kCaller{};  // accounts arrive with a later issue; node-local caller
 
 // A single record with its version as ETag, so a client can send it back in If-Match.
 Response RecordResponse(const Call& c, unsigned status, const json& record) {
@@ -111,7 +110,7 @@ Response Create(const Call& c, const records::Family& family,
     else if (!it->is_string() || it->get_ref<const std::string&>() != id)
       return c.Error(Status::Invalid(field, "must be '" + id + "' as in the path, or absent"));
   }
-  auto created = c.service.Create(family.kind, std::move(body), kCaller);
+  auto created = c.service.Create(family.kind, std::move(body), c.caller);
   if (!created.ok()) return c.Error(created.status());
   Response res = RecordResponse(c, 201, *created);
   if (auto id = created->find("id"); id != created->end() && id->is_string())
@@ -134,7 +133,7 @@ Response Update(const Call& c, const records::Family& family, const std::string&
   auto expected = DecodeExpectedVersion(c.req, c.target);
   if (!expected.ok()) return c.Error(expected.status());
   update.expected_version = *expected;
-  auto updated = c.service.Update(family.kind, id, update, kCaller);
+  auto updated = c.service.Update(family.kind, id, update, c.caller);
   if (!updated.ok()) return c.Error(updated.status());
   return RecordResponse(c, 200, *updated);
 }
@@ -143,7 +142,7 @@ Response Delete(const Call& c, const records::Family& family, const std::string&
   if (Status s = OnlyParams(c.target, {"expected_version"}); !s.ok()) return c.Error(s);
   auto expected = DecodeExpectedVersion(c.req, c.target);
   if (!expected.ok()) return c.Error(expected.status());
-  Status s = c.service.Delete(family.kind, id, *expected, kCaller);
+  Status s = c.service.Delete(family.kind, id, *expected, c.caller);
   if (!s.ok()) return c.Error(s);
   Response res;
   res.version(c.req.version());
@@ -208,7 +207,7 @@ Response Approve(const Call& c, const records::Family& family, const std::string
   auto hash = body.find("terms_hash");
   if (hash == body.end() || !hash->is_string())
     return c.Error(Status::Invalid("terms_hash", "is required: the terms_hash of the agreement as read"));
-  auto record = c.service.Approve(family.kind, id, hash->get<std::string>(), kCaller);
+  auto record = c.service.Approve(family.kind, id, hash->get<std::string>(), c.caller);
   if (!record.ok()) return c.Error(record.status());
   return RecordResponse(c, 200, *record);
 }
@@ -234,11 +233,12 @@ Response UnknownPath(const Call& c) {
 
 }  // namespace
 
-Response HandleApi(const Request& request, const Target& target, const Deps& deps) {
+Response HandleApi(const Request& request, const Target& target, const Deps& deps,
+                   const service::Caller& caller) {
   if (deps.service == nullptr)
     return ErrorResponse(Status(Code::kUnavailable, "the record service is not running"),
                          request.version(), request.keep_alive());
-  const Call c{request, target, *deps.service};
+  const Call c{request, target, *deps.service, caller};
   const auto& seg = target.segments;  // "api", "v1", ...
   if (seg.size() == 3 && seg[2] == "node") return NodeInfo(c);
   if (seg.size() == 4 && seg[2] == "federation" && seg[3] == "status") return FederationStatus(c, deps);

@@ -5,10 +5,13 @@
 
 #include "node/http/handler.h"
 #include "node/http/target.h"
+#include "node/service/caller.h"
 
 namespace passerelle::http {
 
-// `target.segments` starts with "api", "v1".
-Response HandleApi(const Request& request, const Target& target, const Deps& deps);
+// `target.segments` starts with "api", "v1". `caller` is the session's user and role
+// (the gate in handler.cc has checked the session and the CSRF token).
+Response HandleApi(const Request& request, const Target& target, const Deps& deps,
+                   const service::Caller& caller);
 
 }  // namespace passerelle::http

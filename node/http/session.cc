@@ -56,7 +56,11 @@ bool SessionRegistry::stopping() const {
 
 Session::Session(tcp::socket&& socket, const Deps* deps, SessionLimits limits,
                  SessionRegistry* registry)
-    : stream_(std::move(socket)), deps_(deps), limits_(limits), registry_(registry) {}
+    : stream_(std::move(socket)), deps_(deps), limits_(limits), registry_(registry) {
+  beast::error_code ec;
+  auto remote = stream_.socket().remote_endpoint(ec);
+  if (!ec) client_address_ = remote.address().to_string();
+}
 
 Session::~Session() { registry_->Remove(this); }
 
@@ -146,7 +150,7 @@ void Session::OnReadError(beast::error_code ec) {
 Response Session::SafeHandle(const Request& request) {
   const char* what = "unknown exception";
   try {
-    return HandleRequest(request, *deps_);
+    return HandleRequest(request, *deps_, client_address_);
   } catch (const std::exception& e) {
     what = e.what();
   } catch (...) {

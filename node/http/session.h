@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -82,6 +83,7 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   const Deps* deps_;
+  std::string client_address_;  // the peer's IP, for login throttling
   SessionLimits limits_;
   SessionRegistry* registry_;
   std::optional<beast_http::request_parser<beast_http::string_body>> parser_;

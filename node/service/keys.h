@@ -5,6 +5,7 @@
 //            'h' kind \0 id \0 hlc(be64) origin \0 seq(be64) -> ops key (a record's history)
 //   meta     "vv\0" origin                              -> seq(be64) + hlc(be64) + head hash
 //            "format"                                    -> on-disk format version
+//            "user/" name                                -> account JSON (accounts.h; this node only)
 #pragma once
 
 #include <string>
@@ -61,5 +62,7 @@ inline std::string VersionVector(std::string_view origin) {
 }
 inline constexpr std::string_view kVersionVectorPrefix{"vv\0", 3};
 inline constexpr std::string_view kFormat = "format";
+inline constexpr std::string_view kUserPrefix = "user/";
+inline std::string User(std::string_view name) { return std::string(kUserPrefix) + std::string(name); }
 
 }  // namespace passerelle::service::keys

@@ -222,6 +222,7 @@ Status RecordService::ParseOwners(const json& list, std::vector<std::string>* ow
 Result<json> RecordService::Create(std::string_view kind, json record, const Caller& caller) {
   auto family = FamilyOf(kind);
   if (!family.ok()) return family.status();
+  PASSERELLE_RETURN_IF_ERROR(CheckWrite(caller.role, (*family)->kind));
   if (!record.is_object()) return Status::Invalid("body", "must be a JSON object");
   PASSERELLE_RETURN_IF_ERROR(RefuseApprovalFields(record));
   std::vector<std::string> owners;
@@ -337,6 +338,7 @@ Result<json> RecordService::Update(std::string_view kind, std::string_view id,
   auto family = FamilyOf(kind);
   if (!family.ok()) return family.status();
   const records::Family& fam = **family;
+  PASSERELLE_RETURN_IF_ERROR(CheckWrite(caller.role, fam.kind));
   if (!request.patch.is_object()) return Status::Invalid("body", "must be a JSON object");
   PASSERELLE_RETURN_IF_ERROR(RefuseApprovalFields(request.patch));
   std::vector<std::string> mask = request.mask;
@@ -407,6 +409,7 @@ Status RecordService::Delete(std::string_view kind, std::string_view id,
                              std::optional<uint64_t> expected_version, const Caller& caller) {
   auto family = FamilyOf(kind);
   if (!family.ok()) return family.status();
+  PASSERELLE_RETURN_IF_ERROR(CheckWrite(caller.role, (*family)->kind));
   std::lock_guard lock(write_mu_);
   auto state = store_->Get((*family)->kind, id);
   if (!state.ok() || !state->live())
@@ -427,6 +430,7 @@ Result<json> RecordService::Approve(std::string_view kind, std::string_view id,
   auto family = FamilyOf(kind);
   if (!family.ok()) return family.status();
   const records::Family& fam = **family;
+  PASSERELLE_RETURN_IF_ERROR(CheckWrite(caller.role, fam.kind));
   if (fam.terms_fields.empty())
     return Status::Invalid("kind", fam.plural + " have no terms to approve");
   std::lock_guard lock(write_mu_);

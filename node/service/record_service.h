@@ -17,6 +17,7 @@
 
 #include "node/core/chain.h"
 #include "node/core/signing.h"
+#include "node/service/caller.h"
 #include "storage/status.h"
 
 namespace passerelle::storage { class KvStore; }
@@ -28,11 +29,6 @@ namespace passerelle::service {
 class Members;
 class RecordStore;
 struct PendingOp;
-
-// Who is asking: the user account on this node ("" for the node itself / import).
-struct Caller {
-  std::string user;
-};
 
 struct ListQuery {
   // Equality filters by index name (?party=inmq, ?status=late), and "<index>_before"
@@ -75,7 +71,7 @@ class RecordService {
   // kind is a family's kind or plural ("agreement" / "agreements").
   // Errors: NOT_FOUND (unknown family), INVALID_ARGUMENT (field named),
   // ALREADY_EXISTS (live record with that id), PERMISSION_DENIED (this node's member
-  // would not own it).
+  // would not own it, or the caller's role may not write the family: roles.h).
   Result<nlohmann::json> Create(std::string_view kind, nlohmann::json record, const Caller& caller);
   // NOT_FOUND when absent or deleted.
   Result<nlohmann::json> Get(std::string_view kind, std::string_view id) const;

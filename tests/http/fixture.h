@@ -1,6 +1,7 @@
 // A RecordService over an in-memory store for the HTTP tests, with the one-member
-// federation "test" (quebec-consortium acts for cegep-abitibi-temiscamingue), plus
-// helpers to build requests for HandleRequest and seed a few records.
+// federation "test" (quebec-consortium acts for cegep-abitibi-temiscamingue), accounts
+// and sessions on a clock the test moves (session_clock_ms), plus helpers to build
+// requests for HandleRequest (with a session) and seed a few records.
 #pragma once
 
 #include <memory>
@@ -11,6 +12,7 @@
 #include "node/service/members.h"
 #include "node/service/record_service.h"
 #include "storage/kv_store.h"
+#include "tests/http/test_sessions.h"
 #include "tests/test_util.h"
 
 namespace passerelle::testing {
@@ -33,18 +35,38 @@ class TestNode {
   TestNode()
       : kv_(storage::NewMemStore()),
         members_(TestMembers()),
-        service_(kv_.get(), &members_, kMember, [this] { return now_ms_ += 1000; }) {
+        service_(kv_.get(), &members_, kMember, [this] { return now_ms_ += 1000; }),
+        sessions_(kv_.get()) {
     REQUIRE_OK(service_.Open());
   }
   service::RecordService* service() { return &service_; }
-  http::Deps deps(std::string web_root = {}) { return {&service_, std::move(web_root)}; }
+  TestSessions& sessions() { return sessions_; }
+  // The handler's clock for sessions (wall-clock ms at construction); tests advance it.
+  uint64_t session_clock_ms = WallClockNowMs();
+  http::Deps deps(std::string web_root = {}) {
+    http::Deps d{&service_, std::move(web_root)};
+    d.sessions = &sessions_.sessions;
+    d.now_ms = [this] { return session_clock_ms; };
+    return d;
+  }
+  // Adds `name` with `role` if absent and logs it in on the session clock.
+  service::SessionView LoginAs(const std::string& name, service::Role role) {
+    return sessions_.LoginAs(name, role, session_clock_ms);
+  }
 
  private:
   std::unique_ptr<storage::KvStore> kv_;
   service::Members members_;
   uint64_t now_ms_ = 1'700'000'000'000;
   service::RecordService service_;
+  TestSessions sessions_;
 };
+
+// Sets the session's cookie and CSRF token on a request.
+inline void Authorize(http::Request* req, const service::SessionView& session) {
+  req->set(http::beast_http::field::cookie, "passerelle_session=" + session.token);
+  req->set("X-CSRF-Token", session.csrf_token);
+}
 
 inline http::Request MakeRequest(http::beast_http::verb method, std::string target,
                                  std::string body = {},

@@ -1,7 +1,8 @@
 // A small synchronous HTTP/1.1 client over Boost.Beast for tests and benches: one
 // keep-alive connection to host:port, reconnected when the server closed it. Throws
 // boost::system::system_error on transport errors (tests treat that as a failure).
-// Not thread-safe: use one client per thread.
+// Not thread-safe: use one client per thread. After Login() or UseSession() every request
+// carries the session cookie, and every change the CSRF token (`headers` override both).
 #pragma once
 
 #include <boost/asio/connect.hpp>
@@ -29,7 +30,12 @@ using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
 class HttpClient {
  public:
-  HttpClient(std::string host, uint16_t port) : host_(std::move(host)), port_(port) {}
+  HttpClient(std::string host, uint16_t port, std::string session_token = {},
+             std::string csrf_token = {})
+      : host_(std::move(host)),
+        port_(port),
+        session_token_(std::move(session_token)),
+        csrf_token_(std::move(csrf_token)) {}
 
   // Sends one request and reads its response. A non-empty body is sent as
   // application/json unless `headers` sets Content-Type.
@@ -38,6 +44,9 @@ class HttpClient {
     beast_http::request<beast_http::string_body> req{method, target, 11};
     req.set(beast_http::field::host, host_ + ":" + std::to_string(port_));
     req.keep_alive(true);
+    if (!session_token_.empty()) req.set(beast_http::field::cookie, "passerelle_session=" + session_token_);
+    if (!csrf_token_.empty() && method != beast_http::verb::get && method != beast_http::verb::head)
+      req.set("X-CSRF-Token", csrf_token_);
     bool has_type = false;
     for (const auto& [name, value] : headers) {
       req.set(name, value);
@@ -67,6 +76,28 @@ class HttpClient {
   }
 
   HttpResponse Get(const std::string& target) { return Send(beast_http::verb::get, target); }
+
+  // POST /api/v1/session; on 200 keeps the session cookie and CSRF token for what follows.
+  HttpResponse Login(const std::string& username, const std::string& password) {
+    auto res = Send(beast_http::verb::post, "/api/v1/session",
+                    nlohmann::json{{"username", username}, {"password", password}}.dump());
+    if (res.result_int() == 200) {
+      std::string cookie(res[beast_http::field::set_cookie]);
+      std::string value = cookie.substr(0, cookie.find(';'));
+      auto body = nlohmann::json::parse(res.body(), nullptr, false);
+      UseSession(value.substr(value.find('=') + 1),
+                 body.is_object() ? body.value("csrf_token", "") : "");
+    }
+    return res;
+  }
+  void UseSession(std::string token, std::string csrf_token) {
+    session_token_ = std::move(token);
+    csrf_token_ = std::move(csrf_token);
+  }
+  // The session as raw header lines, for SendRaw.
+  std::string SessionHeaders() const {
+    return "Cookie: passerelle_session=" + session_token_ + "\r\nX-CSRF-Token: " + csrf_token_ + "\r\n";
+  }
   HttpResponse Post(const std::string& target, const nlohmann::json& body) {
     return Send(beast_http::verb::post, target, body.dump());
   }
@@ -126,6 +157,7 @@ class HttpClient {
 
   std::string host_;
   uint16_t port_;
+  std::string session_token_, csrf_token_;
   boost::asio::io_context io_;
   std::optional<boost::beast::tcp_stream> stream_;
   boost::beast::flat_buffer buffer_;

@@ -35,11 +35,16 @@ struct Served {
     options.port = 0;
     options.web_root = (dir.path() / "www").string();
     options.max_body_bytes = max_body;
+    options.sessions = &node.sessions().sessions;
     server = std::make_unique<HttpServer>(node.service(), options);
     REQUIRE_OK(server->Start());
     REQUIRE(server->port() != 0);
   }
-  HttpClient Client() { return HttpClient("127.0.0.1", server->port()); }
+  // A client logged in as the admin.
+  HttpClient Client() {
+    auto session = node.sessions().LoginAs("admin");
+    return HttpClient("127.0.0.1", server->port(), session.token, session.csrf_token);
+  }
 };
 
 TEST_CASE("Server: healthz, static index and REST round trip over a real socket", "[http]") {
@@ -128,8 +133,8 @@ TEST_CASE("Server: pipelined requests are answered in order on one connection", 
   auto client = s.Client();
   std::string raw = client.SendRaw(
       "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
-      "GET /api/v1/nothing HTTP/1.1\r\nHost: x\r\n\r\n"
-      "GET /api/v1/node HTTP/1.1\r\nHost: x\r\n\r\n");
+      "GET /api/v1/nothing HTTP/1.1\r\nHost: x\r\n" + client.SessionHeaders() + "\r\n"
+      "GET /api/v1/node HTTP/1.1\r\nHost: x\r\n" + client.SessionHeaders() + "\r\n");
   size_t first = raw.find("HTTP/1.1 200");
   size_t second = raw.find("HTTP/1.1 404");
   size_t third = raw.find("HTTP/1.1 200", first + 1);
@@ -172,10 +177,12 @@ TEST_CASE("Server: concurrent clients all get answers", "[http]") {
     REQUIRE(client.Post("/api/v1/institutions", Institution()).result_int() == 201);
   }
   std::atomic<int> created{0};
+  const auto session = s.node.sessions().LoginAs("admin");
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       HttpClient client("127.0.0.1", s.server->port());
+      client.UseSession(session.token, session.csrf_token);
       for (int i = 0; i < 10; ++i) {
         auto res = client.Post("/api/v1/forums",
                                Forum("forum-" + std::to_string(t) + "-" + std::to_string(i)));

@@ -22,10 +22,18 @@ json Body(const Response& res) { return json::parse(res.body(), nullptr, false);
 struct Rest {
   TestNode node;
   Deps deps = node.deps();
+  service::SessionView admin = node.LoginAs("admin", service::Role::kAdmin);
 
+  // A request with the admin's session.
+  http::Request Make(verb method, const std::string& target, const std::string& body = {},
+                     const std::string& content_type = "application/json") {
+    auto req = MakeRequest(method, target, body, content_type);
+    testing::Authorize(&req, admin);
+    return req;
+  }
   Response Call(verb method, const std::string& target, const std::string& body = {},
                 const std::string& content_type = "application/json") {
-    return HandleRequest(MakeRequest(method, target, body, content_type), deps);
+    return HandleRequest(Make(method, target, body, content_type), deps);
   }
   Response Post(const std::string& target, const json& body) {
     return Call(verb::post, target, body.dump());
@@ -147,8 +155,7 @@ TEST_CASE("REST: a stale version is refused with 412 and changes nothing", "[htt
   r.Seed();
   REQUIRE(r.Post("/api/v1/forums", Forum("forum-1")).result_int() == 201);
   auto patch = [&](const std::string& if_match, const std::string& query = "") {
-    auto req =
-        MakeRequest(verb::patch, "/api/v1/forums/forum-1" + query, R"({"location": "Lima"})");
+    auto req = r.Make(verb::patch, "/api/v1/forums/forum-1" + query, R"({"location": "Lima"})");
     if (!if_match.empty()) req.set(beast_http::field::if_match, if_match);
     return HandleRequest(req, r.deps);
   };
@@ -162,7 +169,7 @@ TEST_CASE("REST: a stale version is refused with 412 and changes nothing", "[htt
   REQUIRE(patch("2").result_int() == 200);  // unquoted is accepted too
   REQUIRE(patch("*").result_int() == 200);  // any version
 
-  auto del = MakeRequest(verb::delete_, "/api/v1/forums/forum-1");
+  auto del = r.Make(verb::delete_, "/api/v1/forums/forum-1");
   del.set(beast_http::field::if_match, "\"3\"");
   RequireError(HandleRequest(del, r.deps), 412, "aborted", "version");
   REQUIRE(r.Get("/api/v1/forums/forum-1").result_int() == 200);
@@ -237,8 +244,10 @@ TEST_CASE("REST: healthz and node answer JSON", "[http]") {
 }
 
 TEST_CASE("REST: without a service the API answers 503", "[http]") {
-  Deps deps;
-  auto res = HandleRequest(MakeRequest(verb::get, "/api/v1/forums"), deps);
+  Rest r;
+  Deps deps = r.deps;
+  deps.service = nullptr;
+  auto res = HandleRequest(r.Make(verb::get, "/api/v1/forums"), deps);
   RequireError(res, 503, "unavailable", "");
 }
 

@@ -1,0 +1,55 @@
+#include "node/http/auth.h"
+
+#include <chrono>
+
+namespace passerelle::http {
+
+uint64_t NowMs(const Deps& deps) {
+  if (deps.now_ms) return deps.now_ms();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string SessionCookieOf(const Request& request) {
+  // Cookie: a=b; passerelle_session=TOKEN; c=d  (possibly in several Cookie headers)
+  for (auto it = request.find(beast_http::field::cookie);
+       it != request.end() && it->name() == beast_http::field::cookie; ++it) {
+    std::string_view rest(it->value().data(), it->value().size());
+    while (!rest.empty()) {
+      size_t end = rest.find(';');
+      std::string_view pair = rest.substr(0, end);
+      rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+      if (pair.size() > kSessionCookie.size() && pair.substr(0, kSessionCookie.size()) == kSessionCookie &&
+          pair[kSessionCookie.size()] == '=')
+        return std::string(pair.substr(kSessionCookie.size() + 1));
+    }
+  }
+  return {};
+}
+
+Result<Authenticated> Authenticate(const Request& request, const Deps& deps) {
+  if (deps.sessions == nullptr)
+    return Status(Code::kUnauthenticated, "this node has no user accounts configured");
+  auto session = deps.sessions->Lookup(SessionCookieOf(request), NowMs(deps));
+  if (!session.ok()) return session.status();
+  const auto method = request.method();
+  if (method != beast_http::verb::get && method != beast_http::verb::head) {
+    auto header = request.find(boost::beast::string_view(kCsrfHeader.data(), kCsrfHeader.size()));
+    std::string_view value;
+    if (header != request.end()) value = std::string_view(header->value().data(), header->value().size());
+    if (value.empty())
+      return Status(Code::kPermissionDenied, "a change needs the session's CSRF token",
+                    std::string(kCsrfHeader));
+    if (!service::CsrfMatches(*session, value))
+      return Status(Code::kPermissionDenied, "the CSRF token does not match the session",
+                    std::string(kCsrfHeader));
+  }
+  Authenticated out;
+  out.caller = {session->username, session->role};
+  out.session = std::move(session).value();
+  return out;
+}
+
+}  // namespace passerelle::http

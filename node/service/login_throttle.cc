@@ -1,0 +1,43 @@
+#include "node/service/login_throttle.h"
+
+#include <algorithm>
+
+namespace passerelle::service {
+
+uint64_t LoginThrottle::RetryAfterSeconds(std::string_view key, uint64_t now_ms) const {
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(std::string(key));
+  if (it == entries_.end() || it->second.blocked_until_ms <= now_ms) return 0;
+  return (it->second.blocked_until_ms - now_ms + 999) / 1000;
+}
+
+void LoginThrottle::Failure(std::string_view key, uint64_t now_ms) {
+  std::lock_guard lock(mu_);
+  if (entries_.size() >= options_.max_keys) PruneLocked(now_ms);
+  Entry& e = entries_[std::string(key)];
+  if (e.failures > 0 && now_ms > e.last_failure_ms + options_.window_ms &&
+      now_ms >= e.blocked_until_ms)
+    e = Entry{};
+  e.failures++;
+  e.last_failure_ms = now_ms;
+  if (e.failures >= options_.free_failures) {
+    uint32_t doublings = std::min<uint32_t>(e.failures - options_.free_failures, 30);
+    uint64_t delay = std::min(options_.base_delay_ms << doublings, options_.max_delay_ms);
+    e.blocked_until_ms = now_ms + delay;
+  }
+}
+
+void LoginThrottle::Success(std::string_view key) {
+  std::lock_guard lock(mu_);
+  entries_.erase(std::string(key));
+}
+
+void LoginThrottle::PruneLocked(uint64_t now_ms) {
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    const Entry& e = it->second;
+    bool quiet = now_ms > e.last_failure_ms + options_.window_ms && now_ms >= e.blocked_until_ms;
+    it = quiet ? entries_.erase(it) : std::next(it);
+  }
+}
+
+}  // namespace passerelle::service

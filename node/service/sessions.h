@@ -1,0 +1,76 @@
+// SessionManager: logged-in users of this node, in memory only (a restart logs everyone
+// out). Login checks the throttle and the password, then issues a random session token
+// and a CSRF token. A session ends on logout, after `idle_timeout_ms` without use, or
+// `lifetime_ms` after login. Time is passed in by the caller. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "node/service/accounts.h"
+#include "node/service/login_throttle.h"
+
+namespace passerelle::service {
+
+struct SessionOptions {
+  uint64_t idle_timeout_ms = 30 * 60 * 1000;     // unused this long: expired
+  uint64_t lifetime_ms = 12 * 60 * 60 * 1000;    // since login, however used
+  size_t max_sessions = 10000;                   // beyond, the oldest session ends
+  ThrottleOptions throttle;
+};
+
+struct SessionView {
+  std::string token;       // the cookie value
+  std::string csrf_token;  // to be echoed in X-CSRF-Token on every change
+  std::string username;
+  Role role = Role::kViewer;
+  uint64_t expires_at_ms = 0;  // when it expires if unused (idle or lifetime, sooner)
+};
+
+class SessionManager {
+ public:
+  // `accounts` must outlive the manager.
+  explicit SessionManager(Accounts* accounts, SessionOptions options = {});
+
+  // A new session for the user. UNAUTHENTICATED for bad credentials (one message,
+  // whether the user exists or not); RESOURCE_EXHAUSTED when the username or the client
+  // address failed too often, with *retry_after_s set to the seconds to wait.
+  Result<SessionView> Login(std::string_view username, std::string_view password,
+                            std::string_view client, uint64_t now_ms, uint64_t* retry_after_s);
+  // The live session of `token`, its idle time restarted. UNAUTHENTICATED when unknown
+  // or expired (an expired session is forgotten).
+  Result<SessionView> Lookup(std::string_view token, uint64_t now_ms);
+  void Logout(std::string_view token);
+  // After an account change: ends every session of the user (removed, new password) or
+  // gives them the new role.
+  void EndSessionsOf(std::string_view username);
+  void SetRole(std::string_view username, Role role);
+  size_t size() const;
+
+  Accounts* accounts() const { return accounts_; }
+
+ private:
+  struct Entry {
+    std::string csrf_token;
+    std::string username;
+    Role role;
+    uint64_t created_ms, last_used_ms;
+  };
+  uint64_t ExpiresAt(const Entry& e) const;
+  void SweepLocked(uint64_t now_ms);
+
+  Accounts* accounts_;
+  SessionOptions options_;
+  LoginThrottle throttle_;
+  mutable std::mutex mu_;
+  // Keyed by a hash of the token, so lookups do not compare secrets byte by byte.
+  std::unordered_map<std::string, Entry> sessions_;  // Guarded by mu_
+};
+
+// Constant-time comparison of the session's CSRF token with a header's value.
+bool CsrfMatches(const SessionView& session, std::string_view header_value);
+
+}  // namespace passerelle::service
