@@ -236,7 +236,7 @@ Result<std::vector<SearchHit>> SearchIndex(const storage::KvStore& kv,
     return p;
   };
   // The rarest word drives: count postings of each, up to the best count so far.
-  size_t driver = 0, best = SIZE_MAX;
+  size_t driver = 0, best = kMaxSearchCandidates + 1;
   for (size_t i = 0; i < words.size(); ++i) {
     size_t n = 0;
     for (auto it = kv.Scan(Column::kIndex, prefix_of(i)); it->Valid() && n < best; it->Next()) ++n;

@@ -21,8 +21,9 @@ namespace passerelle::service {
 constexpr int kSearchIndexVersion = 1;
 // At most this many distinct words of one record are indexed (the first ones).
 constexpr size_t kMaxWordsPerRecord = 200;
-// A query looks at the records of its rarest word, at most this many.
-constexpr size_t kMaxSearchCandidates = 20000;
+// A query looks at the records of its rarest word, at most this many, in index order
+// (word, kind, id: exact matches of the last word before longer words it prefixes).
+constexpr size_t kMaxSearchCandidates = 2000;
 
 // Adds to `batch` the search-index changes taking a record from `before` (nullptr: no
 // record yet) to `after`. Writes nothing when the searched fields did not change.
