@@ -409,4 +409,8 @@ TEST_CASE("Search: query times with 100,000 records", "[.][perf]") {
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / reps;
     std::printf("q=%-16s %3zu results  %8.2f ms\n", q, n, ms);
   }
+  auto t0 = std::chrono::steady_clock::now();
+  REQUIRE_OK(f.service->Dashboard("2026-11-24"));
+  std::printf("dashboard %.2f ms\n",
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
 }
