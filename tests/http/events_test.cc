@@ -12,6 +12,7 @@
 #include "node/http/http_server.h"
 #include "node/service/change_feed.h"
 #include "tests/http/http_client.h"
+#include "tests/http/test_sessions.h"
 #include "tests/service/fixture.h"
 
 namespace passerelle::http {
@@ -28,9 +29,13 @@ constexpr auto kDeadline = std::chrono::seconds(10);
 // One raw connection reading an event stream; WaitFor reads until a text arrives.
 class SseStream {
  public:
-  SseStream(uint16_t port, const std::string& target, bool accept_events = true) : socket_(io_) {
+  // `session`: the session token sent as the cookie ("" sends none).
+  SseStream(uint16_t port, const std::string& target, const std::string& session,
+            bool accept_events = true)
+      : socket_(io_) {
     socket_.connect({net::ip::make_address("127.0.0.1"), port});
     std::string req = "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n";
+    if (!session.empty()) req += "Cookie: passerelle_session=" + session + "\r\n";
     if (accept_events) req += "Accept: text/event-stream\r\n";
     req += "\r\n";
     net::write(socket_, net::buffer(req));
@@ -84,14 +89,21 @@ class SseStream {
 
 struct Served {
   ServiceFixture node;
+  testing::TestSessions sessions{node.store.get()};
+  std::string session;  // an admin's session token, for the event streams
   std::unique_ptr<HttpServer> server;
   Served() {
     HttpOptions options;
     options.port = 0;
+    options.sessions = &sessions.sessions;
     server = std::make_unique<HttpServer>(node.service.get(), options);
     REQUIRE_OK(server->Start());
+    session = sessions.LoginAs("admin").token;
   }
-  HttpClient Client() { return HttpClient("127.0.0.1", server->port()); }
+  HttpClient Client() {
+    auto s = sessions.LoginAs("admin");
+    return HttpClient("127.0.0.1", server->port(), s.token, s.csrf_token);
+  }
   void Create(const std::string& id, const std::string& name) {
     REQUIRE_OK(node.service->Create(
         "institutions", {{"id", id}, {"name", name}, {"type", "college"}, {"country", "CA"}}, node.caller));
@@ -147,11 +159,21 @@ TEST_CASE("Feeds over REST: search, dashboard, changes", "[http][feeds]") {
   CHECK(Body(events).contains("events"));
 }
 
+TEST_CASE("Events: a stream needs a session", "[http][events]") {
+  Served s;
+  for (std::string session : {std::string(), std::string(64, 'a')}) {
+    SseStream stream(s.server->port(), "/api/v1/events", session);
+    REQUIRE(stream.WaitFor("\r\n\r\n"));
+    CHECK(stream.received().rfind("HTTP/1.1 401", 0) == 0);
+    CHECK(stream.received().find("text/event-stream") == std::string::npos);
+  }
+}
+
 TEST_CASE("Events: a write reaches an open stream", "[http][events]") {
   Served s;
   for (const char* target : {"/api/v1/events", "/api/v1/changes/stream"}) {
     INFO(target);
-    SseStream stream(s.server->port(), target);
+    SseStream stream(s.server->port(), target, s.session);
     REQUIRE(stream.WaitFor(": connected\n\n"));
     CHECK(stream.received().rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
     CHECK(stream.received().find("Content-Type: text/event-stream\r\n") != std::string::npos);
@@ -169,7 +191,7 @@ TEST_CASE("Events: many open streams do not stop other requests; the count is bo
   Served s;
   std::vector<std::unique_ptr<SseStream>> streams;
   for (int i = 0; i < 50; ++i) {
-    streams.push_back(std::make_unique<SseStream>(s.server->port(), "/api/v1/events"));
+    streams.push_back(std::make_unique<SseStream>(s.server->port(), "/api/v1/events", s.session));
     REQUIRE(streams.back()->WaitFor(": connected\n\n"));
   }
   auto client = s.Client();
@@ -183,10 +205,10 @@ TEST_CASE("Events: many open streams do not stop other requests; the count is bo
 
   // Up to the bound, then 503.
   while (s.node.service->changes().subscribers() < service::kMaxChangeSubscribers) {
-    streams.push_back(std::make_unique<SseStream>(s.server->port(), "/api/v1/events"));
+    streams.push_back(std::make_unique<SseStream>(s.server->port(), "/api/v1/events", s.session));
     REQUIRE(streams.back()->WaitFor(": connected\n\n"));
   }
-  SseStream refused(s.server->port(), "/api/v1/events");
+  SseStream refused(s.server->port(), "/api/v1/events", s.session);
   REQUIRE(refused.WaitFor("\r\n\r\n"));
   CHECK(refused.received().rfind("HTTP/1.1 503", 0) == 0);
   CHECK(refused.WaitClosed());
