@@ -1,9 +1,12 @@
 // HTTP handling as a function: HandleRequest(request, deps) -> response, with no
 // sockets, threads or clocks, so it can be unit-tested and fuzzed. Routes /healthz,
-// /api/v1/... (REST over the RecordService) and static files from deps.web_root.
+// /readyz, /metrics, /api/v1/... (REST over the RecordService) and static files from
+// deps.web_root.
 // May throw only on a bug; the session turns any exception into a 500 JSON error.
 #pragma once
 
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "node/http/types.h"
@@ -19,6 +22,11 @@ struct Deps {
   service::RecordService* service = nullptr;  // /api/v1 answers 503 without it
   std::string web_root;                       // static files; empty = none served
   service::FederationStatusFn federation_status;  // empty: a lone node's status
+  // GET /readyz: {"ready": bool, "reasons": [..]} (200 when ready, else 503). Empty:
+  // ready whenever a service is set.
+  std::function<nlohmann::json()> readiness;
+  // GET /metrics: Prometheus text exposition. Empty: 404.
+  std::function<std::string()> metrics_text;
 };
 
 // Thread-safe as long as the service is (it is).

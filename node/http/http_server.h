@@ -26,6 +26,8 @@ struct HttpOptions {
   size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
   int threads = 2;                  // io threads; at least 1
   service::FederationStatusFn federation_status;  // GET /api/v1/federation/status; empty: lone node
+  std::function<nlohmann::json()> readiness;       // GET /readyz (see handler.h)
+  std::function<std::string()> metrics_text;       // GET /metrics (see handler.h)
 };
 
 class HttpServer {
@@ -42,7 +44,8 @@ class HttpServer {
   Status Start();
   // The bound port (the picked one when options.port was 0); 0 before Start().
   uint16_t port() const;
-  // Idempotent. In-flight responses may be cut; no handler runs after it returns.
+  // Idempotent. Stops accepting, closes idle connections, lets responses being
+  // written finish (up to a grace bound), then stops; no handler runs after it returns.
   void Stop();
 
  private:

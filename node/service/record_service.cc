@@ -1,5 +1,7 @@
 #include "node/service/record_service.h"
 
+#include "node/metrics/registry.h"
+
 #include <algorithm>
 #include <set>
 
@@ -202,6 +204,10 @@ Result<json> RecordService::CommitLocked(PendingOp pending, const core::RecordSt
     PASSERELLE_RETURN_IF_ERROR(store_->AddSignature(member_id_, head.seq, core::SignHash(*signing_key_, head.hash)));
   }
   BumpGeneration();
+  metrics::Global()
+      .GetCounter("passerelle_ops_written_total", "Local ops committed by this node, by record kind",
+                  {{"kind", op.kind}})
+      .Inc();
   if (effect != core::OpEffect::kApplied)
     return Status(Code::kInternal, std::string("op committed without effect: ") + core::OpEffectName(effect));
   return Present(*records::FindFamily(op.kind), *state);
@@ -552,6 +558,17 @@ Result<std::vector<std::string>> RecordService::OpsForPeer(const std::string& or
 }
 
 Result<std::string> RecordService::Digest() const { return store_->Digest(); }
+
+Result<RecordService::CheckpointPoint> RecordService::Checkpoint(const std::string& dir) {
+  std::lock_guard lock(write_mu_);  // no commit between the copy and what it is said to hold
+  PASSERELLE_RETURN_IF_ERROR(kv_->Checkpoint(dir));
+  CheckpointPoint point;
+  point.version_vector = VersionVector();
+  auto digest = store_->Digest();
+  if (!digest.ok()) return digest.status();
+  point.digest = std::move(digest).value();
+  return point;
+}
 
 void RecordService::BumpGeneration() {
   {

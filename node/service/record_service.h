@@ -127,6 +127,14 @@ class RecordService {
   // Digest of the materialised state (equal version vectors => equal digests).
   Result<std::string> Digest() const;
 
+  // A consistent copy of the store in `dir` (storage::KvStore::Checkpoint) with the
+  // version vector and digest it holds; writes wait while it is taken (see backup.h).
+  struct CheckpointPoint {
+    std::map<std::string, uint64_t> version_vector;
+    std::string digest;  // raw bytes
+  };
+  Result<CheckpointPoint> Checkpoint(const std::string& dir);
+
   const std::string& member_id() const { return member_id_; }
   // origin -> highest seq stored.
   std::map<std::string, uint64_t> VersionVector() const;
