@@ -177,7 +177,16 @@ Result<NodeConfig> ResolveConfig(const std::string& file, char** envp,
   auto from_flags = TextOverrides(flags, "command-line flag");
   if (!from_flags.ok()) return from_flags.status();
   PASSERELLE_RETURN_IF_ERROR(ApplyConfig(*from_flags, &config));
-  PASSERELLE_RETURN_IF_ERROR(CheckConfig(config));
+  Status checked = CheckConfig(config);
+  if (!checked.ok()) {  // say where the refused value came from
+    const std::string& f = checked.field();
+    std::string source;
+    if (from_flags->contains(f)) source = "command-line flag " + FlagName(f);
+    else if (env->contains(f)) source = "environment variable " + EnvName(f);
+    else if (!file.empty()) source = "configuration file " + file;
+    if (!source.empty()) return Status(checked.code(), checked.message() + " (" + source + ")", f);
+  }
+  PASSERELLE_RETURN_IF_ERROR(checked);
   return config;
 }
 
