@@ -63,7 +63,12 @@ int main(int argc, char** argv) {
   auto* restore = app.add_subcommand("restore", "Restore a backup into a new data directory (node stopped)");
   restore->add_option("dir", backup_source, "Backup directory written by `passerelle backup`")->required();
   restore->add_option("--data-dir", restore_data_dir, "Data directory to create (must be absent or empty)")->required();
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help prints and exits 0; an unknown or malformed flag is bad configuration (2).
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   for (const auto& slot : flag_slots)
     if (slot.option->count() > 0) flag_values[slot.name] = *slot.text;
   if (*keys) return passerelle::cli::RunKeysInit(keys_dir, keys_member);
