@@ -47,6 +47,31 @@ Result<BackupManifest> BackupManifest::FromJson(const nlohmann::json& j) {
   return m;
 }
 
+namespace {
+
+struct StorePoint {
+  std::map<std::string, uint64_t> version_vector;
+  std::string digest_hex;
+};
+
+// Opens the store copy in `dir` on its own and reads its version vector and digest.
+Result<StorePoint> ReadStorePoint(const std::string& dir, const std::string& member_id) {
+  auto store = storage::OpenRocksStore(dir);
+  if (!store.ok()) return store.status();
+  // The service only reads the op log here; a members file naming the member suffices.
+  auto members = Members::FromJson(
+      {{"federation", "backup"},
+       {"members", {{{"id", member_id}, {"name", member_id}, {"acts_for", nlohmann::json::array()}}}}});
+  if (!members.ok()) return members.status();
+  RecordService svc(store->get(), &*members, member_id, [] { return uint64_t{0}; });
+  PASSERELLE_RETURN_IF_ERROR(svc.Open());
+  auto digest = svc.Digest();
+  if (!digest.ok()) return digest.status();
+  return StorePoint{svc.VersionVector(), core::ToHex(*digest)};
+}
+
+}  // namespace
+
 Result<BackupManifest> TakeBackup(RecordService* service, const std::string& dir, uint64_t now_ms) {
   if (dir.empty() || dir.front() != '/')
     return Status::Invalid("dir", "must be an absolute path on the node's host (got '" + dir + "')");
@@ -54,16 +79,22 @@ Result<BackupManifest> TakeBackup(RecordService* service, const std::string& dir
   if (fs::exists(dir, ec)) return Status(Code::kAlreadyExists, dir + " already exists", "dir");
   fs::create_directories(dir, ec);
   if (ec) return Status::Invalid("dir", "cannot create " + dir + ": " + ec.message());
-  auto point = service->Checkpoint(dir + "/db");
-  if (!point.ok()) {
+  auto vv = service->Checkpoint(dir + "/db");
+  if (!vv.ok()) {
     fs::remove_all(dir, ec);
-    return point.status();
+    return vv.status();
   }
+  // The digest is computed from the copy, off the write lock (it reads every record);
+  // the copy must hold what the node held at the checkpoint.
+  auto point = ReadStorePoint(dir + "/db", service->member_id());
+  if (!point.ok()) return point.status();
+  if (point->version_vector != *vv)
+    return Status(Code::kDataLoss, "the checkpoint in " + dir + " does not hold the node's ops at the backup point");
   BackupManifest m;
   m.member_id = service->member_id();
   m.format_version = keys::kFormatVersion;
   m.version_vector = point->version_vector;
-  m.digest = core::ToHex(point->digest);
+  m.digest = point->digest_hex;
   m.created_at_ms = now_ms;
   std::ofstream out(dir + "/backup.json");
   out << m.ToJson().dump(2) << "\n";
@@ -89,18 +120,9 @@ Status CopyAndCheck(const std::string& backup_dir, const std::string& data_dir,
   std::error_code ec;
   fs::copy(backup_dir + "/db", data_dir, fs::copy_options::recursive, ec);
   if (ec) return Status::Internal("cannot copy " + backup_dir + "/db to " + data_dir + ": " + ec.message());
-  auto store = storage::OpenRocksStore(data_dir);
-  if (!store.ok()) return store.status();
-  // The service only reads the op log here; a members file naming the member suffices.
-  auto members = Members::FromJson(
-      {{"federation", "restore"},
-       {"members", {{{"id", manifest.member_id}, {"name", manifest.member_id}, {"acts_for", nlohmann::json::array()}}}}});
-  if (!members.ok()) return members.status();
-  RecordService svc(store->get(), &*members, manifest.member_id, [] { return uint64_t{0}; });
-  PASSERELLE_RETURN_IF_ERROR(svc.Open());
-  auto digest = svc.Digest();
-  if (!digest.ok()) return digest.status();
-  if (svc.VersionVector() != manifest.version_vector || core::ToHex(*digest) != manifest.digest)
+  auto point = ReadStorePoint(data_dir, manifest.member_id);
+  if (!point.ok()) return point.status();
+  if (point->version_vector != manifest.version_vector || point->digest_hex != manifest.digest)
     return Status(Code::kDataLoss, "the restored data in " + data_dir +
                                        " does not match the backup's manifest (version vector or digest differ)");
   return Status::Ok();

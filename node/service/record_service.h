@@ -127,13 +127,9 @@ class RecordService {
   // Digest of the materialised state (equal version vectors => equal digests).
   Result<std::string> Digest() const;
 
-  // A consistent copy of the store in `dir` (storage::KvStore::Checkpoint) with the
-  // version vector and digest it holds; writes wait while it is taken (see backup.h).
-  struct CheckpointPoint {
-    std::map<std::string, uint64_t> version_vector;
-    std::string digest;  // raw bytes
-  };
-  Result<CheckpointPoint> Checkpoint(const std::string& dir);
+  // A consistent copy of the store in `dir` (storage::KvStore::Checkpoint); returns the
+  // version vector it holds. Writes wait while it is taken (milliseconds; backup.h).
+  Result<std::map<std::string, uint64_t>> Checkpoint(const std::string& dir);
 
   const std::string& member_id() const { return member_id_; }
   // origin -> highest seq stored.
