@@ -216,6 +216,10 @@ TEST_CASE("Operations: a backup taken during writes restores to the backup point
   const uint64_t final_seq = a.FederationStatus().value()["version_vector"]["alpha"].get<uint64_t>();
   CHECK(final_seq > backup_seq);
 
+  // The backup call shows in alpha's gRPC metrics.
+  CHECK(Metrics(a).Sum("passerelle_grpc_requests_total",
+                       {{"method", "/passerelle.v1.AdminService/Backup"}, {"code", "OK"}}) == 1);
+
   // alpha's disk is lost: restore the backup into a new directory and start on it.
   REQUIRE(a.Stop() == 0);
   const std::string restored = fed.dir() + "/data/alpha-restored";
