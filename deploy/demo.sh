@@ -122,7 +122,7 @@ while [[ $SECONDS -lt $deadline ]]; do
   imported=1 states=()
   for m in "${MEMBERS[@]}"; do
     # This run's "imported" line (the log keeps earlier runs: look after this run's start).
-    tail -n +"${LOG_START[$m]}" "$RUN/$m.log" 2>/dev/null | grep -q "^passerelle node $m: imported" ||
+    tail -n +"${LOG_START[$m]}" "$RUN/$m.log" 2>/dev/null | grep -q "passerelle node $m: imported" ||
       imported=0
     states+=("$(status_of "$m" | jq -c '[.version_vector, .digest]' 2>/dev/null || echo none-$m)")
   done

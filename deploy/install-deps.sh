@@ -19,6 +19,8 @@ PACKAGES=(
   curl ca-certificates nodejs npm chromium
   # federation set-up (deploy/federation/new-federation.sh): JSON editing, CA and certificates
   jq openssl
+  # deployment checks (tests/ops/deploy_files_test.sh parses the compose file)
+  python3-yaml
 )
 
 missing=()

@@ -5,6 +5,8 @@
 // mem_store.h is the in-memory twin for tests.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -62,6 +64,16 @@ class KvStore {
   // Keys >= start that begin with prefix (start may be empty: from the prefix).
   virtual std::unique_ptr<Iterator> Scan(Column column, std::string_view prefix,
                                          std::string_view start = {}) const = 0;
+
+  // Operational figures for monitoring (name -> value, summed over columns), e.g.
+  // "live_sst_bytes", "compactions_running". Empty for stores without any.
+  virtual std::map<std::string, uint64_t> Stats() const { return {}; }
+  // Writes a consistent copy of the whole store (every column at one point in time) to
+  // `dir`, which must not exist; the store keeps serving meanwhile. UNIMPLEMENTED for
+  // stores that cannot; ALREADY_EXISTS when `dir` exists.
+  virtual Status Checkpoint(const std::string& dir) const {
+    return {Code::kUnimplemented, "this store cannot take checkpoints"};
+  }
 };
 
 // Opens (creating if needed) a RocksDB store in `dir`. `sync` makes every Write fsync

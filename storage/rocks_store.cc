@@ -4,7 +4,10 @@
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
+
+#include <filesystem>
 
 #include "storage/kv_store.h"
 
@@ -18,7 +21,9 @@ Status FromRocks(const rocksdb::Status& s) {
   if (s.IsNotFound()) return Status::NotFound("key not found");
   if (s.IsIOError() && s.ToString().find("lock") != std::string::npos)
     return {Code::kFailedPrecondition,
-            "data directory is in use by another passerelle process (" + s.ToString() + ")"};
+            "data directory is in use by another passerelle process (only one node may run on a "
+            "data directory; stop the other one, or use `passerelle backup` to copy a running "
+            "node's data) (" + s.ToString() + ")"};
   if (s.IsCorruption()) return {Code::kDataLoss, "store corruption: " + s.ToString()};
   return Status::Internal("rocksdb: " + s.ToString());
 }
@@ -71,6 +76,65 @@ class RocksStore final : public KvStore {
     std::string_view from = start.empty() ? prefix : start;
     it->Seek(rocksdb::Slice(from.data(), from.size()));
     return std::make_unique<RocksIterator>(it, std::string(prefix));
+  }
+
+  std::map<std::string, uint64_t> Stats() const override {
+    // Integer properties summed over the columns (names as they appear in /metrics).
+    static const std::pair<const char*, const std::string*> kProps[] = {
+        {"live_sst_bytes", &rocksdb::DB::Properties::kLiveSstFilesSize},
+        {"total_sst_bytes", &rocksdb::DB::Properties::kTotalSstFilesSize},
+        {"memtable_bytes", &rocksdb::DB::Properties::kCurSizeAllMemTables},
+        {"estimated_keys", &rocksdb::DB::Properties::kEstimateNumKeys},
+        {"compactions_running", &rocksdb::DB::Properties::kNumRunningCompactions},
+        {"compaction_pending", &rocksdb::DB::Properties::kCompactionPending},
+        {"pending_compaction_bytes", &rocksdb::DB::Properties::kEstimatePendingCompactionBytes},
+        {"flushes_running", &rocksdb::DB::Properties::kNumRunningFlushes},
+        {"level0_files", nullptr},
+    };
+    std::map<std::string, uint64_t> out;
+    for (auto* h : handles_) {
+      for (const auto& [name, prop] : kProps) {
+        uint64_t v = 0;
+        std::string key = prop ? *prop : rocksdb::DB::Properties::kNumFilesAtLevelPrefix + "0";
+        if (prop) {
+          if (db_->GetIntProperty(h, *prop, &v)) out[name] += v;
+        } else {
+          std::string text;
+          if (db_->GetProperty(h, key, &text)) out[name] += std::strtoull(text.c_str(), nullptr, 10);
+        }
+      }
+      // Compaction totals since the node started (all levels).
+      std::map<std::string, std::string> cf;
+      if (db_->GetMapProperty(h, rocksdb::DB::Properties::kCFStats, &cf)) {
+        auto add = [&](const char* from, const char* to, double scale) {
+          auto it = cf.find(from);
+          if (it != cf.end()) out[to] += static_cast<uint64_t>(std::strtod(it->second.c_str(), nullptr) * scale);
+        };
+        add("compaction.Sum.CompCount", "compactions_total", 1);
+        add("compaction.Sum.CompSec", "compaction_micros_total", 1e6);
+        add("compaction.Sum.WriteGB", "compaction_write_bytes_total", 1024.0 * 1024 * 1024);
+        add("compaction.Sum.ReadGB", "compaction_read_bytes_total", 1024.0 * 1024 * 1024);
+      }
+    }
+    return out;
+  }
+
+  Status Checkpoint(const std::string& dir) const override {
+    std::error_code ec;
+    if (std::filesystem::exists(dir, ec))
+      return {Code::kAlreadyExists, "checkpoint directory " + dir + " already exists", "dir"};
+    rocksdb::Checkpoint* raw = nullptr;
+    auto s = rocksdb::Checkpoint::Create(db_, &raw);
+    if (!s.ok()) return FromRocks(s);
+    std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+    // log_size_for_flush 0: memtables are flushed first, so the copy needs no WAL replay
+    // beyond what it holds; the checkpoint is one consistent point across columns.
+    s = checkpoint->CreateCheckpoint(dir, 0);
+    if (!s.ok()) {
+      Status st = FromRocks(s);
+      return Status(st.code(), "cannot write checkpoint to " + dir + ": " + st.message());
+    }
+    return Status::Ok();
   }
 
  private:

@@ -7,6 +7,8 @@
 #include "node/cli/commands.h"
 #include "node/cli/keys.h"
 #include "node/cli/node_context.h"
+#include "node/cli/node_metrics.h"
+#include "node/log/log.h"
 #include "node/core/coding.h"
 #include "node/grpc/grpc_server.h"
 #include "node/http/http_server.h"
@@ -51,6 +53,8 @@ int RunNode(const NodeConfig& config, const std::string& import_dir) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  Status logging = log::Init(config.log_format, config.log_level);
+  if (!logging.ok()) return Fail("bad configuration", logging);
   auto ctx = OpenNode(config);
   if (!ctx.ok()) return Fail("cannot start node", ctx.status());
   auto& svc = *(*ctx)->service;
@@ -115,6 +119,15 @@ int RunNode(const NodeConfig& config, const std::string& import_dir) {
   http_options.max_body_bytes = config.max_request_bytes;
   http_options.threads = config.http_threads;
   http_options.federation_status = federation_status;
+  std::atomic<bool> stopping{false};
+  const storage::KvStore* store = (*ctx)->store.get();
+  http_options.metrics_text = [store, &svc] { return RenderNodeMetrics(*store, svc); };
+  // A peer counts as reachable while its stream is open or it answered within two
+  // repair intervals (a stream is re-opened at least once per interval).
+  http_options.readiness = [store, federation_status, federated, &stopping,
+                            fresh = 2 * config.repair_interval_ms] {
+    return Readiness(*store, federation_status, federated, fresh, stopping);
+  };
   http::HttpServer http_server(&svc, http_options);
   s = http_server.Start();
   if (!s.ok()) return Fail("cannot start HTTP on " + config.http_listen, s);
@@ -122,7 +135,6 @@ int RunNode(const NodeConfig& config, const std::string& import_dir) {
   // Import runs beside serving: in a federation some records name records another node
   // imports, so the import is repeated as replication brings them, until nothing is
   // missing or nothing changes any more.
-  std::atomic<bool> stopping{false};
   std::thread importer;
   if (!import_dir.empty()) {
     service::ImportOptions import_options;
@@ -134,16 +146,15 @@ int RunNode(const NodeConfig& config, const std::string& import_dir) {
         uint64_t generation = svc.Generation();
         auto summary = service::ImportSeed(&svc, import_dir, {"import"}, {}, import_options);
         if (!summary.ok()) {
-          std::cout << "passerelle node " << member << ": import of " << import_dir
-                    << " failed: " << summary.status().ToString() << std::endl;
+          PLOG_ERROR("passerelle node {}: import of {} failed: {}", member, import_dir,
+                     summary.status().ToString());
           return;
         }
         created += summary->created;
         updated += summary->updated;
         if (summary->missing_references == 0 || pass == 30) {
-          std::cout << "passerelle node " << member << ": imported " << import_dir << ": "
-                    << created << " created, " << updated << " updated, " << summary->refused
-                    << " left to other members" << std::endl;
+          PLOG_INFO("passerelle node {}: imported {}: {} created, {} updated, {} left to other members",
+                    member, import_dir, created, updated, summary->refused);
           return;
         }
         // Wait for replication to bring something new before trying again.
@@ -153,31 +164,35 @@ int RunNode(const NodeConfig& config, const std::string& import_dir) {
           seen = svc.Generation();  // let a burst of replicated ops settle
       }
       } catch (const std::exception& e) {  // never take the node down with the import
-        std::cout << "passerelle node " << member << ": import stopped: " << e.what() << std::endl;
+        PLOG_ERROR("passerelle node {}: import stopped: {}", member, e.what());
       }
     });
   }
 
   std::string grpc_host = config.grpc_listen.substr(0, config.grpc_listen.rfind(':'));
-  std::cout << "passerelle node " << config.member_id << " ready: gRPC " << grpc_host << ":"
-            << grpc_port << ", web/REST http://" << http_options.address << ":"
-            << http_server.port() << "/";
-  if (peer_server) std::cout << ", peers " << peer_listen.substr(0, peer_listen.rfind(':')) << ":" << peer_server->port()
-                             << (tls.empty() ? " (INSECURE: no TLS)" : " (mutual TLS)");
-  std::cout << std::endl;
+  std::string peers_text;
+  if (peer_server)
+    peers_text = ", peers " + peer_listen.substr(0, peer_listen.rfind(':')) + ":" +
+                 std::to_string(peer_server->port()) + (tls.empty() ? " (INSECURE: no TLS)" : " (mutual TLS)");
+  PLOG_INFO("passerelle node {} ready: gRPC {}:{}, web/REST http://{}:{}/{}", config.member_id,
+            grpc_host, grpc_port, http_options.address, http_server.port(), peers_text);
 
   int sig = 0;
   sigwait(&signals, &sig);
-  std::cout << "passerelle node " << config.member_id << ": "
-            << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping" << std::endl;
+  PLOG_INFO("passerelle node {}: {}, stopping (draining in-flight requests)", config.member_id,
+            sig == SIGINT ? "SIGINT" : "SIGTERM");
+  // Drain: /readyz turns 503; HTTP stops accepting and finishes answers being written;
+  // gRPC refuses new calls and lets running ones finish within the grace period; then
+  // replication stops and the store closes. Writes are acknowledged only after commit,
+  // so whatever a client saw acknowledged is in the store when it closes.
   stopping = true;
   if (importer.joinable()) importer.join();
   http_server.Stop();
-  (*grpc)->Shutdown();
+  (*grpc)->Shutdown(static_cast<int>(config.shutdown_grace_ms));
   if (sync) sync->Stop();
   if (peer_server) peer_server->Shutdown();
   ctx->reset();  // closes the store
-  std::cout << "passerelle node " << config.member_id << " stopped cleanly" << std::endl;
+  PLOG_INFO("passerelle node {} stopped cleanly", config.member_id);
   return 0;
 }
 

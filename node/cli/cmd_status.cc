@@ -10,6 +10,7 @@
 
 #include "node/cli/commands.h"
 #include "node/cli/keys.h"
+#include "node/cli/tls_keys.h"
 #include "node/core/coding.h"
 #include "node/core/json_text.h"
 #include "passerelle/v1/node.grpc.pb.h"
@@ -83,9 +84,19 @@ int RunStatus(const NodeConfig& config, bool as_json) {
 int RunKeysInit(const std::string& dir, const std::string& member_id) {
   auto key = InitSigningKey(dir, member_id);
   if (!key.ok()) return Fail("keys init", key.status());
+  Status tls = InitTlsKeyAndCsr(dir, member_id);
+  if (tls.code() == Code::kAlreadyExists) {  // e.g. made by new-federation.sh: kept as it is
+    std::cout << "kept the existing TLS key in " << dir << " (" << tls.message() << ")\n";
+  } else if (!tls.ok()) {
+    return Fail("keys init (TLS)", tls);
+  }
   std::cout << "wrote " << dir << "/" << member_id << ".signing.key (secret, mode 600) and "
-            << member_id << ".signing.pub\npublic_key for the members file: "
-            << core::ToHex(key->public_key) << std::endl;
+            << member_id << ".signing.pub\n";
+  if (tls.ok())
+    std::cout << "wrote " << dir << "/tls.key (secret, mode 600) and " << dir
+              << "/tls.csr (SAN DNS:" << member_id << "): have the federation CA sign it "
+              << "(deploy/sign-csr.sh) into tls.crt\n";
+  std::cout << "public_key for the members file: " << core::ToHex(key->public_key) << std::endl;
   return 0;
 }
 

@@ -14,7 +14,13 @@ int RunImport(const NodeConfig& config, const std::string& dir);
 int RunExport(const NodeConfig& config, const std::string& dir);
 // Prints the running node's federation status (version vector, digest, peers, refusals).
 int RunStatus(const NodeConfig& config, bool as_json);
-// Creates this member's signing key in `dir` and prints its public key.
+// Asks the running node (gRPC AdminService, loopback) for a consistent copy of its
+// store in `dir` (made absolute) and prints the manifest.
+int RunBackup(const NodeConfig& config, const std::string& dir);
+// Restores `backup_dir` into `data_dir` (absent or empty); the node must be stopped.
+int RunRestore(const std::string& backup_dir, const std::string& data_dir);
+// Creates this member's signing key, TLS key and certificate signing request in `dir`
+// and prints the public key.
 int RunKeysInit(const std::string& dir, const std::string& member_id);
 
 // Prints "passerelle: <what>: <status>" to stderr and returns 1 (2 for

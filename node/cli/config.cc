@@ -1,9 +1,11 @@
 #include "node/cli/config.h"
 
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
 #include "node/core/json_text.h"
+#include "node/log/log.h"
 
 namespace passerelle::cli {
 namespace {
@@ -42,19 +44,53 @@ Status SplitHostPort(const std::string& option, const std::string& value, std::s
   return Status::Ok();
 }
 
+const std::vector<OptionInfo>& ConfigOptions() {
+  static const std::vector<OptionInfo> kOptions = {
+      {"member_id", OptionType::kString, "this node's member in the members file (required)"},
+      {"data_dir", OptionType::kString, "data directory (RocksDB), created if missing (required)"},
+      {"members_file", OptionType::kString, "federation members file (JSON) (required)"},
+      {"grpc_listen", OptionType::kString, "gRPC host:port (port 0 = pick)"},
+      {"http_listen", OptionType::kString, "REST, web client, /healthz, /readyz, /metrics host:port"},
+      {"web_root", OptionType::kString, "directory of the web client's files"},
+      {"sync_writes", OptionType::kBool, "fsync every write (survives power loss)"},
+      {"http_threads", OptionType::kInt, "HTTP io threads (1..64)"},
+      {"max_request_bytes", OptionType::kInt, "REST body / gRPC message limit in bytes"},
+      {"peer_listen", OptionType::kString, "peer port host:port (\"\" = this member's node_address)"},
+      {"signing_key", OptionType::kString, "file with this member's Ed25519 secret key"},
+      {"tls_ca", OptionType::kString, "federation CA certificate (PEM)"},
+      {"tls_cert", OptionType::kString, "this node's certificate (PEM)"},
+      {"tls_key", OptionType::kString, "this node's TLS private key (PEM)"},
+      {"insecure_peers", OptionType::kBool, "allow replication without TLS (tests only)"},
+      {"repair_interval_ms", OptionType::kInt, "a peer stream is re-opened at least this often"},
+      {"max_clock_skew_ms", OptionType::kInt, "peer ops dated further ahead are refused"},
+      {"claim_unowned", OptionType::kBool, "import takes records touching no member"},
+      {"log_format", OptionType::kString, "text or json"},
+      {"log_level", OptionType::kString, "trace, debug, info, warn, error or off"},
+      {"shutdown_grace_ms", OptionType::kInt, "on SIGTERM, in-flight requests get this long"},
+      {"secure_cookies", OptionType::kBool, "mark the session cookie Secure (set when HTTPS is in front)"},
+      {"session_idle_timeout_s", OptionType::kInt, "a web session unused this long expires"},
+      {"session_lifetime_s", OptionType::kInt, "a web session expires this long after login"},
+  };
+  return kOptions;
+}
+
+std::string FlagName(const std::string& option) {
+  std::string f = "--" + option;
+  for (char& c : f) if (c == '_') c = '-';
+  return f;
+}
+
+std::string EnvName(const std::string& option) {
+  std::string e = "PASSERELLE_" + option;
+  for (char& c : e) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return e;
+}
+
 Status ApplyConfig(const json& j, NodeConfig* c) {
   if (!j.is_object()) return Status::Invalid("config", "must be a JSON object");
-  static const char* const kKnown[] = {"member_id",  "data_dir",    "members_file",
-                                       "grpc_listen", "http_listen", "web_root",
-                                       "sync_writes", "http_threads", "max_request_bytes",
-                                       "peer_listen", "signing_key",  "tls_ca",
-                                       "tls_cert",    "tls_key",      "insecure_peers",
-                                       "repair_interval_ms", "max_clock_skew_ms",
-                                       "claim_unowned",
-                                       "secure_cookies", "session_idle_timeout_s", "session_lifetime_s"};
   for (const auto& [key, value] : j.items()) {
     bool known = false;
-    for (const char* k : kKnown) known |= key == k;
+    for (const auto& o : ConfigOptions()) known |= key == o.name;
     if (!known) return Status::Invalid(key, "unknown configuration option");
   }
   PASSERELLE_RETURN_IF_ERROR(Read(j, "member_id", &c->member_id));
@@ -78,7 +114,87 @@ Status ApplyConfig(const json& j, NodeConfig* c) {
   PASSERELLE_RETURN_IF_ERROR(Read(j, "secure_cookies", &c->secure_cookies));
   PASSERELLE_RETURN_IF_ERROR(Read(j, "session_idle_timeout_s", &c->session_idle_timeout_s));
   PASSERELLE_RETURN_IF_ERROR(Read(j, "session_lifetime_s", &c->session_lifetime_s));
+  PASSERELLE_RETURN_IF_ERROR(Read(j, "log_format", &c->log_format));
+  PASSERELLE_RETURN_IF_ERROR(Read(j, "log_level", &c->log_level));
+  PASSERELLE_RETURN_IF_ERROR(Read(j, "shutdown_grace_ms", &c->shutdown_grace_ms));
   return Status::Ok();
+}
+
+Result<json> TextOverrides(const std::map<std::string, std::string>& values,
+                           const std::string& source) {
+  json out = json::object();
+  for (const auto& [name, text] : values) {
+    const OptionInfo* info = nullptr;
+    for (const auto& o : ConfigOptions())
+      if (name == o.name) info = &o;
+    if (info == nullptr) return Status::Invalid(name, "unknown configuration option (" + source + ")");
+    const std::string where = " (" + source + ")";
+    switch (info->type) {
+      case OptionType::kString:
+        out[name] = text;
+        break;
+      case OptionType::kBool:
+        if (text == "true" || text == "1") out[name] = true;
+        else if (text == "false" || text == "0") out[name] = false;
+        else return Status::Invalid(name, "must be true or false (got '" + text + "')" + where);
+        break;
+      case OptionType::kInt:
+        if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos)
+          return Status::Invalid(name, "must be a non-negative integer (got '" + text + "')" + where);
+        out[name] = std::stoull(text);
+        break;
+    }
+  }
+  return out;
+}
+
+Result<json> EnvironmentOverrides(char** envp, std::vector<std::string>* ignored) {
+  std::map<std::string, std::string> values;
+  for (char** e = envp; e != nullptr && *e != nullptr; ++e) {
+    std::string entry(*e);
+    if (entry.rfind("PASSERELLE_", 0) != 0) continue;
+    size_t eq = entry.find('=');
+    if (eq == std::string::npos) continue;
+    std::string var = entry.substr(0, eq);
+    bool matched = false;
+    for (const auto& o : ConfigOptions()) {
+      if (var == EnvName(o.name)) {
+        values[o.name] = entry.substr(eq + 1);
+        matched = true;
+      }
+    }
+    if (!matched && ignored != nullptr) ignored->push_back(var);
+  }
+  for (const auto& [name, text] : values) {
+    auto one = TextOverrides({{name, text}}, "environment variable " + EnvName(name));
+    if (!one.ok()) return one.status();
+  }
+  return TextOverrides(values, "environment");
+}
+
+Result<NodeConfig> ResolveConfig(const std::string& file, char** envp,
+                                 const std::map<std::string, std::string>& flags, bool check) {
+  auto loaded = LoadConfig(file);
+  if (!loaded.ok()) return loaded.status();
+  NodeConfig config = std::move(loaded).value();
+  auto env = EnvironmentOverrides(envp);
+  if (!env.ok()) return env.status();
+  PASSERELLE_RETURN_IF_ERROR(ApplyConfig(*env, &config));
+  auto from_flags = TextOverrides(flags, "command-line flag");
+  if (!from_flags.ok()) return from_flags.status();
+  PASSERELLE_RETURN_IF_ERROR(ApplyConfig(*from_flags, &config));
+  if (!check) return config;
+  Status checked = CheckConfig(config);
+  if (!checked.ok()) {  // say where the refused value came from
+    const std::string& f = checked.field();
+    std::string source;
+    if (from_flags->contains(f)) source = "command-line flag " + FlagName(f);
+    else if (env->contains(f)) source = "environment variable " + EnvName(f);
+    else if (!file.empty()) source = "configuration file " + file;
+    if (!source.empty()) return Status(checked.code(), checked.message() + " (" + source + ")", f);
+  }
+  PASSERELLE_RETURN_IF_ERROR(checked);
+  return config;
 }
 
 Status CheckConfig(const NodeConfig& c) {
@@ -103,6 +219,8 @@ Status CheckConfig(const NodeConfig& c) {
     return Status::Invalid("session_lifetime_s", "must be at most 30 days (2592000)");
   if (c.max_request_bytes < 1024 || c.max_request_bytes > (64u << 20))
     return Status::Invalid("max_request_bytes", "must be between 1024 and 67108864");
+  PASSERELLE_RETURN_IF_ERROR(log::Check(c.log_format, c.log_level));
+  if (c.shutdown_grace_ms > 600000) return Status::Invalid("shutdown_grace_ms", "must be at most 600000");
   return Status::Ok();
 }
 

@@ -1,11 +1,15 @@
-// A node's configuration: a JSON file (--config) whose values command-line flags
-// override. Every option has a default except member_id, data_dir and members_file.
-// Unknown or invalid options are refused with an error naming the option.
+// A node's configuration: a JSON file (--config), overridden by environment variables
+// (PASSERELLE_<OPTION>), overridden by command-line flags (--<option-with-dashes>).
+// Every option has a default except member_id, data_dir and members_file; all are
+// listed in ConfigOptions() and documented in deploy/README.md. Unknown or invalid
+// options are refused with an error naming the option.
 #pragma once
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "storage/status.h"
 
@@ -33,7 +37,36 @@ struct NodeConfig {
   bool secure_cookies = false;                 // mark the session cookie Secure: set when HTTPS is in front
   uint64_t session_idle_timeout_s = 1800;      // a session unused this long expires (30 min)
   uint64_t session_lifetime_s = 43200;         // a session expires this long after login (12 h)
+  std::string log_format = "text";             // text | json (one JSON object per line)
+  std::string log_level = "info";              // trace | debug | info | warn | error | off
+  uint64_t shutdown_grace_ms = 10000;          // SIGTERM: in-flight gRPC calls get this long
 };
+
+enum class OptionType { kString, kBool, kInt };
+struct OptionInfo {
+  const char* name;  // the file key; flag --name-with-dashes; env PASSERELLE_NAME
+  OptionType type;
+  const char* help;
+};
+// Every option, in documentation order.
+const std::vector<OptionInfo>& ConfigOptions();
+// "http_listen" -> "--http-listen"; "http_listen" -> "PASSERELLE_HTTP_LISTEN".
+std::string FlagName(const std::string& option);
+std::string EnvName(const std::string& option);
+
+// Overrides from PASSERELLE_<OPTION> variables of `envp` (NULL-terminated, like
+// environ), typed as the file's values. INVALID_ARGUMENT naming the option (and the
+// variable) for a value of the wrong type. Other PASSERELLE_* variables are ignored
+// (scripts use some), and listed in *ignored when given.
+Result<nlohmann::json> EnvironmentOverrides(char** envp, std::vector<std::string>* ignored = nullptr);
+// Overrides from flag values given as text (option name -> text), as above.
+Result<nlohmann::json> TextOverrides(const std::map<std::string, std::string>& values,
+                                     const std::string& source);
+// The whole chain: file (may be ""), then environment, then flags; then CheckConfig
+// unless `check` is false (commands that need only data_dir, such as `users`).
+Result<NodeConfig> ResolveConfig(const std::string& file, char** envp,
+                                 const std::map<std::string, std::string>& flags,
+                                 bool check = true);
 
 // Reads `path` (may be empty: defaults only). Keys are the field names above.
 Result<NodeConfig> LoadConfig(const std::string& path);

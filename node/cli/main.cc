@@ -1,6 +1,11 @@
-// `passerelle`: one binary, one subcommand per job (node, import, export, status, keys, users).
+// `passerelle`: one binary, one subcommand per job (node, import, export, status, keys,
+// users, backup, restore).
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <map>
+#include <memory>
+#include <unistd.h>
+#include <vector>
 
 #include "node/cli/cmd_users.h"
 #include "node/cli/commands.h"
@@ -11,24 +16,26 @@ using passerelle::cli::NodeConfig;
 int main(int argc, char** argv) {
   CLI::App app{"Passerelle: peer-to-peer partnership tracker node"};
   app.require_subcommand(1);
-  std::string config_file, member_id, data_dir, members_file, grpc_listen, http_listen, web_root;
-  std::string peer_listen, signing_key, tls_ca, tls_cert, tls_key;
-  bool sync_writes = false, insecure_peers = false;
+  std::string config_file;
+  // Every configuration option is also a flag (--http-listen for http_listen); only
+  // the flags given are kept, as text, and typed by the configuration module.
+  std::map<std::string, std::string> flag_values;
+  struct FlagSlot {
+    std::string name;
+    CLI::Option* option;
+    std::unique_ptr<std::string> text;
+  };
+  std::vector<FlagSlot> flag_slots;
   auto add_node_options = [&](CLI::App* cmd) {
-    cmd->add_option("--config", config_file, "Configuration file (JSON); flags override it");
-    cmd->add_option("--member-id", member_id, "This node's member id (members file)");
-    cmd->add_option("--data-dir", data_dir, "Data directory (RocksDB)");
-    cmd->add_option("--members-file", members_file, "Federation members file (JSON)");
-    cmd->add_option("--grpc-listen", grpc_listen, "gRPC host:port (default 127.0.0.1:9081)");
-    cmd->add_option("--http-listen", http_listen, "HTTP host:port (default 127.0.0.1:8081)");
-    cmd->add_option("--web-root", web_root, "Directory of the web client's files");
-    cmd->add_flag("--sync-writes", sync_writes, "fsync every write (survives power loss)");
-    cmd->add_option("--peer-listen", peer_listen, "Peer port host:port (default: this member's node_address)");
-    cmd->add_option("--signing-key", signing_key, "File with this member's Ed25519 secret key");
-    cmd->add_option("--tls-ca", tls_ca, "Federation CA certificate (PEM)");
-    cmd->add_option("--tls-cert", tls_cert, "This node's certificate (PEM)");
-    cmd->add_option("--tls-key", tls_key, "This node's TLS private key (PEM)");
-    cmd->add_flag("--insecure-peers", insecure_peers, "Allow replication without TLS (tests only)");
+    cmd->add_option("--config", config_file, "Configuration file (JSON); env and flags override it");
+    for (const auto& o : passerelle::cli::ConfigOptions()) {
+      auto text = std::make_unique<std::string>();
+      std::string flag = passerelle::cli::FlagName(o.name);
+      CLI::Option* opt = o.type == passerelle::cli::OptionType::kBool
+                             ? cmd->add_flag(flag + "{true}", *text, o.help)
+                             : cmd->add_option(flag, *text, o.help);
+      flag_slots.push_back({o.name, opt, std::move(text)});
+    }
   };
   std::string import_dir, dir;
   auto* node = app.add_subcommand("node", "Run a node: gRPC + REST + web client");
@@ -52,34 +59,37 @@ int main(int argc, char** argv) {
   keys_init->add_option("--member-id", keys_member, "Member id")->required();
   passerelle::cli::UsersCommand users;
   passerelle::cli::AddUsersCommands(app, add_node_options, &users);
-  CLI11_PARSE(app, argc, argv);
+  auto* backup = app.add_subcommand("backup", "Copy the running node's store to DIR (consistent, while it serves)");
+  add_node_options(backup);
+  backup->add_option("dir", dir, "Backup directory to create (must not exist)")->required();
+  std::string backup_source, restore_data_dir;
+  auto* restore = app.add_subcommand("restore", "Restore a backup into a new data directory (node stopped)");
+  restore->add_option("dir", backup_source, "Backup directory written by `passerelle backup`")->required();
+  restore->add_option("--data-dir", restore_data_dir, "Data directory to create (must be absent or empty)")->required();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help prints and exits 0; an unknown or malformed flag is bad configuration (2).
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  for (const auto& slot : flag_slots)
+    if (slot.option->count() > 0) flag_values[slot.name] = *slot.text;
   if (*keys) return passerelle::cli::RunKeysInit(keys_dir, keys_member);
 
-  auto loaded = passerelle::cli::LoadConfig(config_file);
-  if (!loaded.ok()) return passerelle::cli::Fail("bad configuration", loaded.status());
-  NodeConfig config = std::move(loaded).value();
-  nlohmann::json flags = nlohmann::json::object();
-  if (!member_id.empty()) flags["member_id"] = member_id;
-  if (!data_dir.empty()) flags["data_dir"] = data_dir;
-  if (!members_file.empty()) flags["members_file"] = members_file;
-  if (!grpc_listen.empty()) flags["grpc_listen"] = grpc_listen;
-  if (!http_listen.empty()) flags["http_listen"] = http_listen;
-  if (!web_root.empty()) flags["web_root"] = web_root;
-  if (sync_writes) flags["sync_writes"] = true;
-  if (!peer_listen.empty()) flags["peer_listen"] = peer_listen;
-  if (!signing_key.empty()) flags["signing_key"] = signing_key;
-  if (!tls_ca.empty()) flags["tls_ca"] = tls_ca;
-  if (!tls_cert.empty()) flags["tls_cert"] = tls_cert;
-  if (!tls_key.empty()) flags["tls_key"] = tls_key;
-  if (insecure_peers) flags["insecure_peers"] = true;
-  passerelle::Status s = passerelle::cli::ApplyConfig(flags, &config);
-  if (s.ok() && users.app->parsed()) return passerelle::cli::RunUsers(users, config);  // data_dir only
-  if (s.ok()) s = passerelle::cli::CheckConfig(config);
-  if (!s.ok()) return passerelle::cli::Fail("bad configuration", s);
+  if (*restore) return passerelle::cli::RunRestore(backup_source, restore_data_dir);
+  if (users.app->parsed()) {  // accounts need only the data directory
+    auto for_users = passerelle::cli::ResolveConfig(config_file, environ, flag_values, /*check=*/false);
+    if (!for_users.ok()) return passerelle::cli::Fail("bad configuration", for_users.status());
+    return passerelle::cli::RunUsers(users, *for_users);
+  }
+  auto resolved = passerelle::cli::ResolveConfig(config_file, environ, flag_values);
+  if (!resolved.ok()) return passerelle::cli::Fail("bad configuration", resolved.status());
+  NodeConfig config = std::move(resolved).value();
   if (config.web_root.empty()) config.web_root = PASSERELLE_DEFAULT_WEB_ROOT;
 
   if (*node) return passerelle::cli::RunNode(config, import_dir);
   if (*import) return passerelle::cli::RunImport(config, dir);
   if (*status) return passerelle::cli::RunStatus(config, as_json);
+  if (*backup) return passerelle::cli::RunBackup(config, dir);
   return passerelle::cli::RunExport(config, dir);
 }

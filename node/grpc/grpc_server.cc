@@ -11,6 +11,7 @@
 #include <chrono>
 #include <climits>
 
+#include "node/grpc/grpc_metrics.h"
 #include "node/grpc/services.h"
 
 namespace passerelle::grpcapi {
@@ -46,6 +47,7 @@ Result<std::unique_ptr<GrpcServer>> StartGrpcServer(service::RecordService* serv
   AddForumServices(service, &services);
   AddQualificationServices(service, &services);
   AddNodeServices(service, options.federation_status, &services);
+  AddAdminServices(service, &services);
 
   // Process-wide; must precede the builder so reflection is registered with it.
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -60,6 +62,7 @@ Result<std::unique_ptr<GrpcServer>> StartGrpcServer(service::RecordService* serv
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 1);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, kMaxPollers);
   for (auto& s : services) builder.RegisterService(s.get());
+  builder.experimental().SetInterceptorCreators(MetricsInterceptors());
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0)
     return Status(Code::kUnavailable, "cannot listen on " + address, "grpc_address");

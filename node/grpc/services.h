@@ -30,5 +30,7 @@ void AddQualificationServices(service::RecordService* service, ServiceList* out)
 // node's when it is empty).
 void AddNodeServices(service::RecordService* service, service::FederationStatusFn status,
                      ServiceList* out);
+// AdminService: backups of the running node (loopback callers only).
+void AddAdminServices(service::RecordService* service, ServiceList* out);
 
 }  // namespace passerelle::grpcapi

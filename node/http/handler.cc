@@ -32,14 +32,32 @@ Response Route(const Request& request, const Deps& deps, std::string_view client
   const auto& seg = target->segments;
   const auto method = request.method();
 
-  if (target->path == "/healthz") {
-    if (method != beast_http::verb::get) {
-      auto res = ErrorResponse(Status(Code::kUnimplemented, "only GET on /healthz"), version,
-                               keep_alive, 405);
-      res.set(beast_http::field::allow, "GET");
-      return res;
-    }
-    return JsonResponse(200, {{"status", "ok"}}, version, keep_alive);
+  const bool ops_route =
+      target->path == "/healthz" || target->path == "/readyz" || target->path == "/metrics";
+  if (ops_route && method != beast_http::verb::get) {
+    auto res = ErrorResponse(Status(Code::kUnimplemented, "only GET on " + target->path), version,
+                             keep_alive, 405);
+    res.set(beast_http::field::allow, "GET");
+    return res;
+  }
+  if (target->path == "/healthz") return JsonResponse(200, {{"status", "ok"}}, version, keep_alive);
+  if (target->path == "/readyz") {
+    nlohmann::json r = deps.readiness ? deps.readiness()
+                                      : nlohmann::json{{"ready", deps.service != nullptr},
+                                                       {"reasons", nlohmann::json::array()}};
+    const bool ready = r.value("ready", false);
+    return JsonResponse(ready ? 200 : 503, r, version, keep_alive);
+  }
+  if (target->path == "/metrics") {
+    if (!deps.metrics_text)
+      return ErrorResponse(Status::NotFound("metrics are not enabled"), version, keep_alive);
+    Response res(beast_http::status::ok, version);
+    res.set(beast_http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    res.set(beast_http::field::cache_control, "no-store");
+    res.keep_alive(keep_alive);
+    res.body() = deps.metrics_text();
+    res.prepare_payload();
+    return res;
   }
   if (!seg.empty() && seg[0] == "api") {
     if (seg.size() >= 2 && seg[1] == "v1") return Api(request, *target, deps, client_address);

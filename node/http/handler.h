@@ -1,12 +1,13 @@
 // HTTP handling as a function: HandleRequest(request, deps) -> response, with no
 // sockets, threads or clocks of its own (the clock is deps.now_ms), so it can be
-// unit-tested and fuzzed. Routes /healthz, /api/v1/... (REST over the RecordService,
-// behind the session gate of auth.h) and static files from deps.web_root.
+// unit-tested and fuzzed. Routes /healthz, /readyz, /metrics, /api/v1/... (REST over the
+// RecordService, behind the session gate of auth.h) and static files from deps.web_root.
 // May throw only on a bug; the session turns any exception into a 500 JSON error.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,11 @@ struct Deps {
   service::SessionManager* sessions = nullptr;
   std::function<uint64_t()> now_ms;  // wall-clock ms for session expiry; empty = system clock
   bool secure_cookies = false;       // add "Secure" to the session cookie (HTTPS in front)
+  // GET /readyz: {"ready": bool, "reasons": [..]} (200 when ready, else 503). Empty:
+  // ready whenever a service is set.
+  std::function<nlohmann::json()> readiness;
+  // GET /metrics: Prometheus text exposition. Empty: 404.
+  std::function<std::string()> metrics_text;
 };
 
 // Thread-safe as long as the service is (it is). `client_address` is the peer's IP as

@@ -12,6 +12,7 @@
 
 #include "node/http/handler.h"
 #include "node/http/session.h"
+#include "node/log/log.h"
 
 namespace passerelle::http {
 
@@ -61,9 +62,9 @@ struct HttpServer::Impl {
         return;
       } catch (const std::exception& e) {
         // Handlers catch their own errors; this keeps a bug from killing the server.
-        std::fprintf(stderr, "passerelle http: io thread: %s\n", e.what());
+        PLOG_ERROR("http io thread: {}", e.what());
       } catch (...) {
-        std::fprintf(stderr, "passerelle http: io thread: unknown exception\n");
+        PLOG_ERROR("http io thread: unknown exception");
       }
     }
   }
@@ -77,6 +78,8 @@ HttpServer::HttpServer(service::RecordService* service, HttpOptions options)
   impl_->deps.federation_status = impl_->options.federation_status;
   impl_->deps.sessions = impl_->options.sessions;
   impl_->deps.secure_cookies = impl_->options.secure_cookies;
+  impl_->deps.readiness = impl_->options.readiness;
+  impl_->deps.metrics_text = impl_->options.metrics_text;
 }
 
 HttpServer::~HttpServer() { Stop(); }

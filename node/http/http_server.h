@@ -30,6 +30,8 @@ struct HttpOptions {
   // Logins and sessions (must outlive the server); null: /api/v1 answers 401 (no accounts).
   service::SessionManager* sessions = nullptr;
   bool secure_cookies = false;  // mark the session cookie Secure (served behind HTTPS)
+  std::function<nlohmann::json()> readiness;       // GET /readyz (see handler.h)
+  std::function<std::string()> metrics_text;       // GET /metrics (see handler.h)
 };
 
 class HttpServer {
@@ -46,7 +48,8 @@ class HttpServer {
   Status Start();
   // The bound port (the picked one when options.port was 0); 0 before Start().
   uint16_t port() const;
-  // Idempotent. In-flight responses may be cut; no handler runs after it returns.
+  // Idempotent. Stops accepting, closes idle connections, lets responses being
+  // written finish (up to a grace bound), then stops; no handler runs after it returns.
   void Stop();
 
  private:

@@ -10,6 +10,8 @@
 
 #include "node/http/errors.h"
 #include "node/http/event_stream.h"
+#include "node/http/http_metrics.h"
+#include "node/log/log.h"
 
 namespace passerelle::http {
 
@@ -82,6 +84,7 @@ void Session::Close() {
   net::post(stream_.get_executor(), [self = shared_from_this()] {
     self->CloseEvents();
     self->closing_ = true;
+    if (self->writing_) return;  // OnWrite closes once the answer is out
     beast::error_code ec;
     self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
     self->stream_.close();
@@ -124,7 +127,11 @@ void Session::OnRead(beast::error_code ec, size_t) {
   if (ec) return OnReadError(ec);
   if (closing_) return;
   Request request = parser_->release();
+  const auto started = std::chrono::steady_clock::now();
   Response response = SafeHandle(request);
+  RecordRequest(request, response.result_int(),
+                std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - started));
   if (IsEventStream(response)) return StartEventStream(response);
   const After after = response.keep_alive() ? After::kKeepAlive : After::kClose;
   Send(std::move(response), after);
@@ -161,10 +168,9 @@ Response Session::SafeHandle(const Request& request) {
     what = e.what();
   } catch (...) {
   }
-  std::fprintf(stderr, "passerelle http: %s %.*s failed: %s\n",
-               std::string(request.method_string()).c_str(),
-               static_cast<int>(std::min<size_t>(request.target().size(), 200)),
-               request.target().data(), what);
+  // The route pattern, never the raw target: ids and query strings stay out of logs.
+  PLOG_ERROR("http {} {} failed: {}", MethodLabel(request),
+             RoutePattern(std::string_view(request.target().data(), request.target().size())), what);
   return ErrorResponse(Status::Internal("internal error while handling the request"),
                        request.version(), request.keep_alive());
 }
@@ -173,13 +179,20 @@ void Session::Send(Response response, After after) {
   if (closing_) return;
   if (after != After::kKeepAlive) response.keep_alive(false);
   response_ = std::move(response);
+  writing_ = true;
   stream_.expires_after(kWriteTimeout);
   beast_http::async_write(stream_, response_,
                           beast::bind_front_handler(&Session::OnWrite, shared_from_this(), after));
 }
 
 void Session::OnWrite(After after, beast::error_code ec, size_t) {
+  writing_ = false;
   if (ec) return;
+  if (closing_) {  // Close() came while the answer was being written: now close
+    Shutdown();
+    stream_.close();
+    return;
+  }
   switch (after) {
     case After::kKeepAlive:
       return DoRead();

@@ -63,7 +63,8 @@ class Session : public std::enable_shared_from_this<Session> {
   ~Session();
 
   void Run();
-  // Thread-safe: closes the connection on the session's strand.
+  // Thread-safe: closes the connection on the session's strand. A response being
+  // written is finished first (drain on SIGTERM: an answered request is never cut).
   void Close();
 
  private:
@@ -104,6 +105,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::vector<char> drain_;
   size_t drain_left_ = 0;
   bool closing_ = false;  // set on the strand by Close()
+  bool writing_ = false;  // a response is being written (on the strand)
 };
 
 }  // namespace passerelle::http

@@ -24,7 +24,10 @@ class PeerServiceImpl final : public pb::PeerService::Service {
                     grpc::ServerWriter<pb::OpBatch>* writer) override {
     std::map<std::string, uint64_t> sent(request->version_vector().begin(),
                                          request->version_vector().end());
-    auto last_write = std::chrono::steady_clock::now();
+    // As if the last write were a heartbeat ago: a stream with nothing to send starts
+    // with a heartbeat, so the follower knows at once that this node is reachable
+    // (its /readyz and federation status).
+    auto last_write = std::chrono::steady_clock::now() - kHeartbeat - std::chrono::milliseconds(1);
     while (!ctx->IsCancelled() && !stopping_) {
       uint64_t generation = svc_->Generation();  // before reading: no commit is missed
       auto vv = svc_->VersionVector();

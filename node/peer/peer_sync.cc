@@ -5,6 +5,7 @@
 
 #include "node/core/coding.h"
 #include "node/core/op.h"
+#include "node/metrics/registry.h"
 #include "node/service/federation_status.h"
 #include "node/service/members.h"
 #include "node/service/record_service.h"
@@ -23,7 +24,29 @@ uint64_t NowMs() {
 
 }  // namespace
 
+// This peer's series in the metrics registry (looked up once; updates are atomics).
+struct PeerMetrics {
+  explicit PeerMetrics(const std::string& member)
+      : received(metrics::Global().GetCounter("passerelle_peer_ops_received_total",
+                                              "New ops stored from this peer (any origin)",
+                                              {{"peer", member}})),
+        behind(metrics::Global().GetGauge("passerelle_peer_behind_ops",
+                                          "Ops the peer had that this node lacked, at last contact",
+                                          {{"peer", member}})),
+        connected(metrics::Global().GetGauge("passerelle_peer_connected",
+                                             "1 while a pull stream to the peer is open",
+                                             {{"peer", member}})),
+        last_contact(metrics::Global().GetGauge(
+            "passerelle_peer_last_contact_timestamp_seconds",
+            "Wall-clock time of the last batch from the peer (0: never)", {{"peer", member}})) {}
+  metrics::Counter& received;
+  metrics::Gauge& behind;
+  metrics::Gauge& connected;
+  metrics::Gauge& last_contact;
+};
+
 struct PeerSync::Peer {
+  std::unique_ptr<PeerMetrics> metrics;
   std::string member_id, address;
   std::shared_ptr<grpc::Channel> channel;
   std::thread thread;
@@ -52,6 +75,7 @@ Status PeerSync::Start() {
     peer->address = m.node_address;
     peer->state.member_id = m.id;
     peer->state.address = m.node_address;
+    peer->metrics = std::make_unique<PeerMetrics>(m.id);
     grpc::ChannelArguments args;
     // The peer's certificate must name its member (SAN DNS:<member id>).
     if (!options_.tls.empty()) args.SetSslTargetNameOverride(m.id);
@@ -128,9 +152,18 @@ void PeerSync::PullOnce(Peer* peer, bool* made_contact) {
       peer->state.ops_received += result.applied;
       peer->state.last_error = refusal != core::Refusal::kNone ? error : "";
     }
+    peer->metrics->received.Inc(result.applied);
+    peer->metrics->behind.Set(static_cast<int64_t>(behind));
+    peer->metrics->connected.Set(1);
+    peer->metrics->last_contact.Set(static_cast<int64_t>(NowMs() / 1000));
     if (refusal != core::Refusal::kNone) {
       std::lock_guard lock(mu_);
-      refused_[core::RefusalName(refusal)] += std::max<size_t>(1, ops.size() - result.duplicates);
+      const size_t n = std::max<size_t>(1, ops.size() - result.duplicates);
+      refused_[core::RefusalName(refusal)] += n;
+      metrics::Global()
+          .GetCounter("passerelle_refused_ops_total", "Ops received from peers and refused, by reason",
+                      {{"reason", core::RefusalName(refusal)}})
+          .Inc(n);
       ctx.TryCancel();  // a peer sending bad ops: drop the stream, retry with backoff
       break;
     }
@@ -139,6 +172,7 @@ void PeerSync::PullOnce(Peer* peer, bool* made_contact) {
   std::lock_guard lock(peer->mu);
   peer->active = nullptr;
   peer->state.connected = false;
+  peer->metrics->connected.Set(0);
   if (!status.ok() && status.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED &&
       status.error_code() != grpc::StatusCode::CANCELLED)
     peer->state.last_error = status.error_message();

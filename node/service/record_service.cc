@@ -1,5 +1,7 @@
 #include "node/service/record_service.h"
 
+#include "node/metrics/registry.h"
+
 #include <algorithm>
 #include <set>
 
@@ -206,6 +208,10 @@ Result<json> RecordService::CommitLocked(PendingOp pending, const core::RecordSt
   }
   BumpGeneration();
   PublishChanges(&op, 1);
+  metrics::Global()
+      .GetCounter("passerelle_ops_written_total", "Local ops committed by this node, by record kind",
+                  {{"kind", op.kind}})
+      .Inc();
   if (effect != core::OpEffect::kApplied)
     return Status(Code::kInternal, std::string("op committed without effect: ") + core::OpEffectName(effect));
   return Present(*records::FindFamily(op.kind), *state);
@@ -561,6 +567,12 @@ Result<std::vector<std::string>> RecordService::OpsForPeer(const std::string& or
 }
 
 Result<std::string> RecordService::Digest() const { return store_->Digest(); }
+
+Result<std::map<std::string, uint64_t>> RecordService::Checkpoint(const std::string& dir) {
+  std::lock_guard lock(write_mu_);  // no commit between the copy and what it is said to hold
+  PASSERELLE_RETURN_IF_ERROR(kv_->Checkpoint(dir));
+  return VersionVector();
+}
 
 void RecordService::BumpGeneration() {
   {

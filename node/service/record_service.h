@@ -124,6 +124,10 @@ class RecordService {
   // Digest of the materialised state (equal version vectors => equal digests).
   Result<std::string> Digest() const;
 
+  // A consistent copy of the store in `dir` (storage::KvStore::Checkpoint); returns the
+  // version vector it holds. Writes wait while it is taken (milliseconds; backup.h).
+  Result<std::map<std::string, uint64_t>> Checkpoint(const std::string& dir);
+
   const std::string& member_id() const { return member_id_; }
   // origin -> highest seq stored.
   std::map<std::string, uint64_t> VersionVector() const;

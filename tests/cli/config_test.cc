@@ -1,4 +1,5 @@
 #include <fstream>
+#include <map>
 
 #include "node/cli/config.h"
 #include "tests/test_util.h"
@@ -60,4 +61,66 @@ TEST_CASE("Config: unknown or invalid options are refused naming the option", "[
   std::ofstream(path) << "{\"member_id\": ";
   CHECK(LoadConfig(path).status().field() == "config");
   CHECK(LoadConfig("/nonexistent.json").status().code() == Code::kNotFound);
+}
+
+TEST_CASE("Config: file, environment and flags: later sources win; bad values are refused naming the option",
+          "[cli][config]") {
+  TempDir dir;
+  auto path = (dir.path() / "node.json").string();
+  std::ofstream(path) << R"({"member_id": "morocco", "data_dir": "/tmp/x", "members_file": "m.json",
+                             "http_listen": "127.0.0.1:8082", "log_level": "warn"})";
+  std::string e1 = "PASSERELLE_HTTP_LISTEN=127.0.0.1:9999", e2 = "PASSERELLE_SYNC_WRITES=true",
+              e3 = "PASSERELLE_LOG_LEVEL=debug", e4 = "PASSERELLE_SEED_DIR=/somewhere", e5 = "HOME=/root";
+  char* env[] = {e1.data(), e2.data(), e3.data(), e4.data(), e5.data(), nullptr};
+  auto c = ResolveConfig(path, env, {{"log_level", "error"}});
+  REQUIRE_OK(c);
+  CHECK(c->http_listen == "127.0.0.1:9999");  // env over file
+  CHECK(c->sync_writes);
+  CHECK(c->log_level == "error");             // flag over env
+  CHECK(c->member_id == "morocco");           // file
+  std::vector<std::string> ignored;
+  REQUIRE_OK(EnvironmentOverrides(env, &ignored));
+  CHECK(ignored == std::vector<std::string>{"PASSERELLE_SEED_DIR"});  // scripts' own variables
+
+  // Every option has a flag and a variable name.
+  for (const auto& o : ConfigOptions()) {
+    CHECK(FlagName(o.name).rfind("--", 0) == 0);
+    CHECK(EnvName(o.name).rfind("PASSERELLE_", 0) == 0);
+  }
+  CHECK(FlagName("repair_interval_ms") == "--repair-interval-ms");
+  CHECK(EnvName("repair_interval_ms") == "PASSERELLE_REPAIR_INTERVAL_MS");
+
+  struct Case {
+    const char* source;  // file | env | flag
+    const char* option;
+    const char* value;   // text (file: a JSON value)
+  };
+  const Case cases[] = {
+      {"file", "colour", "\"blue\""},          {"file", "log_format", "\"xml\""},
+      {"file", "log_level", "\"loud\""},       {"file", "shutdown_grace_ms", "-1"},
+      {"file", "http_threads", "\"two\""},     {"env", "sync_writes", "yes"},
+      {"env", "http_threads", "two"},          {"env", "http_listen", "8081"},
+      {"env", "log_format", "xml"},            {"env", "repair_interval_ms", "5"},
+      {"flag", "colour", "blue"},              {"flag", "max_request_bytes", "1k"},
+      {"flag", "grpc_listen", "127.0.0.1:99999"}, {"flag", "insecure_peers", "maybe"},
+      {"flag", "log_level", "verbose"},
+  };
+  for (const auto& k : cases) {
+    INFO(k.source << " " << k.option << "=" << k.value);
+    auto base = (dir.path() / "base.json").string();
+    std::string file = R"({"member_id": "m", "data_dir": "d", "members_file": "f")";
+    if (std::string(k.source) == "file") file += std::string(", \"") + k.option + "\": " + k.value;
+    std::ofstream(base) << file << "}";
+    std::string var = EnvName(k.option) + "=" + k.value;
+    char* kenv[] = {var.data(), nullptr};
+    char* none[] = {nullptr};
+    std::map<std::string, std::string> flags;
+    if (std::string(k.source) == "flag") flags[k.option] = k.value;
+    auto r = ResolveConfig(base, std::string(k.source) == "env" ? kenv : none, flags);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == Code::kInvalidArgument);
+    CHECK(r.status().field() == k.option);
+    if (std::string(k.source) == "env")  // the message names the variable to fix
+      CHECK(r.status().message().find(EnvName(k.option)) != std::string::npos);
+  }
 }

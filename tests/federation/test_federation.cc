@@ -91,6 +91,7 @@ void TestNode::Start(const std::string& import_dir) {
   std::vector<std::string> argv = {PASSERELLE_BIN, "node",           "--config",
                                    config_path_,   "--members-file", members_path_};
   if (!import_dir.empty()) argv.insert(argv.end(), {"--import", import_dir});
+  argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
   http_.reset();
   process_.Start(argv, log_path_);
   if (!process_.WaitForLogLine("passerelle node " + id_ + " ready:", kStartDeadline)) {

@@ -52,6 +52,9 @@ class TestNode {
   const std::string& id() const { return id_; }
   uint16_t http_port() const { return http_port_; }
   const std::string& log_path() const { return log_path_; }
+  const std::string& config_path() const { return config_path_; }
+  // Flags added to `passerelle node` at the next starts (e.g. {"--data-dir", D}).
+  void SetExtraArgs(std::vector<std::string> args) { extra_args_ = std::move(args); }
 
   // Starts the node (importing `import_dir` when not empty) and waits for its "ready"
   // line. Throws std::runtime_error with the log's tail when it does not come up.
@@ -76,6 +79,7 @@ class TestNode {
  private:
   friend class TestFederation;
   std::string id_, config_path_, members_path_, log_path_;
+  std::vector<std::string> extra_args_;
   uint16_t http_port_ = 0;
   bool admin_created_ = false;
   ChildProcess process_;

@@ -71,7 +71,8 @@ TEST_CASE("gRPC: server reflection lists every passerelle.v1 service", "[grpc]")
         "passerelle.v1.IndicatorService", "passerelle.v1.ForumService",
         "passerelle.v1.EventService", "passerelle.v1.FrameworkService",
         "passerelle.v1.QualificationService", "passerelle.v1.MappingService",
-        "passerelle.v1.NodeService", "grpc.reflection.v1alpha.ServerReflection"}) {
+        "passerelle.v1.NodeService", "passerelle.v1.AdminService",
+        "grpc.reflection.v1alpha.ServerReflection"}) {
     INFO(service);
     CHECK(names.count(service) == 1);
   }

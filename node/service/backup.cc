@@ -1,0 +1,157 @@
+#include "node/service/backup.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "node/core/coding.h"
+#include "node/core/json_text.h"
+#include "node/service/keys.h"
+#include "node/service/members.h"
+#include "node/service/record_service.h"
+#include "storage/kv_store.h"
+
+namespace passerelle::service {
+namespace fs = std::filesystem;
+
+nlohmann::json BackupManifest::ToJson() const {
+  return {{"member_id", member_id},       {"format_version", format_version},
+          {"version_vector", version_vector}, {"digest", digest},
+          {"created_at_ms", created_at_ms}};
+}
+
+Result<BackupManifest> BackupManifest::FromJson(const nlohmann::json& j) {
+  if (!j.is_object()) return Status::Invalid("backup.json", "must be a JSON object");
+  BackupManifest m;
+  auto str = [&](const char* key, std::string* out) -> Status {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_string()) return Status::Invalid(key, "must be a string");
+    *out = it->get<std::string>();
+    return Status::Ok();
+  };
+  PASSERELLE_RETURN_IF_ERROR(str("member_id", &m.member_id));
+  PASSERELLE_RETURN_IF_ERROR(str("digest", &m.digest));
+  auto fv = j.find("format_version");
+  if (fv == j.end() || !fv->is_number_integer())
+    return Status::Invalid("format_version", "must be an integer");
+  m.format_version = fv->get<int>();
+  auto vv = j.find("version_vector");
+  if (vv == j.end() || !vv->is_object())
+    return Status::Invalid("version_vector", "must be an object of origin -> seq");
+  for (const auto& [origin, seq] : vv->items()) {
+    if (!seq.is_number_unsigned()) return Status::Invalid("version_vector", "seq of " + origin + " must be a non-negative integer");
+    m.version_vector[origin] = seq.get<uint64_t>();
+  }
+  if (auto t = j.find("created_at_ms"); t != j.end() && t->is_number_unsigned())
+    m.created_at_ms = t->get<uint64_t>();
+  return m;
+}
+
+namespace {
+
+struct StorePoint {
+  std::map<std::string, uint64_t> version_vector;
+  std::string digest_hex;
+};
+
+// Opens the store copy in `dir` on its own and reads its version vector and digest.
+Result<StorePoint> ReadStorePoint(const std::string& dir, const std::string& member_id) {
+  auto store = storage::OpenRocksStore(dir);
+  if (!store.ok()) return store.status();
+  // The service only reads the op log here; a members file naming the member suffices.
+  auto members = Members::FromJson(
+      {{"federation", "backup"},
+       {"members", {{{"id", member_id}, {"name", member_id}, {"acts_for", nlohmann::json::array()}}}}});
+  if (!members.ok()) return members.status();
+  RecordService svc(store->get(), &*members, member_id, [] { return uint64_t{0}; });
+  PASSERELLE_RETURN_IF_ERROR(svc.Open());
+  auto digest = svc.Digest();
+  if (!digest.ok()) return digest.status();
+  return StorePoint{svc.VersionVector(), core::ToHex(*digest)};
+}
+
+}  // namespace
+
+Result<BackupManifest> TakeBackup(RecordService* service, const std::string& dir, uint64_t now_ms) {
+  if (dir.empty() || dir.front() != '/')
+    return Status::Invalid("dir", "must be an absolute path on the node's host (got '" + dir + "')");
+  std::error_code ec;
+  if (fs::exists(dir, ec)) return Status(Code::kAlreadyExists, dir + " already exists", "dir");
+  fs::create_directories(dir, ec);
+  if (ec) return Status::Invalid("dir", "cannot create " + dir + ": " + ec.message());
+  auto vv = service->Checkpoint(dir + "/db");
+  if (!vv.ok()) {
+    fs::remove_all(dir, ec);
+    return vv.status();
+  }
+  // The digest is computed from the copy, off the write lock (it reads every record);
+  // the copy must hold what the node held at the checkpoint.
+  auto point = ReadStorePoint(dir + "/db", service->member_id());
+  if (!point.ok()) return point.status();
+  if (point->version_vector != *vv)
+    return Status(Code::kDataLoss, "the checkpoint in " + dir + " does not hold the node's ops at the backup point");
+  BackupManifest m;
+  m.member_id = service->member_id();
+  m.format_version = keys::kFormatVersion;
+  m.version_vector = point->version_vector;
+  m.digest = point->digest_hex;
+  m.created_at_ms = now_ms;
+  std::ofstream out(dir + "/backup.json");
+  out << m.ToJson().dump(2) << "\n";
+  if (!out.flush()) return Status::Internal("cannot write " + dir + "/backup.json");
+  return m;
+}
+
+Result<BackupManifest> ReadBackupManifest(const std::string& backup_dir) {
+  std::ifstream in(backup_dir + "/backup.json");
+  if (!in) return Status::NotFound(backup_dir + "/backup.json not found: not a passerelle backup", "backup");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto j = core::ParseJson(ss.str(), "backup.json");
+  if (!j.ok()) return j.status();
+  return BackupManifest::FromJson(*j);
+}
+
+namespace {
+
+// Copies the store files, opens the copy and compares it with the manifest.
+Status CopyAndCheck(const std::string& backup_dir, const std::string& data_dir,
+                    const BackupManifest& manifest) {
+  std::error_code ec;
+  fs::copy(backup_dir + "/db", data_dir, fs::copy_options::recursive, ec);
+  if (ec) return Status::Internal("cannot copy " + backup_dir + "/db to " + data_dir + ": " + ec.message());
+  auto point = ReadStorePoint(data_dir, manifest.member_id);
+  if (!point.ok()) return point.status();
+  if (point->version_vector != manifest.version_vector || point->digest_hex != manifest.digest)
+    return Status(Code::kDataLoss, "the restored data in " + data_dir +
+                                       " does not match the backup's manifest (version vector or digest differ)");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<BackupManifest> RestoreBackup(const std::string& backup_dir, const std::string& data_dir) {
+  auto manifest = ReadBackupManifest(backup_dir);
+  if (!manifest.ok()) return manifest.status();
+  if (manifest->format_version > keys::kFormatVersion)
+    return Status(Code::kFailedPrecondition,
+                  "the backup has on-disk format " + std::to_string(manifest->format_version) +
+                      "; this passerelle reads format " + std::to_string(keys::kFormatVersion) +
+                      " (restore it with a newer passerelle)",
+                  "backup");
+  std::error_code ec;
+  if (fs::exists(data_dir, ec) && !fs::is_empty(data_dir, ec))
+    return Status(Code::kFailedPrecondition,
+                  data_dir + " is not empty: restore only into a new or empty data directory",
+                  "data_dir");
+  fs::create_directories(data_dir, ec);
+  if (ec) return Status::Invalid("data_dir", "cannot create " + data_dir + ": " + ec.message());
+  Status s = CopyAndCheck(backup_dir, data_dir, *manifest);
+  if (!s.ok()) {  // leave the directory empty again, so a retry is possible
+    for (const auto& entry : fs::directory_iterator(data_dir, ec)) fs::remove_all(entry.path(), ec);
+    return s;
+  }
+  return manifest;
+}
+
+}  // namespace passerelle::service
