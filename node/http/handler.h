@@ -11,6 +11,7 @@
 
 namespace passerelle::service {
 class RecordService;
+class EquivalenceService;
 }
 
 namespace passerelle::http {
@@ -19,6 +20,8 @@ struct Deps {
   service::RecordService* service = nullptr;  // /api/v1 answers 503 without it
   std::string web_root;                       // static files; empty = none served
   service::FederationStatusFn federation_status;  // empty: a lone node's status
+  // GET /api/v1/equivalences; null: a graph is built per request (tests, tools).
+  service::EquivalenceService* equivalences = nullptr;
 };
 
 // Thread-safe as long as the service is (it is).

@@ -75,6 +75,7 @@ HttpServer::HttpServer(service::RecordService* service, HttpOptions options)
   impl_->deps.service = service;
   impl_->deps.web_root = impl_->options.web_root;
   impl_->deps.federation_status = impl_->options.federation_status;
+  impl_->deps.equivalences = impl_->options.equivalences;
 }
 
 HttpServer::~HttpServer() { Stop(); }

@@ -15,6 +15,7 @@
 
 namespace passerelle::service {
 class RecordService;
+class EquivalenceService;
 }
 
 namespace passerelle::http {
@@ -26,6 +27,7 @@ struct HttpOptions {
   size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
   int threads = 2;                  // io threads; at least 1
   service::FederationStatusFn federation_status;  // GET /api/v1/federation/status; empty: lone node
+  service::EquivalenceService* equivalences = nullptr;  // must outlive the server; null: see Deps
 };
 
 class HttpServer {
