@@ -42,6 +42,7 @@ class Search {
     int64_t source = g_.FindNode(q_.source.framework_id, q_.source.level);
     if (source < 0) return answer;
     source_ = static_cast<uint32_t>(source);
+    source_framework_ = g_.nodes()[source_].framework;
     const size_t n = g_.nodes().size();
     std::vector<const Partial*> best(n, nullptr);  // best over all layers so far
     std::vector<Partial> layer;
@@ -74,15 +75,26 @@ class Search {
     if (best[at] != nullptr && best[at] != &p && best[at]->steps.size() < p.steps.size() &&
         best[at]->confidence >= p.confidence)
       return;
-    for (const auto& edge : g_.nodes()[at].edges) {
-      ++edges_examined_;
-      const LevelMapping& m = g_.mappings()[edge.mapping];
-      if (!q_.include_proposed && !m.is_decided) continue;
-      if (!sector_key_.empty() && !m.sector_key.empty() && !SectorMatches(m.sector_key, sector_key_)) continue;
+    for (const auto& nb : g_.nodes()[at].neighbors) {
+      // The best mapping to this neighbour that the query's filters allow.
+      const LevelMapping* best_mapping = nullptr;
+      uint32_t mapping_index = 0;
+      for (uint32_t mi : nb.mappings) {
+        ++edges_examined_;
+        const LevelMapping& m = g_.mappings()[mi];
+        if (!q_.include_proposed && !m.is_decided) continue;
+        if (!sector_key_.empty() && !m.sector_key.empty() && !SectorMatches(m.sector_key, sector_key_)) continue;
+        best_mapping = &m;
+        mapping_index = mi;
+        break;
+      }
+      if (best_mapping == nullptr) continue;
+      const LevelMapping& m = *best_mapping;
+      const Graph::Edge edge{mapping_index, nb.other, nb.stated};
       uint32_t o = edge.other;
       const LevelRef& ref = g_.nodes()[o].ref;
       bool on_path = std::find(p.nodes.begin(), p.nodes.end(), o) != p.nodes.end();
-      if (on_path || ref.framework_id == q_.source.framework_id) {
+      if (on_path || g_.nodes()[o].framework == source_framework_) {
         // Stated mappings leading back to the source framework form a cycle; the
         // search never goes round it (a path visits each level at most once and never
         // passes through the source framework).
@@ -206,6 +218,7 @@ class Search {
   const Query& q_;
   const std::string sector_key_;
   uint32_t source_ = 0;
+  uint32_t source_framework_ = 0;
   size_t edges_examined_ = 0;
   std::set<std::set<std::string>> cycles_seen_;
 };
