@@ -43,6 +43,7 @@ class Search {
     if (source < 0) return answer;
     source_ = static_cast<uint32_t>(source);
     source_framework_ = g_.nodes()[source_].framework;
+    for (const auto& [id, fw] : g_.frameworks()) target_frameworks_.push_back(IsTarget(fw, q_, q_.source.framework_id));
     const size_t n = g_.nodes().size();
     std::vector<const Partial*> best(n, nullptr);  // best over all layers so far
     std::vector<Partial> layer;
@@ -137,17 +138,23 @@ class Search {
     for (uint32_t o = 0; o < best.size(); ++o) {
       if (best[o] == nullptr) continue;
       const Graph::Node& node = g_.nodes()[o];
-      const Framework* fw = g_.FindFramework(node.ref.framework_id);
-      if (fw == nullptr || !IsTarget(*fw, q_, q_.source.framework_id)) continue;
+      if (node.framework == source_framework_) continue;
+      if (!target_frameworks_[node.framework]) continue;
       Candidate c;
       c.level = node.ref;
-      for (uint32_t qi : node.qualifications) {
-        const Qualification& qual = g_.qualifications()[qi];
-        if (qual.id == q_.source_qualification) continue;
-        if (!sector_key_.empty() && !SectorMatches(qual.sector_key, sector_key_)) continue;
-        if (!q_.target_country.empty() && !qual.country.empty() && qual.country != q_.target_country) continue;
-        ++c.qualifications_total;
-        if (c.qualifications.size() < kMaxQualificationsPerLevel) c.qualifications.push_back(qi);
+      // A candidate is never in the source's framework, so never holds the source
+      // qualification; every qualification placed at the level is listed (by sector).
+      if (sector_key_.empty()) {
+        c.qualifications_total = node.qualifications.size();
+        c.qualifications.assign(node.qualifications.begin(),
+                                node.qualifications.begin() +
+                                    std::min(node.qualifications.size(), kMaxQualificationsPerLevel));
+      } else {
+        for (uint32_t qi : node.qualifications) {
+          if (!SectorMatches(g_.qualifications()[qi].sector_key, sector_key_)) continue;
+          ++c.qualifications_total;
+          if (c.qualifications.size() < kMaxQualificationsPerLevel) c.qualifications.push_back(qi);
+        }
       }
       if (!q_.sector.empty() && c.qualifications_total == 0) continue;
       c.path = best[o]->steps;
@@ -219,6 +226,7 @@ class Search {
   const std::string sector_key_;
   uint32_t source_ = 0;
   uint32_t source_framework_ = 0;
+  std::vector<bool> target_frameworks_;  // by framework index
   size_t edges_examined_ = 0;
   std::set<std::set<std::string>> cycles_seen_;
 };
