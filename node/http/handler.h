@@ -17,6 +17,7 @@
 namespace passerelle::service {
 class RecordService;
 class SessionManager;
+class EquivalenceService;
 }
 
 namespace passerelle::http {
@@ -35,6 +36,8 @@ struct Deps {
   std::function<nlohmann::json()> readiness;
   // GET /metrics: Prometheus text exposition. Empty: 404.
   std::function<std::string()> metrics_text;
+  // GET /api/v1/equivalences; null: a graph is built per request (tests, tools).
+  service::EquivalenceService* equivalences = nullptr;
 };
 
 // Thread-safe as long as the service is (it is). `client_address` is the peer's IP as

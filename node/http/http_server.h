@@ -16,6 +16,7 @@
 namespace passerelle::service {
 class RecordService;
 class SessionManager;
+class EquivalenceService;
 }
 
 namespace passerelle::http {
@@ -32,6 +33,7 @@ struct HttpOptions {
   bool secure_cookies = false;  // mark the session cookie Secure (served behind HTTPS)
   std::function<nlohmann::json()> readiness;       // GET /readyz (see handler.h)
   std::function<std::string()> metrics_text;       // GET /metrics (see handler.h)
+  service::EquivalenceService* equivalences = nullptr;  // must outlive the server; null: see Deps
 };
 
 class HttpServer {
