@@ -1,12 +1,12 @@
 // `passerelle equivalence --qualification ID --target-country CC [...]`: asks the running
-// node (GET /api/v1/equivalences on its http_listen); when no node answers there, opens
+// node (EquivalenceService/Lookup on its grpc_listen); when no node answers there, opens
 // the stopped node's data directory and asks its EquivalenceService directly. Prints the
 // answer for people (path, strengths, confidence, caveats, disclaimer) or, with --json,
 // the REST answer as is.
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -14,69 +14,60 @@
 #include "node/cli/commands.h"
 #include "node/cli/node_context.h"
 #include "node/core/json_text.h"
+#include "passerelle/v1/equivalences.grpc.pb.h"
 
 namespace passerelle::cli {
 namespace {
 
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = boost::asio::ip::tcp;
 using nlohmann::json;
 
-std::string UrlEncode(const std::string& s) {
-  std::ostringstream out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out << c;
-    else out << '%' << std::uppercase << std::hex << std::setw(2) << std::setfill('0') << int(c);
+// The node's answer over its gRPC port (the administrative interface; REST needs a user
+// session), converted to the REST shape; UNAVAILABLE with connected=false when nothing
+// listens there.
+Result<json> AskNode(const std::string& host, uint16_t port, const service::EquivalenceRequest& r,
+                     bool* connected) {
+  const std::string target = host + ":" + std::to_string(port);
+  auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  *connected = channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  if (!*connected) return Status(Code::kUnavailable, "no node answers on " + target);
+  v1::LookupEquivalencesRequest req;
+  req.set_qualification(r.qualification);
+  req.set_framework(r.framework);
+  if (r.level) req.set_level(static_cast<int32_t>(*r.level));
+  req.set_target_country(r.target_country);
+  req.set_target_framework(r.target_framework);
+  req.set_sector(r.sector);
+  req.set_include_proposed(r.include_proposed);
+  req.set_reverse(r.reverse);
+  req.set_lang(r.lang);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  v1::Equivalences answer;
+  grpc::Status rpc = v1::EquivalenceService::NewStub(channel)->Lookup(&ctx, req, &answer);
+  if (!rpc.ok()) {
+    std::string field;
+    const auto& trailers = ctx.GetServerTrailingMetadata();
+    if (auto it = trailers.find("x-passerelle-field"); it != trailers.end())
+      field.assign(it->second.data(), it->second.size());
+    return Status(static_cast<Code>(rpc.error_code()), rpc.error_message(), field);
   }
-  return out.str();
-}
-
-std::string QueryString(const service::EquivalenceRequest& r) {
-  std::string q;
-  auto add = [&](const char* k, const std::string& v) {
-    if (!v.empty()) q += std::string(q.empty() ? "?" : "&") + k + "=" + UrlEncode(v);
-  };
-  add("qualification", r.qualification);
-  add("framework", r.framework);
-  if (r.level) add("level", std::to_string(*r.level));
-  add("target_country", r.target_country);
-  add("target_framework", r.target_framework);
-  add("sector", r.sector);
-  if (r.include_proposed) add("include_proposed", "true");
-  if (r.reverse) add("reverse", "true");
-  add("lang", r.lang);
-  return q;
-}
-
-// The node's answer; UNAVAILABLE (with connected=false) when nothing listens there.
-Result<json> AskNode(const std::string& host, uint16_t port, const std::string& target, bool* connected) {
-  *connected = false;
-  try {
-    boost::asio::io_context ioc;
-    tcp::resolver resolver(ioc);
-    beast::tcp_stream stream(ioc);
-    stream.expires_after(std::chrono::seconds(10));
-    stream.connect(resolver.resolve(host, std::to_string(port)));
-    *connected = true;
-    http::request<http::string_body> req{http::verb::get, target, 11};
-    req.set(http::field::host, host);
-    http::write(stream, req);
-    beast::flat_buffer buffer;
-    http::response<http::string_body> res;
-    http::read(stream, buffer, res);
-    auto body = core::ParseJson(res.body(), "answer");
-    if (!body.ok()) return body.status();
-    if (res.result() == http::status::ok) return *body;
-    const json& e = (*body)["error"];
-    Code code = res.result() == http::status::not_found ? Code::kNotFound
-                : res.result() == http::status::bad_request ? Code::kInvalidArgument
-                : res.result() == http::status::conflict ? Code::kFailedPrecondition
-                                                          : Code::kUnavailable;
-    return Status(code, e.value("message", res.body()), e.value("field", ""));
-  } catch (const std::exception& e) {
-    return Status(Code::kUnavailable, "cannot reach the node at " + host + ":" + std::to_string(port) + ": " + e.what());
-  }
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  options.always_print_primitive_fields = true;
+  std::string text;
+  if (!google::protobuf::util::MessageToJsonString(answer, &text, options).ok())
+    return Status(Code::kInternal, "cannot convert the node's answer to JSON");
+  auto j = core::ParseJson(text, "answer");
+  if (!j.ok()) return j.status();
+  // The REST shape: absent source qualification and targets are null, counts are numbers.
+  json& a = *j;
+  if (!a["source"].contains("qualification")) a["source"]["qualification"] = nullptr;
+  for (const char* k : {"country", "framework_id"})
+    if (a["target"].value(k, "").empty()) a["target"][k] = nullptr;
+  for (auto& c : a["candidates"])
+    if (c["qualifications_total"].is_string())
+      c["qualifications_total"] = std::stoull(c["qualifications_total"].get<std::string>());
+  return std::move(*j);
 }
 
 std::string Level(const json& l) {
@@ -130,14 +121,14 @@ void Print(const json& a, std::ostream& out) {
 int RunEquivalence(const NodeConfig& config, const service::EquivalenceRequest& request, bool as_json) {
   std::string host;
   uint16_t port;
-  Status s = SplitHostPort("http_listen", config.http_listen, &host, &port);
+  Status s = SplitHostPort("grpc_listen", config.grpc_listen, &host, &port);
   if (!s.ok()) return Fail("bad configuration", s);
   if (host == "0.0.0.0") host = "127.0.0.1";
   bool connected = false;
-  auto answer = AskNode(host, port, "/api/v1/equivalences" + QueryString(request), &connected);
+  auto answer = AskNode(host, port, request, &connected);
   if (!connected) {  // no node running there: read its data directory
     auto ctx = OpenNode(config);
-    if (!ctx.ok()) return Fail("no node answers on " + config.http_listen + " and its data cannot be opened", ctx.status());
+    if (!ctx.ok()) return Fail("no node answers on " + config.grpc_listen + " and its data cannot be opened", ctx.status());
     service::EquivalenceService equivalences((*ctx)->service.get());
     answer = equivalences.Lookup(request);
   }
