@@ -147,8 +147,13 @@ Result<RecordState> RecordStore::CommitLocal(core::Op* op, core::OpEffect* effec
 
 void RecordStore::PutIndexes(const records::Family& family, const RecordState* before,
                              const RecordState& after, storage::WriteBatch* batch) const {
-  std::set<std::string> old_keys = before ? IndexKeys(family, *before) : std::set<std::string>{};
-  std::set<std::string> new_keys = IndexKeys(family, after);
+  PutIndexChanges(before ? IndexKeys(family, *before) : std::set<std::string>{},
+                  IndexKeys(family, after), batch);
+}
+
+void RecordStore::PutIndexChanges(const std::set<std::string>& old_keys,
+                                  const std::set<std::string>& new_keys,
+                                  storage::WriteBatch* batch) {
   for (const auto& k : old_keys)
     if (!new_keys.count(k)) batch->Delete(Column::kIndex, k);
   for (const auto& k : new_keys)
@@ -161,36 +166,38 @@ Result<RecordStore::RemoteResult> RecordStore::CommitRemote(
   RemoteResult result;
   if (ops.empty()) return result;
   const std::string& origin = ops.front().origin;
+  // Per record touched: its index keys before the batch (the state itself is not
+  // kept), its state as folded so far, and which ops of the batch touched it.
   struct Touched {
     const records::Family* family;
-    bool had_before = false;
-    RecordState before, after;
-    std::vector<core::Op> batch_ops;  // ops of this batch for the record
+    std::set<std::string> old_index_keys;
+    RecordState after;
+    std::vector<size_t> batch_ops;  // indexes into `ops`
   };
   std::map<std::string, Touched> touched;  // by record key
   storage::WriteBatch batch;
+  batch.Reserve(ops.size() * 8 + 1);
   for (size_t i = 0; i < ops.size(); ++i) {
     const core::Op& op = ops[i];
     const records::Family* family = records::FindFamily(op.kind);
     if (family == nullptr) return Status::Invalid("kind", "unknown record family " + op.kind);
     std::string rkey = keys::Record(op.kind, op.record_id);
-    auto [it, fresh] = touched.try_emplace(rkey);
+    auto [it, fresh] = touched.try_emplace(std::move(rkey));
     Touched& t = it->second;
     if (fresh) {
       t.family = family;
       auto existing = Get(op.kind, op.record_id);
       if (existing.ok()) {
-        t.before = std::move(existing).value();
-        t.had_before = true;
+        t.after = std::move(existing).value();
+        t.old_index_keys = IndexKeys(*family, t.after);
       } else if (existing.status().code() != Code::kNotFound) {
         return existing.status();
       }
-      t.after = t.before;
     }
-    t.batch_ops.push_back(op);
+    t.batch_ops.push_back(i);
     std::string op_key = keys::Op(op.origin, op.seq);
-    batch.Put(Column::kOps, op_key, std::string(encoded[i]));
     batch.Put(Column::kIndex, keys::History(op.kind, op.record_id, op.hlc, op.origin, op.seq), op_key);
+    batch.Put(Column::kOps, std::move(op_key), std::string(encoded[i]));
     result.applied++;
     if (core::SortsAfter(t.after, op)) {
       if (core::Apply(&t.after, op) != core::OpEffect::kApplied) result.no_effect++;
@@ -200,7 +207,7 @@ Result<RecordStore::RemoteResult> RecordStore::CommitRemote(
     auto stored = History(op.kind, op.record_id);
     if (!stored.ok()) return stored.status();
     std::vector<core::Op> all = std::move(stored).value();
-    all.insert(all.end(), t.batch_ops.begin(), t.batch_ops.end());
+    for (size_t j : t.batch_ops) all.push_back(ops[j]);
     std::sort(all.begin(), all.end(), core::FoldsBefore);
     RecordState state;
     for (const auto& o : all) {
@@ -211,8 +218,8 @@ Result<RecordStore::RemoteResult> RecordStore::CommitRemote(
   }
   for (auto& [rkey, t] : touched) {
     Derive(*t.family, &t.after);
+    PutIndexChanges(t.old_index_keys, IndexKeys(*t.family, t.after), &batch);
     batch.Put(Column::kRecords, rkey, core::EncodeRecordState(t.after));
-    PutIndexes(*t.family, t.had_before ? &t.before : nullptr, t.after, &batch);
   }
   const core::Op& last = ops.back();
   const std::string& head = hashes.back();
