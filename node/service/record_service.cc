@@ -71,6 +71,10 @@ std::string JoinList(const std::vector<std::string>& v) {
 json Present(const records::Family& family, const core::RecordState& state) {
   return records::PresentWithApprovals(family, core::RecordToJson(state), state.terms_hash);
 }
+// The same for a state the caller no longer needs: its fields are moved, not copied.
+json Present(const records::Family& family, core::RecordState&& state) {
+  return records::PresentWithApprovals(family, core::RecordToJson(std::move(state)), state.terms_hash);
+}
 
 Status RefuseApprovalFields(const json& body) {
   if (!body.is_object()) return Status::Ok();
@@ -204,7 +208,7 @@ Result<json> RecordService::CommitLocked(PendingOp pending, const core::RecordSt
   BumpGeneration();
   if (effect != core::OpEffect::kApplied)
     return Status(Code::kInternal, std::string("op committed without effect: ") + core::OpEffectName(effect));
-  return Present(*records::FindFamily(op.kind), *state);
+  return Present(*records::FindFamily(op.kind), std::move(*state));
 }
 
 Status RecordService::ParseOwners(const json& list, std::vector<std::string>* owners) const {
@@ -265,7 +269,7 @@ Result<json> RecordService::Get(std::string_view kind, std::string_view id) cons
     return state.ok() || state.status().code() == Code::kNotFound
                ? NoRecord((*family)->kind, id)
                : state.status();
-  return Present(**family, *state);
+  return Present(**family, std::move(*state));
 }
 
 Result<json> RecordService::ContentOf(std::string_view kind, std::string_view id) const {
@@ -328,7 +332,7 @@ Result<RecordPage> RecordService::List(std::string_view kind, const ListQuery& q
   RecordPage out;
   out.next_page_token = page->next_token;
   out.records.reserve(page->records.size());
-  for (const auto& s : page->records) out.records.push_back(Present(fam, s));
+  for (auto& s : page->records) out.records.push_back(Present(fam, std::move(s)));
   return out;
 }
 

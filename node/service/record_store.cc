@@ -102,23 +102,24 @@ Result<RecordState> RecordStore::CommitLocal(core::Op* op, core::OpEffect* effec
   op->seq = pos.seq + 1;
   op->prev_hash = pos.head_hash;
 
-  RecordState before;
-  bool had_before = false;
+  // The record before this op, if any: the caller's copy or one read here (not copied).
+  RecordState loaded;
+  const RecordState* prior = nullptr;
   if (current != nullptr) {
-    before = *current;
-    had_before = !current->kind.empty();
+    if (!current->kind.empty()) prior = current;
   } else {
     auto existing = Get(op->kind, op->record_id);
     if (existing.ok()) {
-      before = std::move(existing).value();
-      had_before = true;
+      loaded = std::move(existing).value();
+      prior = &loaded;
     } else if (existing.status().code() != Code::kNotFound) {
       return existing.status();
     }
   }
-  if (had_before && !core::SortsAfter(before, *op))
+  if (prior != nullptr && !core::SortsAfter(*prior, *op))
     return Status::Internal("local op is older than the record's last op");
-  RecordState after = before;
+  const RecordState* base = current != nullptr ? current : prior;  // folded on as given
+  RecordState after = base != nullptr ? *base : RecordState{};
   *effect = core::Apply(&after, *op);
   Derive(*family, &after);
 
@@ -130,7 +131,7 @@ Result<RecordState> RecordStore::CommitLocal(core::Op* op, core::OpEffect* effec
   batch.Put(Column::kOps, op_key, std::move(encoded));
   batch.Put(Column::kIndex, keys::History(op->kind, op->record_id, op->hlc, op->origin, op->seq), op_key);
   batch.Put(Column::kRecords, keys::Record(op->kind, op->record_id), core::EncodeRecordState(after));
-  PutIndexes(*family, had_before ? &before : nullptr, after, &batch);
+  PutIndexes(*family, prior, after, &batch);
   std::string vv;
   core::PutBigEndian64(&vv, op->seq);
   core::PutBigEndian64(&vv, op->hlc);
