@@ -116,4 +116,21 @@ Result<std::unique_ptr<BenchNode>> OpenBenchNode(const std::string& root, const 
   return node;
 }
 
+StoredSizes MeasureStoredSizes(const std::string& root, size_t json_bytes) {
+  StoredSizes out;
+  auto node = OpenBenchNode(root, "sizes");
+  if (!node.ok()) return out;
+  const std::string id = AgreementId("size", 0);
+  if (!(*node)->service->Create("agreement", MakeAgreement(id, 0, json_bytes), {"bench"}).ok())
+    return out;
+  std::string key = "agreement", value;
+  key.push_back('\0');
+  if ((*node)->store->Get(storage::Column::kRecords, key + id, &value).ok())
+    out.record_bytes = value.size();
+  std::string origin = std::string(kMemberId) + '\0';
+  for (auto it = (*node)->store->Scan(storage::Column::kOps, origin); it->Valid(); it->Next())
+    out.op_bytes = it->value().size();  // the last op: the agreement's create
+  return out;
+}
+
 }  // namespace passerelle::bench

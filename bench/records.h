@@ -46,6 +46,15 @@ struct BenchNode {
 // institutions. Errors are the store's or the service's.
 Result<std::unique_ptr<BenchNode>> OpenBenchNode(const std::string& root, const std::string& name);
 
+// What one agreement of `json_bytes` bytes of JSON occupies in a node's store: its
+// record value and its op value (the op is also what travels to peers), measured by
+// creating one on a fresh bench node. Zero sizes when that fails.
+struct StoredSizes {
+  size_t record_bytes = 0;
+  size_t op_bytes = 0;
+};
+StoredSizes MeasureStoredSizes(const std::string& root, size_t json_bytes);
+
 std::string InstitutionId(size_t i);                           // "bench-inst-07"
 std::string AgreementId(const std::string& prefix, size_t i);  // "agr-<prefix>-00000042"
 

@@ -36,6 +36,7 @@ class WriteBatch {
     entries_.push_back({c, false, std::move(key), std::move(value)});
   }
   void Delete(Column c, std::string key) { entries_.push_back({c, true, std::move(key), {}}); }
+  void Reserve(size_t entries) { entries_.reserve(entries); }
   const std::vector<Entry>& entries() const { return entries_; }
   bool empty() const { return entries_.empty(); }
 

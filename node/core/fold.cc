@@ -107,14 +107,28 @@ RecordState Fold(std::vector<Op> ops) {
   return state;
 }
 
-nlohmann::json RecordToJson(const RecordState& s) {
-  nlohmann::json j = s.fields;
+namespace {
+void AddMeta(const RecordState& s, nlohmann::json* out) {
+  nlohmann::json& j = *out;
   j["id"] = s.id;
   j["owners"] = s.owners;
   j["version"] = s.version;
   j["created_at"] = HlcToIso(s.created_hlc);
   j["updated_at"] = HlcToIso(s.updated_hlc);
   if (!s.updated_by.empty()) j["updated_by"] = s.updated_by;
+}
+}  // namespace
+
+nlohmann::json RecordToJson(const RecordState& s) {
+  nlohmann::json j = s.fields;
+  AddMeta(s, &j);
+  return j;
+}
+
+nlohmann::json RecordToJson(RecordState&& s) {
+  nlohmann::json j = std::move(s.fields);
+  s.fields = nlohmann::json::object();
+  AddMeta(s, &j);
   return j;
 }
 

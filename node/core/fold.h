@@ -59,6 +59,8 @@ RecordState Fold(std::vector<Op> ops);
 // The state with meta as the API shows it: fields + id, owners, version,
 // created_at, updated_at.
 nlohmann::json RecordToJson(const RecordState& state);
+// The same, moving the fields out of `state` (its other members are left as they were).
+nlohmann::json RecordToJson(RecordState&& state);
 
 // Binary encoding (meta as varints and length-prefixed strings, then the fields as JSON
 // text). Decode accepts hostile bytes: DATA_LOSS on anything malformed.

@@ -2,15 +2,37 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <string_view>
+#include <vector>
+
 namespace passerelle::records {
 
 using nlohmann::json;
 
+// The bytes are json::to_cbor of an object holding the present terms fields (keys in
+// byte order, as nlohmann's std::map keeps them), written without copying the values.
 std::string TermsHash(const Family& family, const json& fields) {
-  json terms = json::object();
-  for (const auto& name : family.terms_fields)
-    if (auto it = fields.find(name); it != fields.end()) terms[name] = *it;
-  std::vector<uint8_t> text = json::to_cbor(terms);  // deterministic: keys sorted
+  std::vector<std::string_view> names(family.terms_fields.begin(), family.terms_fields.end());
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  std::vector<const json*> values(names.size(), nullptr);
+  size_t present = 0;
+  if (fields.is_object())
+    for (size_t i = 0; i < names.size(); ++i)
+      if (auto it = fields.find(names[i]); it != fields.end()) values[i] = &*it, ++present;
+  std::vector<uint8_t> text;
+  if (present <= 23) {
+    text.push_back(static_cast<uint8_t>(0xA0 + present));
+  } else {  // terms_fields are far fewer than 256
+    text.push_back(0xB8);
+    text.push_back(static_cast<uint8_t>(present));
+  }
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (values[i] == nullptr) continue;
+    json::to_cbor(json(names[i]), text);
+    json::to_cbor(*values[i], text);
+  }
   unsigned char hash[32];
   crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(text.data()),
                      text.size(), nullptr, 0);

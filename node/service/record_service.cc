@@ -74,6 +74,10 @@ std::string JoinList(const std::vector<std::string>& v) {
 json Present(const records::Family& family, const core::RecordState& state) {
   return records::PresentWithApprovals(family, core::RecordToJson(state), state.terms_hash);
 }
+// The same for a state the caller no longer needs: its fields are moved, not copied.
+json Present(const records::Family& family, core::RecordState&& state) {
+  return records::PresentWithApprovals(family, core::RecordToJson(std::move(state)), state.terms_hash);
+}
 
 Status RefuseApprovalFields(const json& body) {
   if (!body.is_object()) return Status::Ok();
@@ -229,7 +233,7 @@ Result<json> RecordService::CommitLocked(PendingOp pending, const core::RecordSt
       .Inc();
   if (effect != core::OpEffect::kApplied)
     return Status(Code::kInternal, std::string("op committed without effect: ") + core::OpEffectName(effect));
-  return Present(*records::FindFamily(op.kind), *state);
+  return Present(*records::FindFamily(op.kind), std::move(*state));
 }
 
 Status RecordService::ParseOwners(const json& list, std::vector<std::string>* owners) const {
@@ -292,7 +296,7 @@ Result<json> RecordService::Get(std::string_view kind, std::string_view id) cons
     return state.ok() || state.status().code() == Code::kNotFound
                ? NoRecord((*family)->kind, id)
                : state.status();
-  return Present(**family, *state);
+  return Present(**family, std::move(*state));
 }
 
 Result<json> RecordService::ContentOf(std::string_view kind, std::string_view id) const {
@@ -355,7 +359,7 @@ Result<RecordPage> RecordService::List(std::string_view kind, const ListQuery& q
   RecordPage out;
   out.next_page_token = page->next_token;
   out.records.reserve(page->records.size());
-  for (const auto& s : page->records) out.records.push_back(Present(fam, s));
+  for (auto& s : page->records) out.records.push_back(Present(fam, std::move(s)));
   return out;
 }
 
@@ -504,27 +508,31 @@ void RecordService::SetSigningKey(core::KeyPair key) {
 }
 
 RecordService::PeerBatchResult RecordService::ApplyPeerBatch(const std::vector<std::string>& encoded) {
-  PeerBatchResult out;
-  if (encoded.empty()) return out;
+  return CommitPeerBatch(PreparePeerBatch(encoded));
+}
+
+RecordService::PreparedPeerBatch RecordService::PreparePeerBatch(std::vector<std::string> encoded) const {
+  PreparedPeerBatch out;
+  out.encoded = std::move(encoded);
+  if (out.encoded.empty()) return out;
   auto refuse = [&](core::Refusal r, std::string detail) {
-    out.refusal = r;
-    out.detail = std::move(detail);
-    return out;
+    out.refused.refusal = r;
+    out.refused.detail = std::move(detail);
+    out.ops.clear();
+    return std::move(out);
   };
-  std::vector<core::Op> ops;
-  std::vector<std::string> hashes(encoded.size());
-  ops.reserve(encoded.size());
-  for (size_t i = 0; i < encoded.size(); ++i) {
-    auto op = core::DecodeOp(encoded[i], &hashes[i]);
+  out.hashes.resize(out.encoded.size());
+  out.ops.reserve(out.encoded.size());
+  for (size_t i = 0; i < out.encoded.size(); ++i) {
+    auto op = core::DecodeOp(out.encoded[i], &out.hashes[i]);
     if (!op.ok()) return refuse(core::Refusal::kMalformed, "undecodable op: " + op.status().message());
-    ops.push_back(std::move(op).value());
+    out.ops.push_back(std::move(op).value());
   }
-  const std::string origin = ops.front().origin;
+  const std::string origin = out.ops.front().origin;
   const Member* member = members_->Find(origin);
-  std::string key;
-  if (member == nullptr || !core::FromHex(member->public_key, &key))
+  if (member == nullptr || !core::FromHex(member->public_key, &out.origin_key))
     return refuse(core::Refusal::kUnknownOrigin, "origin '" + origin + "' is not a member with a key");
-  for (const auto& op : ops) {
+  for (auto& op : out.ops) {
     // The author must be the origin (a node writes for its own member only), and the
     // op must name a known family and a valid id: the fold relies on both.
     if (op.author != op.origin || records::FindFamily(op.kind) == nullptr ||
@@ -532,10 +540,13 @@ RecordService::PeerBatchResult RecordService::ApplyPeerBatch(const std::vector<s
       return refuse(core::Refusal::kMalformed, "op " + std::to_string(op.seq) + " of " + origin + " is malformed");
     // Every value a peer's op sets is checked against the family's rules (a create as a
     // whole record): an honest node never sends anything else, and the readers of a
-    // record rely on its types.
+    // record rely on its types. "owners" is set aside meanwhile (its form is the
+    // fold's to judge: kBadOwners), moved out and back rather than copying the fields.
     const records::Family* family = records::FindFamily(op.kind);
-    json changes = op.fields;
-    changes.erase("owners");  // its form is the fold's to judge (kBadOwners)
+    if (!op.fields.is_object()) return refuse(core::Refusal::kMalformed, "op " + std::to_string(op.seq) + " of " + origin + " has no fields object");
+    auto& object = op.fields.get_ref<json::object_t&>();
+    auto owners = object.extract("owners");
+    const json& changes = op.fields;
     Status valid;
     if (op.type == core::OpType::kCreate) {
       std::vector<records::Reference> refs;
@@ -547,20 +558,36 @@ RecordService::PeerBatchResult RecordService::ApplyPeerBatch(const std::vector<s
       if (valid.ok() && changes.contains("id") && changes["id"] != json(op.record_id))
         valid = Status::Invalid("id", "cannot be changed");
     }
+    if (owners) object.insert(std::move(owners));
     if (!valid.ok())
       return refuse(core::Refusal::kMalformed, "op " + std::to_string(op.seq) + " of " + origin +
                                                    " is invalid: " + valid.ToString());
   }
+  return out;
+}
+
+RecordService::PeerBatchResult RecordService::CommitPeerBatch(PreparedPeerBatch batch) {
+  PeerBatchResult out = batch.refused;
+  if (out.refusal != core::Refusal::kNone || batch.ops.empty()) return out;
+  auto refuse = [&](core::Refusal r, std::string detail) {
+    out.refusal = r;
+    out.detail = std::move(detail);
+    return out;
+  };
+  std::vector<core::Op>& ops = batch.ops;
+  const std::string origin = ops.front().origin;
   std::lock_guard lock(write_mu_);
   core::Hlc now = core::MakeHlc(now_ms_(), 0);
-  auto check = core::CheckBatch(origin, key, store_->Head(origin), ops, now, max_skew_ms_, &hashes);
+  auto check = core::CheckBatch(origin, batch.origin_key, store_->Head(origin), ops, now,
+                                max_skew_ms_, &batch.hashes);
   if (check.refusal != core::Refusal::kNone) return refuse(check.refusal, check.detail);
   out.duplicates = check.already_have;
   if (check.already_have == ops.size()) return out;
   const size_t skip = check.already_have;
   std::vector<core::Op> fresh(std::make_move_iterator(ops.begin() + skip), std::make_move_iterator(ops.end()));
-  std::vector<std::string_view> fresh_bytes(encoded.begin() + skip, encoded.end());
-  std::vector<std::string> fresh_hashes(hashes.begin() + skip, hashes.end());
+  std::vector<std::string_view> fresh_bytes(batch.encoded.begin() + skip, batch.encoded.end());
+  std::vector<std::string> fresh_hashes(std::make_move_iterator(batch.hashes.begin() + skip),
+                                        std::make_move_iterator(batch.hashes.end()));
   auto stored = store_->CommitRemote(fresh, fresh_bytes, fresh_hashes);
   if (!stored.ok()) return refuse(core::Refusal::kMalformed, stored.status().ToString());
   for (const auto& op : fresh) clock_->Observe(op.hlc);

@@ -113,6 +113,20 @@ class RecordService {
   // (any peer: ops are relayed). Refused batches store nothing. Never throws,
   // whatever the bytes hold.
   PeerBatchResult ApplyPeerBatch(const std::vector<std::string>& encoded);
+  // ApplyPeerBatch in two steps, so that a caller can decode and check the next batch
+  // while the current one commits: PreparePeerBatch decodes, hashes and validates each
+  // op (no lock, no store access, thread-safe); CommitPeerBatch checks the chain and
+  // its signature against the store and stores the batch atomically.
+  // ApplyPeerBatch(e) == CommitPeerBatch(PreparePeerBatch(e)).
+  struct PreparedPeerBatch {
+    std::vector<std::string> encoded;
+    std::vector<core::Op> ops;        // decoded; empty when refused
+    std::vector<std::string> hashes;  // OpHash of each op
+    std::string origin_key;           // the origin's Ed25519 public key
+    PeerBatchResult refused;          // refusal != kNone: refused while preparing
+  };
+  PreparedPeerBatch PreparePeerBatch(std::vector<std::string> encoded) const;
+  PeerBatchResult CommitPeerBatch(PreparedPeerBatch batch);
   // Encoded ops of `origin` after `after_seq` (about max_ops), ending on a signed op,
   // for a peer, as stored; signs this node's own chain head first if it is unsigned.
   Result<std::vector<std::string>> OpsForPeer(const std::string& origin, uint64_t after_seq,

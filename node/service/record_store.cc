@@ -1,5 +1,6 @@
 #include "node/service/record_store.h"
 
+#include <optional>
 #include <set>
 #include <sodium.h>
 #include <unordered_map>
@@ -103,23 +104,24 @@ Result<RecordState> RecordStore::CommitLocal(core::Op* op, core::OpEffect* effec
   op->seq = pos.seq + 1;
   op->prev_hash = pos.head_hash;
 
-  RecordState before;
-  bool had_before = false;
+  // The record before this op, if any: the caller's copy or one read here (not copied).
+  RecordState loaded;
+  const RecordState* prior = nullptr;
   if (current != nullptr) {
-    before = *current;
-    had_before = !current->kind.empty();
+    if (!current->kind.empty()) prior = current;
   } else {
     auto existing = Get(op->kind, op->record_id);
     if (existing.ok()) {
-      before = std::move(existing).value();
-      had_before = true;
+      loaded = std::move(existing).value();
+      prior = &loaded;
     } else if (existing.status().code() != Code::kNotFound) {
       return existing.status();
     }
   }
-  if (had_before && !core::SortsAfter(before, *op))
+  if (prior != nullptr && !core::SortsAfter(*prior, *op))
     return Status::Internal("local op is older than the record's last op");
-  RecordState after = before;
+  const RecordState* base = current != nullptr ? current : prior;  // folded on as given
+  RecordState after = base != nullptr ? *base : RecordState{};
   *effect = core::Apply(&after, *op);
   Derive(*family, &after);
 
@@ -131,8 +133,8 @@ Result<RecordState> RecordStore::CommitLocal(core::Op* op, core::OpEffect* effec
   batch.Put(Column::kOps, op_key, std::move(encoded));
   batch.Put(Column::kIndex, keys::History(op->kind, op->record_id, op->hlc, op->origin, op->seq), op_key);
   batch.Put(Column::kRecords, keys::Record(op->kind, op->record_id), core::EncodeRecordState(after));
-  PutIndexes(*family, had_before ? &before : nullptr, after, &batch);
-  PutSearchEntries(*family, had_before ? &before : nullptr, after, &batch);
+  PutIndexes(*family, prior, after, &batch);
+  PutSearchEntries(*family, prior, after, &batch);
   std::string vv;
   core::PutBigEndian64(&vv, op->seq);
   core::PutBigEndian64(&vv, op->hlc);
@@ -149,8 +151,13 @@ Result<RecordState> RecordStore::CommitLocal(core::Op* op, core::OpEffect* effec
 
 void RecordStore::PutIndexes(const records::Family& family, const RecordState* before,
                              const RecordState& after, storage::WriteBatch* batch) const {
-  std::set<std::string> old_keys = before ? IndexKeys(family, *before) : std::set<std::string>{};
-  std::set<std::string> new_keys = IndexKeys(family, after);
+  PutIndexChanges(before ? IndexKeys(family, *before) : std::set<std::string>{},
+                  IndexKeys(family, after), batch);
+}
+
+void RecordStore::PutIndexChanges(const std::set<std::string>& old_keys,
+                                  const std::set<std::string>& new_keys,
+                                  storage::WriteBatch* batch) {
   for (const auto& k : old_keys)
     if (!new_keys.count(k)) batch->Delete(Column::kIndex, k);
   for (const auto& k : new_keys)
@@ -163,36 +170,40 @@ Result<RecordStore::RemoteResult> RecordStore::CommitRemote(
   RemoteResult result;
   if (ops.empty()) return result;
   const std::string& origin = ops.front().origin;
+  // Per record touched: its index keys and state before the batch (the search index
+  // compares searched fields), its state as folded so far, and which ops touched it.
   struct Touched {
     const records::Family* family;
-    bool had_before = false;
-    RecordState before, after;
-    std::vector<core::Op> batch_ops;  // ops of this batch for the record
+    std::set<std::string> old_index_keys;
+    std::optional<RecordState> before;
+    RecordState after;
+    std::vector<size_t> batch_ops;  // indexes into `ops`
   };
   std::map<std::string, Touched> touched;  // by record key
   storage::WriteBatch batch;
+  batch.Reserve(ops.size() * 8 + 1);
   for (size_t i = 0; i < ops.size(); ++i) {
     const core::Op& op = ops[i];
     const records::Family* family = records::FindFamily(op.kind);
     if (family == nullptr) return Status::Invalid("kind", "unknown record family " + op.kind);
     std::string rkey = keys::Record(op.kind, op.record_id);
-    auto [it, fresh] = touched.try_emplace(rkey);
+    auto [it, fresh] = touched.try_emplace(std::move(rkey));
     Touched& t = it->second;
     if (fresh) {
       t.family = family;
       auto existing = Get(op.kind, op.record_id);
       if (existing.ok()) {
-        t.before = std::move(existing).value();
-        t.had_before = true;
+        t.after = std::move(existing).value();
+        t.old_index_keys = IndexKeys(*family, t.after);
+        t.before = t.after;
       } else if (existing.status().code() != Code::kNotFound) {
         return existing.status();
       }
-      t.after = t.before;
     }
-    t.batch_ops.push_back(op);
+    t.batch_ops.push_back(i);
     std::string op_key = keys::Op(op.origin, op.seq);
-    batch.Put(Column::kOps, op_key, std::string(encoded[i]));
     batch.Put(Column::kIndex, keys::History(op.kind, op.record_id, op.hlc, op.origin, op.seq), op_key);
+    batch.Put(Column::kOps, std::move(op_key), std::string(encoded[i]));
     result.applied++;
     if (core::SortsAfter(t.after, op)) {
       if (core::Apply(&t.after, op) != core::OpEffect::kApplied) result.no_effect++;
@@ -202,7 +213,7 @@ Result<RecordStore::RemoteResult> RecordStore::CommitRemote(
     auto stored = History(op.kind, op.record_id);
     if (!stored.ok()) return stored.status();
     std::vector<core::Op> all = std::move(stored).value();
-    all.insert(all.end(), t.batch_ops.begin(), t.batch_ops.end());
+    for (size_t j : t.batch_ops) all.push_back(ops[j]);
     std::sort(all.begin(), all.end(), core::FoldsBefore);
     RecordState state;
     for (const auto& o : all) {
@@ -213,9 +224,9 @@ Result<RecordStore::RemoteResult> RecordStore::CommitRemote(
   }
   for (auto& [rkey, t] : touched) {
     Derive(*t.family, &t.after);
+    PutIndexChanges(t.old_index_keys, IndexKeys(*t.family, t.after), &batch);
     batch.Put(Column::kRecords, rkey, core::EncodeRecordState(t.after));
-    PutIndexes(*t.family, t.had_before ? &t.before : nullptr, t.after, &batch);
-    PutSearchEntries(*t.family, t.had_before ? &t.before : nullptr, t.after, &batch);
+    PutSearchEntries(*t.family, t.before ? &*t.before : nullptr, t.after, &batch);
   }
   const core::Op& last = ops.back();
   const std::string& head = hashes.back();

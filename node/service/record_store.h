@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -99,6 +100,8 @@ class RecordStore {
   static void Derive(const records::Family& family, core::RecordState* state);
   void PutIndexes(const records::Family& family, const core::RecordState* before,
                   const core::RecordState& after, storage::WriteBatch* batch) const;
+  static void PutIndexChanges(const std::set<std::string>& old_keys,
+                              const std::set<std::string>& new_keys, storage::WriteBatch* batch);
 
   storage::KvStore* kv_;
   mutable std::mutex mu_;                           // guards positions_ (readers too)

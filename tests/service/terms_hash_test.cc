@@ -1,0 +1,43 @@
+// The terms hash is stored in every agreement (and so in the digest): it must stay the
+// BLAKE2b of json::to_cbor of the object of present terms fields, byte for byte.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <sodium.h>
+
+#include "node/core/coding.h"
+#include "node/records/approval.h"
+#include "node/records/family.h"
+
+using nlohmann::json;
+using namespace passerelle;
+
+namespace {
+
+std::string Reference(const records::Family& family, const json& fields) {
+  json terms = json::object();
+  for (const auto& name : family.terms_fields)
+    if (auto it = fields.find(name); it != fields.end()) terms[name] = *it;
+  std::vector<uint8_t> text = json::to_cbor(terms);
+  unsigned char hash[32];
+  crypto_generichash(hash, sizeof hash, text.data(), text.size(), nullptr, 0);
+  return core::ToHex(std::string(reinterpret_cast<char*>(hash), sizeof hash));
+}
+
+}  // namespace
+
+TEST_CASE("Terms hash: equals the hash of the CBOR object of the terms fields", "[service]") {
+  const records::Family* agr = records::FindFamily("agreement");
+  REQUIRE(agr != nullptr);
+  REQUIRE(!agr->terms_fields.empty());
+  std::vector<json> cases = {
+      json::object(),
+      {{"id", "a"}, {"title", "Entente"}, {"status", "active"}},
+      {{"title", "Entente é"}, {"parties", {"x", "y"}}, {"kind", "cooperation"},
+       {"purpose", std::string(300, 'p')}, {"start_date", "2026-01-01"},
+       {"end_date", "2029-01-01"}, {"notes", {"n1"}}, {"approval.m", {{"terms", "t"}}}},
+  };
+  json all = json::object();
+  for (const auto& name : agr->terms_fields) all[name] = json::array({name, 1, 2.5, nullptr});
+  cases.push_back(all);
+  for (const auto& fields : cases) CHECK(records::TermsHash(*agr, fields) == Reference(*agr, fields));
+}
