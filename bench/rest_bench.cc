@@ -8,24 +8,41 @@
 #include "bench/timing.h"
 #include "node/http/http_server.h"
 #include "tests/http/http_client.h"
+#include "tests/http/test_sessions.h"
 
 namespace passerelle::bench {
 namespace {
 
 using testing::HttpClient;
 
-// Starts a REST server on a free loopback port over the node's service.
-std::unique_ptr<http::HttpServer> StartHttp(BenchNode* node, std::string* error) {
+// A REST server on a free loopback port over the node's service, with an admin
+// session for the clients (the accounts live in the node's store, beside the records).
+struct RestServer {
+  std::unique_ptr<testing::TestSessions> sessions;
+  std::unique_ptr<http::HttpServer> server;
+  explicit operator bool() const { return server != nullptr; }
+  http::HttpServer* operator->() const { return server.get(); }
+  // A keep-alive client logged in as the admin.
+  std::shared_ptr<HttpClient> Client() const {
+    auto s = sessions->LoginAs("admin");
+    return std::make_shared<HttpClient>("127.0.0.1", server->port(), s.token, s.csrf_token);
+  }
+};
+
+RestServer StartHttp(BenchNode* node, std::string* error) {
+  RestServer out;
+  out.sessions = std::make_unique<testing::TestSessions>(node->store.get());
   http::HttpOptions options;
   options.address = "127.0.0.1";
   options.port = 0;
-  auto server = std::make_unique<http::HttpServer>(node->service.get(), options);
-  Status s = server->Start();
+  options.sessions = &out.sessions->sessions;
+  out.server = std::make_unique<http::HttpServer>(node->service.get(), options);
+  Status s = out.server->Start();
   if (!s.ok()) {
     *error = s.ToString();
-    return nullptr;
+    out.server.reset();
   }
-  return server;
+  return out;
 }
 
 void RunCreates(const Config& config, Report* report) {
@@ -33,15 +50,15 @@ void RunCreates(const Config& config, Report* report) {
             << " keep-alive clients\n";
   auto node = OpenBenchNode(config.tmp_root, "rest");
   std::string error = node.ok() ? "" : node.status().ToString();
-  auto server = node.ok() ? StartHttp(node->get(), &error) : nullptr;
+  auto server = node.ok() ? StartHttp(node->get(), &error) : RestServer{};
   if (!server) {
     std::cerr << "cannot start the REST node: " << error << "\n";
     report->Value("rest create agreement", 0, "calls/s", 1);
     return;
   }
-  const uint16_t port = server->port();
+  server.sessions->LoginAs("admin");  // the account exists before the clients log in
   RunResult creates = RunClients(config.clients, config.rpc_n, [&](int c) -> ClientOp {
-    auto client = std::make_shared<HttpClient>("127.0.0.1", port);
+    auto client = server.Client();
     for (int i = 0; i < 20; ++i) client->Get("/healthz");  // warm-up: connection, buffers
     // The body is this client's template with a fresh id: split around the id once.
     const std::string marker = "agr-marker-00000000";
@@ -143,7 +160,7 @@ void RunLists(const Config& config, Report* report) {
   if (node.ok()) {
     if (Status s = Populate(config, (*node)->service.get()); !s.ok()) error = s.ToString();
   }
-  auto server = error.empty() ? StartHttp(node->get(), &error) : nullptr;
+  auto server = error.empty() ? StartHttp(node->get(), &error) : RestServer{};
   std::string of = std::to_string(config.list_total / 1000) + "k";
   if (!server) {
     std::cerr << "cannot set up the REST list node: " << error << "\n";
@@ -151,7 +168,8 @@ void RunLists(const Config& config, Report* report) {
     return;
   }
   TimeServiceList(config, *(*node)->service, "service list 100/" + of, report);
-  HttpClient client("127.0.0.1", server->port());
+  auto client_ptr = server.Client();
+  HttpClient& client = *client_ptr;
   TimeList(config, &client, "/api/v1/agreements?page_size=100", "rest list 100/" + of, report);
   TimeList(config, &client, "/api/v1/agreements?party=" + InstitutionId(3) + "&page_size=100",
            "rest list 100/" + of + " ?party=", report);

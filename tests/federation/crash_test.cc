@@ -51,6 +51,13 @@ TEST_CASE(
   std::atomic<bool> stop{false};
   std::thread client([&, port = b.http_port()] {
     HttpClient http("127.0.0.1", port);
+    try {
+      b.Authorize(&http);
+    } catch (const std::exception& e) {
+      std::lock_guard lock(mu);
+      stopped_by = e.what();
+      return;
+    }
     for (int i = 0; !stop; ++i) {
       std::string id = "kill-" + std::to_string(i);
       try {

@@ -92,6 +92,12 @@ TEST_CASE("Federation: A and C write concurrently while B is down; once B is bac
   auto writer = [&](TestNode* node, std::string side, std::string institution,
                     std::vector<std::string>* failures) {
     HttpClient http("127.0.0.1", node->http_port());
+    try {
+      node->Authorize(&http);
+    } catch (const std::exception& e) {
+      failures->push_back(side + ": " + e.what());
+      return;
+    }
     for (int i = 0; i < kRounds; ++i) {
       std::string err;
       if (Patch(http, "institutions", institution,

@@ -80,6 +80,14 @@ bool Eventually(const std::function<bool()>& done, std::chrono::milliseconds dea
 // ---- TestNode --------------------------------------------------------------------------
 
 void TestNode::Start(const std::string& import_dir) {
+  if (!admin_created_) {  // the node's first admin, as an operator would add it
+    std::string log = log_path_ + ".users";
+    int rc = RunCommand({PASSERELLE_BIN, "users", "add", kAdminUser, "--role", "admin",
+                         "--password", kAdminPassword, "--config", config_path_},
+                        log, 30s);
+    if (rc != 0) throw std::runtime_error("users add failed on " + id_ + ":\n" + ReadFile(log));
+    admin_created_ = true;
+  }
   std::vector<std::string> argv = {PASSERELLE_BIN, "node",           "--config",
                                    config_path_,   "--members-file", members_path_};
   if (!import_dir.empty()) argv.insert(argv.end(), {"--import", import_dir});
@@ -103,8 +111,18 @@ void TestNode::Kill() {
 }
 
 HttpClient& TestNode::http() {
-  if (!http_) http_ = std::make_unique<HttpClient>("127.0.0.1", http_port_);
+  if (!http_) {
+    http_ = std::make_unique<HttpClient>("127.0.0.1", http_port_);
+    Authorize(http_.get());
+  }
   return *http_;
+}
+
+void TestNode::Authorize(HttpClient* client) {
+  auto res = client->Login(kAdminUser, kAdminPassword);
+  if (res.result_int() != 200)
+    throw std::runtime_error("login on " + id_ + " failed: HTTP " +
+                             std::to_string(res.result_int()) + " " + res.body());
 }
 
 std::optional<json> TestNode::FederationStatus() {

@@ -27,6 +27,8 @@ using namespace std::chrono_literals;
 // Generous bounds for a loaded 2-core machine; a healthy run needs a fraction of them.
 constexpr auto kStartDeadline = 30s;     // a node prints its "ready" line
 constexpr auto kConvergeDeadline = 90s;  // nodes reach equal digests
+inline const char* const kAdminUser = "admin";  // each node's account for the tests
+inline const char* const kAdminPassword = "passerelle";
 
 struct MemberSpec {
   std::string id;
@@ -60,8 +62,11 @@ class TestNode {
   void Kill();
   bool Running() { return process_.Running(); }
 
-  // A keep-alive client for this thread (one per node; use from the test thread only).
+  // A keep-alive client for this thread (one per node; use from the test thread only),
+  // logged in as the node's admin (created by Start() with `passerelle users add`).
   HttpClient& http();
+  // Logs `client` in as the node's admin; throws std::runtime_error when refused.
+  void Authorize(HttpClient* client);
   // GET /api/v1/federation/status; nullopt when the node does not answer with JSON.
   std::optional<nlohmann::json> FederationStatus();
   // GET /api/v1/<plural>/<id>: the record, or nullopt when absent (404).
@@ -72,6 +77,7 @@ class TestNode {
   friend class TestFederation;
   std::string id_, config_path_, members_path_, log_path_;
   uint16_t http_port_ = 0;
+  bool admin_created_ = false;
   ChildProcess process_;
   std::unique_ptr<HttpClient> http_;
 };

@@ -9,6 +9,7 @@
 #include "passerelle/v1/projects.grpc.pb.h"
 #include "tests/grpc/grpc_fixture.h"
 #include "tests/http/http_client.h"
+#include "tests/http/test_sessions.h"
 
 using namespace passerelle;
 using namespace passerelle::testing;
@@ -21,9 +22,12 @@ struct BothFixture : GrpcFixture {
     REQUIRE_OK(service::ImportSeed(service.get(), SeedDir(), {}));
     http::HttpOptions options;
     options.port = 0;
+    sessions = std::make_unique<TestSessions>(store.get());
+    options.sessions = &sessions->sessions;
     http_server = std::make_unique<http::HttpServer>(service.get(), options);
     REQUIRE_OK(http_server->Start());
     rest = std::make_unique<HttpClient>("127.0.0.1", http_server->port());
+    sessions->Authorize(rest.get());
   }
   ~BothFixture() { http_server->Stop(); }
 
@@ -60,6 +64,7 @@ struct BothFixture : GrpcFixture {
     return out;
   }
 
+  std::unique_ptr<TestSessions> sessions;  // before the server: outlives it
   std::unique_ptr<http::HttpServer> http_server;
   std::unique_ptr<HttpClient> rest;
 };
