@@ -79,14 +79,24 @@ try {
 
   await scenario("dashboard first render < 1 s, page weight", async () => {
     const page = await q.context().newPage();
-    let bytes = 0;
-    page.on("response", async (r) => { try { bytes += (await r.body()).length; } catch { /* redirects */ } });
     await page.goto(`${Q.url}/#/dashboard`);
     await page.waitForSelector('#view[data-rendered="dashboard"]');
     await page.waitForLoadState("networkidle");
-    const ms = await page.evaluate(() => window.passerelleDashboardMs);
-    console.log(`MEASURE dashboard first render: ${Math.round(ms)} ms; page weight: ${(bytes / 1024).toFixed(1)} KB`);
-    fs.writeFileSync(path.join(OUT, "measures.json"), JSON.stringify({ dashboard_first_render_ms: ms, page_weight_kb: bytes / 1024 }));
+    // Transferred bytes (headers and bodies) of the document and every resource, split
+    // into the app's files and the API's data.
+    const { ms, files, data } = await page.evaluate(() => {
+      const nav = performance.getEntriesByType("navigation")[0];
+      let files = nav.transferSize, data = 0;
+      for (const r of performance.getEntriesByType("resource")) {
+        if (new URL(r.name).pathname.startsWith("/api/")) data += r.transferSize; else files += r.transferSize;
+      }
+      return { ms: window.passerelleDashboardMs, files, data };
+    });
+    const kb = (n) => (n / 1024).toFixed(1);
+    console.log(`MEASURE dashboard first render: ${Math.round(ms)} ms; page weight: ${kb(files + data)} KB ` +
+                `(app files ${kb(files)} KB, API data ${kb(data)} KB)`);
+    fs.writeFileSync(path.join(OUT, "measures.json"), JSON.stringify(
+      { dashboard_first_render_ms: ms, page_weight_kb: (files + data) / 1024, app_files_kb: files / 1024, api_data_kb: data / 1024 }));
     expect(await page.locator(".map .land").count() === 1, "the world outline on the map");
     expect(await page.locator(".map circle").count() > 3, "institutions on the map");
     await shot(page, "dashboard");
@@ -169,6 +179,22 @@ try {
       const el = document.querySelector('#view[data-rendered="dashboard"] #late-count');
       return el && Number(el.textContent) === b - 1;
     }, before, { timeout: 10000 });
+  });
+
+  await scenario("indicator: baseline, target, actuals per period, women/men split charted", async () => {
+    const r = await Q.api("POST", "/api/v1/indicators", {
+      id: "web-test-indicator", project: "B02", description: "Personnes formées (test navigateur)", unit: "personnes",
+      baseline: 0, target: 120, measurements: [{ period: "2021", value: 40, women: 25, men: 15 },
+                                               { period: "2022", value: 85, women: 50, men: 35 }] });
+    expect(r.status === 201, `indicator created (${r.status} ${JSON.stringify(r.body)})`);
+    await q.goto(`${Q.url}/#/projects/B02`);
+    await q.waitForSelector(".chart .bar-women");
+    expect(await q.locator(".chart .bar-women").count() === 2 && await q.locator(".chart .bar-men").count() === 2, "two stacked bars");
+    expect(await q.locator(".chart line.target").count() === 1, "the target line");
+    await shot(q, "project-B02-indicators");
+    await q.goto(`${Q.url}/#/dashboard`);
+    await q.waitForSelector('#view[data-rendered="dashboard"] #behind-count');
+    expect(Number(await q.textContent("#behind-count")) >= 1, "the indicator behind its target on the dashboard");
   });
 
   await scenario("switch to Spanish (remembered after reload)", async () => {

@@ -18,16 +18,21 @@ const W = 960, TOP = 84, BOTTOM = -58;
 const H = Math.round(((TOP - BOTTOM) / 360) * W);
 const px = ([lon, lat]) => [Math.round(((lon + 180) / 360) * W), Math.round(((TOP - lat) / 360) * W)];
 
+// A ring as a path; a jump across the antimeridian starts a new subpath instead of a
+// line across the whole map (such a ring is then left open).
 function ringPath(ring) {
-  let d = "", last = "";
+  let d = "", last = "", lastX = null, broken = false;
   for (const p of ring) {
     const [x, y] = px(p);
     const s = `${x},${y}`;
     if (s === last) continue;
-    d += (d ? "L" : "M") + s;
+    const jump = lastX !== null && Math.abs(x - lastX) > W / 2;
+    broken ||= jump;
+    d += (!d || jump ? "M" : "L") + s;
     last = s;
+    lastX = x;
   }
-  return d + "Z";
+  return broken ? d : d + "Z";
 }
 const polygons = (g) => (g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : []);
 

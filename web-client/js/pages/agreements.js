@@ -97,7 +97,7 @@ async function detail(box, ctx, id) {
       h("tbody", {}, (a.parties || []).map((p) => h("tr", {}, h("td", {}, institutionName(idx, p)),
         h("td", {}, countryName(countryOf(idx, p))), h("td", {}, (a.party_roles || {})[p] || "—"))))),
     h("h2", {}, t("f_approval")),
-    h("ul", { id: "approvals" }, (a.owners || []).map((m) => h("li", { dataset: { member: m } }, `${m} : ${approvalText(m)}`,
+    h("ul", { id: "approvals" }, (a.owners || []).map((m) => h("li", { dataset: { member: m } }, h("strong", {}, m), " — ", approvalText(m),
       approvals[m] && approvals[m].at ? ` — ${fmtDateTime(approvals[m].at)}` : "", approvals[m] && approvals[m].user ? ` (${approvals[m].user})` : ""))),
     h("div", { class: "actions" }, approve,
       canWrite(ctx.user.role, "agreement") ? h("a", { class: "button", href: `#/agreements/${encodeURIComponent(id)}/edit`, id: "edit" }, t("edit")) : null),
@@ -112,7 +112,7 @@ export function historyTable(history) {
   return h("table", { class: "history" },
     h("thead", {}, h("tr", {}, [t("f_when"), t("f_change"), t("f_user"), t("f_node")].map((x) => h("th", { scope: "col" }, x)))),
     h("tbody", {}, history.slice().reverse().map((e) => h("tr", {},
-      h("td", {}, fmtDateTime(e.at)), h("td", {}, `${e.type || ""} ${Object.keys(e.fields || {}).filter((k) => k !== "id").join(", ")}`),
+      h("td", {}, fmtDateTime(e.at)), h("td", {}, tv("op", e.type), h("span", { class: "muted" }, ` ${Object.keys(e.fields || {}).filter((k) => !["id", "owners"].includes(k)).join(", ")}`)),
       h("td", {}, e.user || "—"), h("td", {}, e.origin || e.author || "—")))));
 }
 

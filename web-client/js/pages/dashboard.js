@@ -36,8 +36,8 @@ async function computed() {
   };
 }
 
-function section(id, title, count, body) {
-  return h("section", { class: "card", "aria-labelledby": id },
+function section(id, title, count, body, wide = false) {
+  return h("section", { class: wide ? "card wide" : "card", "aria-labelledby": id },
     h("h2", { id }, title, count === undefined ? null : h("span", { class: "badge", id: `${id}-count` }, fmtNum(count))), body);
 }
 
@@ -63,7 +63,7 @@ export async function render(box) {
     h("li", {}, h("a", { href: `#/projects/${encodeURIComponent(i.project_id || "")}` }, i.name), " — ",
       `${fmtNum(i.latest)} / ${fmtNum(i.target)}`, i.period ? ` (${i.period})` : ""))) : h("p", { class: "muted" }, t("none"));
   const grid = h("div", { class: "grid" },
-    section("counts-h", t("counts"), undefined, counts),
+    section("counts-h", t("counts"), undefined, counts, true),
     section("expiring", t("expiring"), data.expiring_agreements.length, expiring),
     section("late", t("late"), data.late_deliverables.length, late),
     section("behind", t("behind"), data.indicators_behind.length, behind));
@@ -74,7 +74,7 @@ export async function render(box) {
       h("td", {}, c.origin), h("td", {}, c.user || "—")));
     grid.appendChild(section("remote", t("recent_remote"), undefined, rows.length
       ? h("table", {}, h("thead", {}, h("tr", {}, [t("f_when"), t("f_kind"), t("f_title"), t("f_node"), t("f_user")].map((x) => h("th", { scope: "col" }, x)))), h("tbody", {}, rows))
-      : h("p", { class: "muted" }, t("none"))));
+      : h("p", { class: "muted" }, t("none")), true));
   }
   const lists = data._lists || {};
   const [insts, agrs] = [[...idx.values()], lists.agreements || await listAll("agreements")];
