@@ -6,6 +6,7 @@
 #include <string>
 
 #include "node/http/errors.h"
+#include "node/http/feed_routes.h"
 #include "node/http/request_decoding.h"
 #include "node/records/family.h"
 #include "node/service/federation_status.h"
@@ -238,6 +239,7 @@ Response HandleApi(const Request& request, const Target& target, const Deps& dep
   if (deps.service == nullptr)
     return ErrorResponse(Status(Code::kUnavailable, "the record service is not running"),
                          request.version(), request.keep_alive());
+  if (auto feed = HandleFeedApi(request, target, *deps.service)) return std::move(*feed);
   const Call c{request, target, *deps.service, caller};
   const auto& seg = target.segments;  // "api", "v1", ...
   if (seg.size() == 3 && seg[2] == "node") return NodeInfo(c);

@@ -9,6 +9,7 @@
 #include <exception>
 
 #include "node/http/errors.h"
+#include "node/http/event_stream.h"
 
 namespace passerelle::http {
 
@@ -62,7 +63,10 @@ Session::Session(tcp::socket&& socket, const Deps* deps, SessionLimits limits,
   if (!ec) client_address_ = remote.address().to_string();
 }
 
-Session::~Session() { registry_->Remove(this); }
+Session::~Session() {
+  if (subscription_ != 0 && deps_->service != nullptr) CloseEvents();
+  registry_->Remove(this);
+}
 
 void Session::Run() {
   if (!registry_->Add(shared_from_this())) {
@@ -76,6 +80,7 @@ void Session::Run() {
 
 void Session::Close() {
   net::post(stream_.get_executor(), [self = shared_from_this()] {
+    self->CloseEvents();
     self->closing_ = true;
     beast::error_code ec;
     self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -120,6 +125,7 @@ void Session::OnRead(beast::error_code ec, size_t) {
   if (closing_) return;
   Request request = parser_->release();
   Response response = SafeHandle(request);
+  if (IsEventStream(response)) return StartEventStream(response);
   const After after = response.keep_alive() ? After::kKeepAlive : After::kClose;
   Send(std::move(response), after);
 }

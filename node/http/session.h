@@ -6,6 +6,7 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
@@ -79,6 +80,17 @@ class Session : public std::enable_shared_from_this<Session> {
   void Shutdown();
   void Linger();
   void Drain();
+
+  // Server-Sent Events (event_stream.h; session_events.cc), all on the strand.
+  void StartEventStream(const Response& response);
+  void QueueEvents(std::string text);
+  void WriteEvents();
+  void ArmKeepAlive();
+  void CloseEvents();  // unsubscribes, stops the timer, closes the socket
+  uint64_t subscription_ = 0;  // ChangeFeed subscription; 0 when not streaming
+  std::unique_ptr<boost::asio::steady_timer> keep_alive_;
+  std::string events_pending_, events_writing_;
+  bool events_write_busy_ = false;
 
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;

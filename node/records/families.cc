@@ -175,6 +175,7 @@ std::vector<Family> MakeFamilies() {
        Date("founded"), Date("inaugurated"), Str("status", 100), Int("member_count"),
        WeakRef("created_by_project", "project"), Period()});
   inst.indexes = {CountryIndex(), FieldIndex("type", "type")};
+  inst.search_fields = {"name", "short_name", "name_fr", "name_en", "aliases", "id"};
   inst.owner_institution_fields = {"id"};
   fams.push_back(std::move(inst));
 
@@ -206,6 +207,7 @@ std::vector<Family> MakeFamilies() {
     }
     return Status::Ok();
   };
+  agr.search_fields = {"title", "parties", "place", "id"};
   agr.owner_institution_fields = {"parties"};
   agr.terms_fields = {"title", "parties", "party_roles", "kind", "purpose", "start_date",
                       "end_date", "place", "place_country", "documents", "counterparty_note"};
@@ -234,6 +236,7 @@ std::vector<Family> MakeFamilies() {
   proj.indexes = {CountryIndex(), FieldIndex("component", "component"),
                   FieldIndex("program", "program"), FieldIndex("partner", "canadian_partners")};
   proj.check = [](const json& r) { return DateOrder(r, "start_date", "end_date"); };
+  proj.search_fields = {"title", "title_alt", "lead_partner", "id"};
   proj.owner_institution_fields = {"lead_partner", "canadian_partners", "partner_institutions"};
   fams.push_back(std::move(proj));
 
@@ -253,6 +256,7 @@ std::vector<Family> MakeFamilies() {
                 Texts("notes")};
   del.indexes = {FieldIndex("project", "project"), FieldIndex("country", "country"),
                  FieldIndex("status", "status"), FieldIndex("due_date", "due_date")};
+  del.search_fields = {"title", "project", "id"};
   del.owner_parents = {{"project", "project"}};
   del.parent_kind = "project";
   del.parent_field = "project";
@@ -288,6 +292,7 @@ std::vector<Family> MakeFamilies() {
                                                 "measurements[" + std::to_string(i) + "]."));
     return Status::Ok();
   };
+  ind.search_fields = {"description", "section", "unit", "id"};
   ind.owner_parents = {{"project", "project"}};
   ind.owner_institution_fields = {"scope"};
   ind.parent_kind = "project";
@@ -301,6 +306,7 @@ std::vector<Family> MakeFamilies() {
   forum.indexes = {CountryIndex(), FieldIndex("format", "format"),
                    FieldIndex("organizer", "organizers")};
   forum.check = ForumCheck;
+  forum.search_fields = {"title", "alt_titles", "location", "organizers", "id"};
   forum.owner_institution_fields = {"organizers"};
   fams.push_back(forum);
 
@@ -343,6 +349,7 @@ std::vector<Family> MakeFamilies() {
     }
     return Status::Ok();
   };
+  fw.search_fields = {"name", "short_name", "name_original", "id"};
   fw.owner_institution_fields = {"authority", "developed_by"};
   fams.push_back(std::move(fw));
 
@@ -367,6 +374,7 @@ std::vector<Family> MakeFamilies() {
       return Status::Invalid("framework_id", "required when level is set");
     return Status::Ok();
   };
+  qual.search_fields = {"title", "awarding_institution", "sector", "id"};
   qual.owner_institution_fields = {"awarding_institution", "developed_by"};
   qual.owner_parents = {{"framework", "framework_id"}};
   fams.push_back(std::move(qual));
@@ -403,6 +411,7 @@ std::vector<Family> MakeFamilies() {
         return Status::Invalid(std::string(s) + ".framework_id", "required when level is set");
     return Status::Ok();
   };
+  map.search_fields = {"description", "sector", "type", "id"};
   map.owner_parents = {{"framework", "from.framework_id"},
                        {"qualification", "from.qualification_id"},
                        {"framework", "framework_id"}};

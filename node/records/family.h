@@ -66,6 +66,9 @@ struct Family {
   std::vector<std::string> terms_fields;
   // Nested under a parent in REST: /projects/{id}/deliverables (parent_field = "project").
   std::string parent_kind, parent_field;
+  // Fields whose words the search index holds (service/search_index.h), the title-like
+  // field first: it is the result's title. Strings or lists of strings.
+  std::vector<std::string> search_fields;
 };
 
 const std::vector<Family>& Families();

@@ -7,6 +7,7 @@
 #include "node/core/hlc.h"
 #include "node/records/approval.h"
 #include "node/records/family.h"
+#include "node/service/change_feed.h"
 #include "node/service/members.h"
 #include "node/service/record_store.h"
 
@@ -105,7 +106,8 @@ RecordService::RecordService(storage::KvStore* store, const Members* members,
       member_id_(std::move(member_id)),
       now_ms_(std::move(now_ms)),
       store_(std::make_unique<RecordStore>(store)),
-      clock_(std::make_unique<core::HlcClock>()) {}
+      clock_(std::make_unique<core::HlcClock>()),
+      changes_(std::make_unique<ChangeFeed>()) {}
 
 RecordService::~RecordService() = default;
 
@@ -115,6 +117,7 @@ Status RecordService::Open() {
   PASSERELLE_RETURN_IF_ERROR(store_->Open());
   std::lock_guard lock(write_mu_);
   clock_->Observe(store_->max_hlc());
+  LoadRecentChanges();
   return Status::Ok();
 }
 
@@ -202,6 +205,7 @@ Result<json> RecordService::CommitLocked(PendingOp pending, const core::RecordSt
     PASSERELLE_RETURN_IF_ERROR(store_->AddSignature(member_id_, head.seq, core::SignHash(*signing_key_, head.hash)));
   }
   BumpGeneration();
+  PublishChanges(&op, 1);
   if (effect != core::OpEffect::kApplied)
     return Status(Code::kInternal, std::string("op committed without effect: ") + core::OpEffectName(effect));
   return Present(*records::FindFamily(op.kind), *state);
@@ -538,6 +542,7 @@ RecordService::PeerBatchResult RecordService::ApplyPeerBatch(const std::vector<s
   if (!stored.ok()) return refuse(core::Refusal::kMalformed, stored.status().ToString());
   for (const auto& op : fresh) clock_->Observe(op.hlc);
   BumpGeneration();
+  PublishChanges(fresh.data(), fresh.size());
   out.applied = stored->applied;
   out.no_effect = stored->no_effect;
   return out;

@@ -21,11 +21,12 @@
 #include "storage/status.h"
 
 namespace passerelle::storage { class KvStore; }
-namespace passerelle::core { struct RecordState; class HlcClock; }
+namespace passerelle::core { struct RecordState; struct Op; class HlcClock; }
 namespace passerelle::records { struct Family; }
 
 namespace passerelle::service {
 
+class ChangeFeed;
 class Members;
 class RecordStore;
 struct PendingOp;
@@ -129,6 +130,16 @@ class RecordService {
   // Fields of a record without meta (for import's "unchanged" test); NOT_FOUND if absent.
   Result<nlohmann::json> ContentOf(std::string_view kind, std::string_view id) const;
 
+  // ---- For the web client (record_service_feeds.cc, dashboard.cc) ----
+  // Records whose search fields hold every word of `q` (the last as a prefix), case and
+  // accents ignored: {"query","results":[{kind,id,title,snippet}]}. `kind` ("" = all)
+  // a kind or plural; q 1..200 characters; limit 1..100. INVALID_ARGUMENT names the field.
+  Result<nlohmann::json> Search(std::string_view q, std::string_view kind, size_t limit) const;
+  // The dashboard as of `today` (YYYY-MM-DD; "" = the node's date): node/README.md.
+  Result<nlohmann::json> Dashboard(std::string_view today) const;
+  // Recent commits and subscriptions to new ones (change_feed.h).
+  ChangeFeed& changes() const { return *changes_; }
+
  private:
   // Validates `fields` and checks that what they reference exists. With `changed`,
   // only references from those top-level fields are checked (an untouched field may
@@ -154,6 +165,11 @@ class RecordService {
   uint64_t generation_ = 0;  // Guarded by gen_mu_
   void BumpGeneration();
   mutable std::mutex write_mu_;            // serialises every write
+  // Tells the change feed of committed ops (the last kChangeRingSize of them).
+  void PublishChanges(const core::Op* ops, size_t count);
+  // Fills the change feed from the op log at open (newest ops by clock).
+  void LoadRecentChanges();
+  std::unique_ptr<ChangeFeed> changes_;
 };
 
 // Splits an outgoing record into content fields and meta; strips output-only meta.

@@ -7,6 +7,7 @@
 #include "node/core/coding.h"
 #include "node/records/approval.h"
 #include "node/service/keys.h"
+#include "node/service/search_index.h"
 
 namespace passerelle::service {
 namespace {
@@ -70,7 +71,7 @@ Status RecordStore::Open() {
     positions_[origin] = pos;
     max_hlc_ = std::max(max_hlc_, pos.hlc);
   }
-  return Status::Ok();
+  return EnsureSearchIndex(kv_);
 }
 
 Result<RecordState> RecordStore::Get(std::string_view kind, std::string_view id) const {
@@ -131,6 +132,7 @@ Result<RecordState> RecordStore::CommitLocal(core::Op* op, core::OpEffect* effec
   batch.Put(Column::kIndex, keys::History(op->kind, op->record_id, op->hlc, op->origin, op->seq), op_key);
   batch.Put(Column::kRecords, keys::Record(op->kind, op->record_id), core::EncodeRecordState(after));
   PutIndexes(*family, had_before ? &before : nullptr, after, &batch);
+  PutSearchEntries(*family, had_before ? &before : nullptr, after, &batch);
   std::string vv;
   core::PutBigEndian64(&vv, op->seq);
   core::PutBigEndian64(&vv, op->hlc);
@@ -213,6 +215,7 @@ Result<RecordStore::RemoteResult> RecordStore::CommitRemote(
     Derive(*t.family, &t.after);
     batch.Put(Column::kRecords, rkey, core::EncodeRecordState(t.after));
     PutIndexes(*t.family, t.had_before ? &t.before : nullptr, t.after, &batch);
+    PutSearchEntries(*t.family, t.had_before ? &t.before : nullptr, t.after, &batch);
   }
   const core::Op& last = ops.back();
   const std::string& head = hashes.back();

@@ -1,0 +1,51 @@
+// The search index: for each live record, the folded words (text_fold.h) of its
+// family's search_fields (records/family.h), kept in the `index` column in the same
+// WriteBatch as the record, so it is never out of step with the records. Keys:
+//   's' word \0 kind \0 id -> ""                        (posting: one per distinct word)
+//   'w' kind \0 id         -> title \0 (field \0 text \0 words \0)*   (the record's entry)
+// A query's words must all match, the last one as a prefix; see SearchIndex().
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "node/core/fold.h"
+#include "node/records/family.h"
+#include "storage/kv_store.h"
+
+namespace passerelle::service {
+
+// Bumped when what the index holds changes: a store with another version is re-indexed
+// at open (EnsureSearchIndex), so no data directory needs converting by hand.
+constexpr int kSearchIndexVersion = 1;
+// At most this many distinct words of one record are indexed (the first ones).
+constexpr size_t kMaxWordsPerRecord = 200;
+// A query looks at the records of its rarest word, at most this many.
+constexpr size_t kMaxSearchCandidates = 20000;
+
+// Adds to `batch` the search-index changes taking a record from `before` (nullptr: no
+// record yet) to `after`. Writes nothing when the searched fields did not change.
+void PutSearchEntries(const records::Family& family, const core::RecordState* before,
+                      const core::RecordState& after, storage::WriteBatch* batch);
+
+// (Re)builds the index of every stored record unless the store says it holds the
+// current version. Call before serving, with no writer running.
+Status EnsureSearchIndex(storage::KvStore* kv);
+
+// A record's title as search and the change feed show it: its first search field
+// (lists joined with ", "), cut to 300 bytes; the id when that is empty.
+std::string RecordTitle(const records::Family& family, const nlohmann::json& fields,
+                        const std::string& id);
+
+struct SearchHit {
+  std::string kind, id, title, snippet;
+};
+// `words`: the query folded into words (non-empty); `kind` empty for every family.
+// Best first: exact last word before prefix, then every word in the title, then shorter
+// titles, then kind and id.
+Result<std::vector<SearchHit>> SearchIndex(const storage::KvStore& kv,
+                                           const std::vector<std::string>& words,
+                                           std::string_view kind, size_t limit);
+
+}  // namespace passerelle::service

@@ -1,0 +1,86 @@
+#include "node/service/text_fold.h"
+
+#include <cstdlib>
+#include <utf8proc.h>
+
+namespace passerelle::service {
+namespace {
+
+bool IsWordChar(utf8proc_int32_t cp) {
+  switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Replaces invalid UTF-8 sequences with U+FFFD so utf8proc never refuses the text.
+std::string Sanitize(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(text.size());
+  while (left > 0) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) {
+      out += "\xEF\xBF\xBD";
+      n = 1;
+    } else if (cp == 0) {
+      out.push_back(' ');
+    } else {
+      out.append(reinterpret_cast<const char*>(p), n);
+    }
+    p += n;
+    left -= n;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string FoldText(std::string_view text) {
+  std::string clean = Sanitize(text);
+  utf8proc_uint8_t* folded = nullptr;
+  utf8proc_ssize_t n = utf8proc_map(
+      reinterpret_cast<const utf8proc_uint8_t*>(clean.data()),
+      static_cast<utf8proc_ssize_t>(clean.size()), &folded,
+      static_cast<utf8proc_option_t>(UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK |
+                                     UTF8PROC_CASEFOLD | UTF8PROC_IGNORE));
+  if (n < 0) return {};
+  std::string out(reinterpret_cast<const char*>(folded), static_cast<size_t>(n));
+  std::free(folded);
+  return out;
+}
+
+std::vector<std::string> FoldedWords(std::string_view text) {
+  std::string folded = FoldText(text);
+  std::vector<std::string> words;
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty()) words.push_back(std::move(word));
+    word.clear();
+  };
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(folded.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(folded.size());
+  while (left > 0) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) n = 1, cp = -1;
+    if (cp >= 0 && IsWordChar(cp)) {
+      if (word.size() + static_cast<size_t>(n) <= kMaxTokenBytes)
+        word.append(reinterpret_cast<const char*>(p), n);
+    } else {
+      flush();
+    }
+    p += n;
+    left -= n;
+  }
+  flush();
+  return words;
+}
+
+}  // namespace passerelle::service
