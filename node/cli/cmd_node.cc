@@ -13,6 +13,7 @@
 #include "node/peer/peer_server.h"
 #include "node/peer/peer_sync.h"
 #include "node/service/accounts.h"
+#include "node/service/equivalence_service.h"
 #include "node/service/federation_status.h"
 #include "node/service/sessions.h"
 #include "node/service/seed_io.h"
@@ -93,7 +94,9 @@ int RunNode(const NodeConfig& config, const std::string& import_dir) {
   service::FederationStatusFn federation_status = [sync_ptr = sync.get(), svc_ptr = &svc] {
     return sync_ptr ? sync_ptr->StatusJson() : service::LoneNodeStatus(*svc_ptr);
   };
+  service::EquivalenceService equivalences(&svc);  // one graph for gRPC and REST
   grpcapi::GrpcOptions grpc_options;
+  grpc_options.equivalences = &equivalences;
   grpc_options.max_message_bytes = config.max_request_bytes;
   grpc_options.federation_status = federation_status;
   int grpc_port = 0;
@@ -115,6 +118,7 @@ int RunNode(const NodeConfig& config, const std::string& import_dir) {
   http_options.max_body_bytes = config.max_request_bytes;
   http_options.threads = config.http_threads;
   http_options.federation_status = federation_status;
+  http_options.equivalences = &equivalences;
   http::HttpServer http_server(&svc, http_options);
   s = http_server.Start();
   if (!s.ok()) return Fail("cannot start HTTP on " + config.http_listen, s);

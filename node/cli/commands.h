@@ -5,6 +5,7 @@
 #include <string>
 
 #include "node/cli/config.h"
+#include "node/service/equivalence_service.h"
 
 namespace passerelle::cli {
 
@@ -14,6 +15,8 @@ int RunImport(const NodeConfig& config, const std::string& dir);
 int RunExport(const NodeConfig& config, const std::string& dir);
 // Prints the running node's federation status (version vector, digest, peers, refusals).
 int RunStatus(const NodeConfig& config, bool as_json);
+// Looks up equivalences on the running node (REST), or in the stopped node's data.
+int RunEquivalence(const NodeConfig& config, const service::EquivalenceRequest& request, bool as_json);
 // Creates this member's signing key in `dir` and prints its public key.
 int RunKeysInit(const std::string& dir, const std::string& member_id);
 

@@ -44,6 +44,20 @@ int main(int argc, char** argv) {
   auto* status = app.add_subcommand("status", "Show the running node's federation status");
   add_node_options(status);
   status->add_flag("--json", as_json, "Print JSON for scripts");
+  passerelle::service::EquivalenceRequest eq;
+  int64_t eq_level = 0;
+  auto* equivalence = app.add_subcommand("equivalence", "Qualification equivalences through level mappings");
+  add_node_options(equivalence);
+  equivalence->add_option("--qualification", eq.qualification, "Source qualification id");
+  equivalence->add_option("--framework", eq.framework, "Source framework (with --level)");
+  equivalence->add_option("--level", eq_level, "Source level (with --framework)");
+  equivalence->add_option("--target-country", eq.target_country, "Target country (ISO 3166-1)");
+  equivalence->add_option("--target-framework", eq.target_framework, "Target framework");
+  equivalence->add_option("--sector", eq.sector, "Keep qualifications of this sector");
+  equivalence->add_flag("--include-proposed", eq.include_proposed, "Also follow proposed mappings");
+  equivalence->add_flag("--reverse", eq.reverse, "Tell paths from each candidate to the source");
+  equivalence->add_option("--lang", eq.lang, "fr (default), es or en");
+  equivalence->add_flag("--json", as_json, "Print the JSON answer");
   auto* keys = app.add_subcommand("keys", "Manage this member's keys");
   keys->require_subcommand(1);
   std::string keys_dir, keys_member;
@@ -81,5 +95,9 @@ int main(int argc, char** argv) {
   if (*node) return passerelle::cli::RunNode(config, import_dir);
   if (*import) return passerelle::cli::RunImport(config, dir);
   if (*status) return passerelle::cli::RunStatus(config, as_json);
+  if (*equivalence) {
+    if (equivalence->count("--level") > 0) eq.level = eq_level;
+    return passerelle::cli::RunEquivalence(config, eq, as_json);
+  }
   return passerelle::cli::RunExport(config, dir);
 }

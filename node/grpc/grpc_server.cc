@@ -46,6 +46,7 @@ Result<std::unique_ptr<GrpcServer>> StartGrpcServer(service::RecordService* serv
   AddForumServices(service, &services);
   AddQualificationServices(service, &services);
   AddNodeServices(service, options.federation_status, &services);
+  AddEquivalenceServices(service, options.equivalences, &services);
 
   // Process-wide; must precede the builder so reflection is registered with it.
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

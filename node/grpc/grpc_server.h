@@ -18,6 +18,7 @@ class ServerCredentials;
 }  // namespace grpc
 namespace passerelle::service {
 class RecordService;
+class EquivalenceService;
 }
 
 namespace passerelle::grpcapi {
@@ -30,6 +31,7 @@ struct GrpcOptions {
   size_t max_message_bytes = kDefaultMaxMessageBytes;    // per request received
   std::shared_ptr<grpc::ServerCredentials> credentials;  // null: insecure
   service::FederationStatusFn federation_status;        // empty: a lone node's status
+  service::EquivalenceService* equivalences = nullptr;  // must outlive the server; null: own
 };
 
 // A running server and the service objects it dispatches to (it owns both).

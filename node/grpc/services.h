@@ -12,6 +12,7 @@ class Service;
 }
 namespace passerelle::service {
 class RecordService;
+class EquivalenceService;
 }
 
 namespace passerelle::grpcapi {
@@ -26,6 +27,9 @@ void AddProjectServices(service::RecordService* service, ServiceList* out);
 void AddForumServices(service::RecordService* service, ServiceList* out);
 // Frameworks, qualifications and mappings.
 void AddQualificationServices(service::RecordService* service, ServiceList* out);
+// EquivalenceService over `shared` (null: one of its own over `service`).
+void AddEquivalenceServices(service::RecordService* service, service::EquivalenceService* shared,
+                            ServiceList* out);
 // NodeService: member id, version vector, federation status (from `status`, or a lone
 // node's when it is empty).
 void AddNodeServices(service::RecordService* service, service::FederationStatusFn status,

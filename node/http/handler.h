@@ -16,6 +16,7 @@
 namespace passerelle::service {
 class RecordService;
 class SessionManager;
+class EquivalenceService;
 }
 
 namespace passerelle::http {
@@ -29,6 +30,8 @@ struct Deps {
   service::SessionManager* sessions = nullptr;
   std::function<uint64_t()> now_ms;  // wall-clock ms for session expiry; empty = system clock
   bool secure_cookies = false;       // add "Secure" to the session cookie (HTTPS in front)
+  // GET /api/v1/equivalences; null: a graph is built per request (tests, tools).
+  service::EquivalenceService* equivalences = nullptr;
 };
 
 // Thread-safe as long as the service is (it is). `client_address` is the peer's IP as

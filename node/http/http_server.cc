@@ -77,6 +77,7 @@ HttpServer::HttpServer(service::RecordService* service, HttpOptions options)
   impl_->deps.federation_status = impl_->options.federation_status;
   impl_->deps.sessions = impl_->options.sessions;
   impl_->deps.secure_cookies = impl_->options.secure_cookies;
+  impl_->deps.equivalences = impl_->options.equivalences;
 }
 
 HttpServer::~HttpServer() { Stop(); }

@@ -16,6 +16,7 @@
 namespace passerelle::service {
 class RecordService;
 class SessionManager;
+class EquivalenceService;
 }
 
 namespace passerelle::http {
@@ -30,6 +31,7 @@ struct HttpOptions {
   // Logins and sessions (must outlive the server); null: /api/v1 answers 401 (no accounts).
   service::SessionManager* sessions = nullptr;
   bool secure_cookies = false;  // mark the session cookie Secure (served behind HTTPS)
+  service::EquivalenceService* equivalences = nullptr;  // must outlive the server; null: see Deps
 };
 
 class HttpServer {

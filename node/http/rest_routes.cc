@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 
+#include "node/http/equivalence_routes.h"
 #include "node/http/errors.h"
 #include "node/http/feed_routes.h"
 #include "node/http/request_decoding.h"
@@ -244,6 +245,7 @@ Response HandleApi(const Request& request, const Target& target, const Deps& dep
   const auto& seg = target.segments;  // "api", "v1", ...
   if (seg.size() == 3 && seg[2] == "node") return NodeInfo(c);
   if (seg.size() == 4 && seg[2] == "federation" && seg[3] == "status") return FederationStatus(c, deps);
+  if (seg.size() == 3 && seg[2] == "equivalences") return HandleEquivalences(request, target, deps);
   if (seg.size() < 3 || seg.size() > 5) return UnknownPath(c);
   const records::Family* family = records::FindFamily(seg[2]);
   if (family == nullptr || family->plural != seg[2])

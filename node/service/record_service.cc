@@ -178,6 +178,21 @@ Status RecordService::CheckReferences(const records::Family& family, const json&
   return Status::Ok();
 }
 
+Status RecordService::CheckMappingAuthority(const records::Family& family, const json& fields) const {
+  if (family.kind != "mapping" || fields.value("type", "") != "level_mapping") return Status::Ok();
+  auto source = StringsAt(fields, "from.framework_id");
+  if (source.empty()) return Status::Ok();
+  auto fw = store_->Get("framework", source.front());
+  if (!fw.ok() || !fw->live()) return Status::Ok();  // the reference check reports it
+  if (!IsOwner(fw->owners, member_id_))
+    return Status(Code::kPermissionDenied,
+                  "a level mapping is written by the authority of its source framework " +
+                      source.front() + " (" + JoinList(fw->owners) + "); this node acts for " +
+                      member_id_,
+                  "from.framework_id");
+  return Status::Ok();
+}
+
 Result<json> RecordService::CommitLocked(PendingOp pending, const core::RecordState* current) {
   core::Op op;
   op.origin = member_id_;
@@ -234,6 +249,7 @@ Result<json> RecordService::Create(std::string_view kind, json record, const Cal
     PASSERELLE_RETURN_IF_ERROR(ParseOwners(*o, &owners));
   json content = ContentFields(record);
   PASSERELLE_RETURN_IF_ERROR(CheckReferences(**family, content));
+  PASSERELLE_RETURN_IF_ERROR(CheckMappingAuthority(**family, content));
   if (owners.empty()) {
     auto derived = DeriveOwners(**family, content);
     if (!derived.ok()) return derived.status();
@@ -389,6 +405,7 @@ Result<json> RecordService::Update(std::string_view kind, std::string_view id,
     changes[name] = present ? *it : json(nullptr);
   }
   PASSERELLE_RETURN_IF_ERROR(CheckReferences(fam, content, &changes));
+  PASSERELLE_RETURN_IF_ERROR(CheckMappingAuthority(fam, content));
   if (new_owners.empty()) {
     // Parties added by this change become owners too; nobody is dropped implicitly.
     auto derived = DeriveOwners(fam, content);

@@ -148,6 +148,9 @@ class RecordService {
   Status ParseOwners(const nlohmann::json& list, std::vector<std::string>* owners) const;
   Status CheckReferences(const records::Family& family, const nlohmann::json& fields,
                          const nlohmann::json* changed = nullptr) const;
+  // A level mapping is written only by its source framework's authority (an owner of
+  // from.framework_id), whatever owners the request names: PERMISSION_DENIED otherwise.
+  Status CheckMappingAuthority(const records::Family& family, const nlohmann::json& fields) const;
   // Commits one op; caller holds write_mu_. Fails unless the op takes effect.
   // `current` is the record as read under the lock (see RecordStore::CommitLocal).
   Result<nlohmann::json> CommitLocked(PendingOp op, const core::RecordState* current);

@@ -1,0 +1,235 @@
+#include "node/equivalence/engine.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+namespace passerelle::equivalence {
+namespace {
+
+// ASCII case-insensitive substring (UTF-8 bytes beyond ASCII compare as they are).
+bool SectorMatches(const std::string& sector, const std::string& wanted) {
+  auto lower = [](std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  return lower(sector).find(lower(wanted)) != std::string::npos;
+}
+
+// A path being extended: its confidence, steps and the nodes it went through.
+struct Partial {
+  double confidence = 0;
+  std::vector<Step> steps;
+  std::vector<uint32_t> nodes;  // source first
+  bool all_stated = true;
+};
+
+std::string StepStrength(const LevelMapping& m) {
+  if (!m.decided()) return "proposed";
+  return m.strength.empty() ? "partial" : m.strength;
+}
+
+bool IsTarget(const Framework& fw, const Query& q, const std::string& source_fw) {
+  if (fw.id == source_fw) return false;
+  if (!q.target_framework.empty() && fw.id != q.target_framework) return false;
+  if (!q.target_country.empty() && fw.country != q.target_country) return false;
+  return true;
+}
+
+class Search {
+ public:
+  Search(const Graph& g, const Query& q) : g_(g), q_(q) {}
+
+  Answer Run() {
+    Answer answer;
+    int64_t source = g_.FindNode(q_.source.framework_id, q_.source.level);
+    if (source < 0) return answer;
+    source_ = static_cast<uint32_t>(source);
+    const size_t n = g_.nodes().size();
+    std::vector<const Partial*> best(n, nullptr);  // best over all layers so far
+    std::vector<Partial> layer;
+    layer.push_back({1.0, {}, {source_}, true});
+    std::vector<std::vector<Partial>> kept;  // keeps every layer alive for `best`
+    for (int step = 1; step <= q_.max_steps && !layer.empty(); ++step) {
+      std::vector<int> next_index(n, -1);
+      std::vector<Partial> next;
+      for (const Partial& p : layer) Expand(p, best, &next_index, &next, &answer);
+      kept.push_back(std::move(layer));
+      layer = std::move(next);
+      for (const Partial& p : layer) {
+        uint32_t o = p.nodes.back();
+        if (best[o] == nullptr || p.confidence > best[o]->confidence) best[o] = &p;
+      }
+      // `layer` moves into `kept` next round; pointers into its buffer stay valid.
+    }
+    kept.push_back(std::move(layer));
+    answer.edges_examined = edges_examined_;
+    Collect(best, &answer);
+    CheckNodes(&answer);
+    return answer;
+  }
+
+ private:
+  void Expand(const Partial& p, const std::vector<const Partial*>& best,
+              std::vector<int>* next_index, std::vector<Partial>* next, Answer* answer) {
+    uint32_t at = p.nodes.back();
+    // Dominated: a shorter path reached this node with at least this confidence.
+    if (best[at] != nullptr && best[at] != &p && best[at]->steps.size() < p.steps.size() &&
+        best[at]->confidence >= p.confidence)
+      return;
+    for (const auto& edge : g_.nodes()[at].edges) {
+      ++edges_examined_;
+      const LevelMapping& m = g_.mappings()[edge.mapping];
+      if (!q_.include_proposed && !m.decided()) continue;
+      if (!q_.sector.empty() && !m.sector.empty() && !SectorMatches(m.sector, q_.sector)) continue;
+      uint32_t o = edge.other;
+      const LevelRef& ref = g_.nodes()[o].ref;
+      bool on_path = std::find(p.nodes.begin(), p.nodes.end(), o) != p.nodes.end();
+      if (on_path || ref.framework_id == q_.source.framework_id) {
+        // Stated mappings leading back to the source framework form a cycle; the
+        // search never goes round it (a path visits each level at most once and never
+        // passes through the source framework).
+        if (edge.stated && p.all_stated && !p.steps.empty() &&
+            (o != source_ || p.steps.size() >= 2) && (o == source_ || !on_path))
+          ReportCycle(p, m, ref, answer);
+        continue;
+      }
+      double confidence = p.confidence * m.weight;
+      int& slot = (*next_index)[o];
+      if (slot >= 0 && (*next)[slot].confidence >= confidence) continue;
+      Partial q = p;
+      q.confidence = confidence;
+      const LevelRef& here = g_.nodes()[at].ref;
+      q.steps.push_back({edge.mapping, here, ref, edge.stated, StepStrength(m), m.weight});
+      q.nodes.push_back(o);
+      q.all_stated = p.all_stated && edge.stated;
+      if (slot >= 0) {
+        (*next)[slot] = std::move(q);
+      } else {
+        slot = static_cast<int>(next->size());
+        next->push_back(std::move(q));
+      }
+    }
+  }
+
+  void ReportCycle(const Partial& p, const LevelMapping& closing, const LevelRef& back_at,
+                   Answer* answer) {
+    std::vector<std::string> ids;
+    for (const auto& s : p.steps) ids.push_back(g_.mappings()[s.mapping].id);
+    ids.push_back(closing.id);
+    std::set<std::string> key(ids.begin(), ids.end());
+    if (!cycles_seen_.insert(key).second || answer->problems.size() >= kMaxProblems) return;
+    answer->problems.push_back({"cycle", ids, back_at,
+                                back_at == q_.source ? "" : std::to_string(back_at.level)});
+  }
+
+  void Collect(const std::vector<const Partial*>& best, Answer* answer) {
+    for (uint32_t o = 0; o < best.size(); ++o) {
+      if (best[o] == nullptr) continue;
+      const Graph::Node& node = g_.nodes()[o];
+      const Framework* fw = g_.FindFramework(node.ref.framework_id);
+      if (fw == nullptr || !IsTarget(*fw, q_, q_.source.framework_id)) continue;
+      Candidate c;
+      c.level = node.ref;
+      for (uint32_t qi : node.qualifications) {
+        const Qualification& qual = g_.qualifications()[qi];
+        if (qual.id == q_.source_qualification) continue;
+        if (!q_.sector.empty() && !SectorMatches(qual.sector, q_.sector)) continue;
+        if (!q_.target_country.empty() && !qual.country.empty() && qual.country != q_.target_country) continue;
+        ++c.qualifications_total;
+        if (c.qualifications.size() < kMaxQualificationsPerLevel) c.qualifications.push_back(qi);
+      }
+      if (!q_.sector.empty() && c.qualifications_total == 0) continue;
+      c.path = best[o]->steps;
+      c.confidence = best[o]->confidence;
+      AddCaveats(&c);
+      if (q_.reverse) {
+        std::reverse(c.path.begin(), c.path.end());
+        for (auto& s : c.path) {
+          std::swap(s.from, s.to);
+          s.stated = !s.stated;
+        }
+      }
+      answer->candidates.push_back(std::move(c));
+    }
+    std::stable_sort(answer->candidates.begin(), answer->candidates.end(),
+                     [](const Candidate& a, const Candidate& b) {
+                       if (a.confidence != b.confidence) return a.confidence > b.confidence;
+                       if (a.level.framework_id != b.level.framework_id)
+                         return a.level.framework_id < b.level.framework_id;
+                       return a.level.level < b.level.level;
+                     });
+  }
+
+  void AddCaveats(Candidate* c) const {
+    std::set<std::pair<std::string, std::string>> seen;
+    auto add = [&](const char* code, const std::string& subject) {
+      if (seen.insert({code, subject}).second) c->caveats.push_back({code, subject});
+    };
+    std::vector<std::string> frameworks = {q_.source.framework_id};
+    for (const auto& s : c->path) {
+      const LevelMapping& m = g_.mappings()[s.mapping];
+      if (!m.decided()) add("proposed_mapping", m.id);
+      if (m.strength.empty()) add("strength_unstated", m.id);
+      for (const auto& d : m.differing_dimensions) add("dimension_differs", d);
+      frameworks.push_back(s.to.framework_id);
+    }
+    for (const auto& id : frameworks)
+      if (const Framework* fw = g_.FindFramework(id); fw != nullptr && fw->in_development())
+        add("framework_in_development", id);
+  }
+
+  // Contradictions and mappings from a non-authority, at the source level and at the
+  // levels the answer's paths go through.
+  void CheckNodes(Answer* answer) const {
+    std::set<uint32_t> nodes = {source_};
+    for (const auto& c : answer->candidates)
+      for (const auto& s : c.path) {
+        nodes.insert(static_cast<uint32_t>(g_.FindNode(s.from.framework_id, s.from.level)));
+        nodes.insert(static_cast<uint32_t>(g_.FindNode(s.to.framework_id, s.to.level)));
+      }
+    for (uint32_t n : nodes) {
+      const Graph::Node& node = g_.nodes()[n];
+      // (target framework, sector) -> level -> decided mappings stating it.
+      std::map<std::pair<std::string, std::string>, std::map<int, std::vector<std::string>>> stated;
+      for (const auto& e : node.edges) {
+        const LevelMapping& m = g_.mappings()[e.mapping];
+        if (!e.stated || !m.decided()) continue;
+        stated[{m.to.framework_id, m.sector}][m.to.level].push_back(m.id);
+      }
+      for (const auto& [target, levels] : stated) {
+        if (levels.size() < 2 || answer->problems.size() >= kMaxProblems) continue;
+        Problem p{"contradiction", {}, node.ref, target.first};
+        for (const auto& [level, ids] : levels) p.mapping_ids.insert(p.mapping_ids.end(), ids.begin(), ids.end());
+        answer->problems.push_back(std::move(p));
+      }
+      for (uint32_t mi : node.not_authority)
+        if (answer->problems.size() < kMaxProblems)
+          answer->problems.push_back({"not_authority", {g_.mappings()[mi].id}, node.ref,
+                                      node.ref.framework_id});
+    }
+  }
+
+  static constexpr size_t kMaxProblems = 20;  // an answer stays readable
+  const Graph& g_;
+  const Query& q_;
+  uint32_t source_ = 0;
+  size_t edges_examined_ = 0;
+  std::set<std::set<std::string>> cycles_seen_;
+};
+
+}  // namespace
+
+double StepWeight(const LevelMapping& m) {
+  double w = m.strength == "exact" ? 1.0 : m.strength == "best_fit" ? 0.8 : 0.5;
+  return m.decided() ? w : w * 0.5;
+}
+
+const char* ConfidenceLabel(double confidence) {
+  return confidence >= 0.75 ? "high" : confidence >= 0.45 ? "medium" : "low";
+}
+
+Answer Lookup(const Graph& graph, const Query& query) { return Search(graph, query).Run(); }
+
+}  // namespace passerelle::equivalence

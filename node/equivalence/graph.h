@@ -1,0 +1,103 @@
+// The data the equivalence engine reasons over: frameworks with their levels, the
+// qualifications placed at a level, and level mappings (type "level_mapping"), read
+// from records in the seed-data shape. Pure: built from JSON, no storage, no threads.
+// A Graph is immutable once Finish() has run and may then be shared between threads.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace passerelle::equivalence {
+
+struct LevelInfo {
+  int level = 0;
+  std::string title;
+  std::vector<std::string> dimensions;              // the level's, else its framework's
+  std::map<std::string, std::string> descriptors;   // dimension -> text
+};
+
+struct Framework {
+  std::string id, name, scope, country, status;
+  std::vector<std::string> countries, dimensions, owners;
+  int levels_count = 0;
+  std::map<int, LevelInfo> levels;  // declared levels; levels_count fills the gaps
+  // True when the framework's status says it is still being built.
+  bool in_development() const { return status == "base_structure_defined" || status == "in_development"; }
+};
+
+struct Qualification {
+  std::string id, title, country, sector, framework_id;
+  int level = 0;  // 0: not placed at a level
+};
+
+struct LevelRef {
+  std::string framework_id;
+  int level = 0;
+  bool operator==(const LevelRef& o) const { return level == o.level && framework_id == o.framework_id; }
+};
+
+struct LevelMapping {
+  std::string id, status, strength, basis, sector;
+  LevelRef from, to;
+  std::vector<std::string> owners;  // who decided it (the source framework's authority)
+  // Filled by Graph::Finish: dimensions one end's level has and the other's lacks, and
+  // the mapping's weight as a step (engine.h StepWeight, lowered per differing dimension).
+  std::vector<std::string> differing_dimensions;
+  double weight = 0;
+  // Approved, completed or stated: a decision. Proposed and planned are not.
+  bool decided() const { return status == "approved" || status == "completed" || status == "stated"; }
+};
+
+// One node per framework level; edges are mappings, each usable both ways.
+class Graph {
+ public:
+  // Records as the API shows them (content + `owners`). Records of the wrong shape, and
+  // mappings that are not level mappings between two levels, are skipped.
+  void AddFramework(const nlohmann::json& record);
+  void AddQualification(const nlohmann::json& record);
+  void AddMapping(const nlohmann::json& record);
+  // Indexes what was added; call once, after every Add and before any lookup.
+  void Finish();
+
+  struct Edge {
+    uint32_t mapping;  // index into mappings()
+    uint32_t other;    // node at the other end
+    bool stated;       // true: travels from -> to as the mapping states it
+  };
+  struct Node {
+    LevelRef ref;
+    std::vector<Edge> edges;
+    std::vector<uint32_t> qualifications;  // indexes into qualifications()
+    // Level mappings from this level written by a member that is not among the source
+    // framework's owners: never followed, reported as problems.
+    std::vector<uint32_t> not_authority;
+  };
+
+  const Framework* FindFramework(const std::string& id) const;
+  const Qualification* FindQualification(const std::string& id) const;
+  // The node of a framework's level, or -1 when the framework has no such level.
+  int64_t FindNode(const std::string& framework_id, int level) const;
+  const LevelInfo* FindLevel(const LevelRef& ref) const;
+  // Whether the framework has that level (declared, or within levels_count).
+  bool HasLevel(const std::string& framework_id, int level) const;
+
+  const std::vector<Node>& nodes() const { return nodes_; }
+  const std::vector<LevelMapping>& mappings() const { return mappings_; }
+  const std::vector<Qualification>& qualifications() const { return qualifications_; }
+  const std::map<std::string, Framework>& frameworks() const { return frameworks_; }
+
+ private:
+  uint32_t NodeOf(const LevelRef& ref);
+  std::map<std::string, Framework> frameworks_;
+  std::vector<Qualification> qualifications_;
+  std::unordered_map<std::string, uint32_t> qualification_index_;
+  std::vector<LevelMapping> mappings_;
+  std::vector<Node> nodes_;
+  std::unordered_map<std::string, uint32_t> node_index_;  // "framework:level"
+};
+
+}  // namespace passerelle::equivalence
