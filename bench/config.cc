@@ -41,7 +41,7 @@ const char* Usage() {
   return "usage: passerelle_bench [--quick] [--json FILE] [--n N] [--value-bytes B]\n"
          "                        [--rpc-n N] [--clients C] [--list-total N]\n"
          "                        [--list-requests N] [--batch N] [--tmp DIR]\n"
-         "                        [--sections raw,store,grpc,rest,replication]\n"
+         "                        [--sections raw,store,grpc,rest,replication,equivalence]\n"
          "                        [--no-pouchdb]\n";
 }
 

@@ -46,6 +46,7 @@ int Main(int argc, char** argv) {
   if (config.Runs("grpc")) RunGrpc(config, &report);
   if (config.Runs("rest")) RunRest(config, &report);
   if (config.Runs("replication")) RunReplication(config, &report);
+  if (config.Runs("equivalence")) RunEquivalence(config, &report);
   std::cout << "\n";
   report.Print(std::cout);
   std::cout << "\ntotal time " << FormatValue(total.Seconds()) << " s\n";

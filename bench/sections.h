@@ -25,5 +25,8 @@ void RunRest(const Config& config, Report* report);
 // 6. Replication (issue 3, replication_bench.cc): a fresh node's catch-up through the peer
 // path vs raw RocksDB batches and PouchDB over HTTP; write-to-visible on a 3-node chain.
 void RunReplication(const Config& config, Report* report);
+// 7. Equivalences (issue 5, equivalence_bench.cc): lookup p50/p99 in-process and over REST
+// with 100,000 qualifications and 20,000 level mappings over 10 frameworks.
+void RunEquivalence(const Config& config, Report* report);
 
 }  // namespace passerelle::bench

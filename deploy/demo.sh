@@ -36,6 +36,13 @@ if [ ! -f "$SEED_DIR/institutions.json" ]; then
   exit 1
 fi
 SEED_DIR=$(cd "$SEED_DIR" && pwd)
+# Demo-only examples merged into a copy of the seed data (deploy/demo/seed-extra: example
+# levels of the national frameworks, MRC-AP descriptors and level mappings, all marked
+# "example for demonstration", the mappings with status proposed). Each node imports the
+# copy; the records each member owns decide which node creates what.
+mkdir -p "$RUN"
+"$ROOT/deploy/demo/merge-seed.sh" "$SEED_DIR" "$ROOT/deploy/demo/seed-extra" "$RUN/seed"
+SEED_DIR="$RUN/seed"
 
 # The federation: CA, per-member TLS certificates and signing keys, members.json and one
 # configuration per node (kept across runs).

@@ -106,7 +106,7 @@ void Print(const json& a, std::ostream& out) {
         << c.value("confidence_label", "") << ")\n   path:\n";
     for (const auto& s : c["path"]) {
       out << "     " << Level(s["from"]) << " -> " << Level(s["to"]) << "  " << s.value("mapping_id", "")
-          << ": " << s.value("strength", "") << ", " << s.value("status", "");
+          << ": strength " << s.value("strength", "") << ", status " << s.value("status", "");
       if (s.value("direction", "") == "read_backwards") out << ", read backwards";
       out << "; decided by ";
       for (size_t i = 0; i < s["decided_by"].size(); ++i) out << (i ? ", " : "") << s["decided_by"][i].get<std::string>();

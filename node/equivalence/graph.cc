@@ -66,8 +66,10 @@ void Graph::AddFramework(const json& r) {
       f.levels[info.level] = std::move(info);
     }
   }
-  for (int l = 1; l <= f.levels_count; ++l)
-    if (!f.levels.count(l)) f.levels[l] = LevelInfo{l, "", f.dimensions, {}};
+  // The service's rule (RecordService::CheckReferences): the declared levels when the
+  // framework lists any, else 1..levels_count.
+  if (r.find("levels") == r.end())
+    for (int l = 1; l <= f.levels_count; ++l) f.levels[l] = LevelInfo{l, "", f.dimensions, {}};
   frameworks_[f.id] = std::move(f);
 }
 

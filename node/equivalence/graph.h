@@ -24,7 +24,7 @@ struct Framework {
   std::string id, name, scope, country, status;
   std::vector<std::string> countries, dimensions, owners;
   int levels_count = 0;
-  std::map<int, LevelInfo> levels;  // declared levels; levels_count fills the gaps
+  std::map<int, LevelInfo> levels;  // declared levels, else 1..levels_count
   // True when the framework's status says it is still being built.
   bool in_development() const { return status == "base_structure_defined" || status == "in_development"; }
 };
