@@ -1,7 +1,7 @@
 // A three-node federation for the browser tests: the demo spec (deploy/demo/federation.json)
 // on free loopback ports, keys and certificates from deploy/federation/new-federation.sh
 // (mutual TLS between peers), the demo data imported, and on each node the accounts
-// `admin` (admin), `viewer` (viewer) with password `passerelle`. Awaits, with a deadline,
+// `admin` (admin), `viewer` (viewer), `officer` (mobility_officer), password `passerelle`. Awaits, with a deadline,
 // every node's health and the three holding the same state. Run alone
 // (`node federation.mjs --serve`) it keeps the nodes up for manual work until Ctrl-C.
 import { spawn, execFileSync } from "node:child_process";
@@ -53,6 +53,14 @@ export async function startFederation({ root, bin, seedDir, webRoot, workDir, lo
   const fed = path.join(workDir, "federation");
   execFileSync(path.join(root, "deploy/federation/new-federation.sh"), [specFile, fed, "--passerelle", bin],
                { stdio: ["ignore", "ignore", "inherit"] });
+  // The demo's examples (deploy/demo/seed-extra: framework levels, descriptors, proposed
+  // level mappings) merged into a copy of the seed data, as deploy/demo.sh does.
+  const merge = path.join(root, "deploy/demo/merge-seed.sh");
+  if (fs.existsSync(merge)) {
+    const merged = path.join(workDir, "seed");
+    execFileSync(merge, [seedDir, path.join(root, "deploy/demo/seed-extra"), merged], { stdio: ["ignore", "ignore", "inherit"] });
+    seedDir = merged;
+  }
   const nodes = [];
   for (const m of spec.members) {
     const config = path.join(fed, `${m.id}.json`);

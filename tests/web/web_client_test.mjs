@@ -276,19 +276,30 @@ try {
 
   if (await hasRoute(Q, "/api/v1/equivalences?qualification=x&target_country=PE") ||
       (await Q.api("GET", "/api/v1/equivalences?qualification=x&target_country=PE")).body?.error?.field) {
-    await scenario("equivalence lookup page (issue 5)", async () => {
+    await scenario("equivalence lookup page (issue 5): pick by keyboard, path, descriptors, caveats, note in Spanish", async () => {
       const o = await newPage(M, "officer");
       await o.goto(`${M.url}/#/equivalences`);
       await o.waitForSelector("#equiv-form");
-      await o.fill("#q-search", "minera");
-      await o.waitForSelector("#q-options button");
-      await o.click("#q-options button >> nth=0");
+      await o.fill("#q-search", "supervision trav");
+      await o.waitForSelector('#q-options button[data-id="q-co-supervision-travaux-miniers"]');
+      await o.press("#q-search", "ArrowDown");
+      await o.keyboard.press("Enter");
+      await o.waitForSelector("#q-chosen:not(:empty)");
       await o.selectOption("#target-country", "PE");
+      await o.click("#lookup");
+      await o.waitForSelector("#equiv-note #equiv-none");  // approved mappings only: none in the demo
+      await o.check("#include-proposed");
       await o.selectOption("#note-lang", "es");
       await o.click("#lookup");
-      await o.waitForSelector("#equiv-note #disclaimer:not(:empty)", { timeout: 10000 });
+      await o.waitForSelector("#equiv-note .candidate svg.path");
       expect(await o.getAttribute("#equiv-note", "lang") === "es", "the note in Spanish");
+      expect((await o.textContent("#equiv-note h2")) === "Nota de equivalencia", "the note's heading in Spanish");
+      expect(await o.locator("#equiv-note .side-by-side tbody tr").count() >= 1, "descriptors side by side");
+      expect(await o.locator("#equiv-note .caveats li").count() >= 1, "caveats of a proposed path");
+      expect((await o.textContent("#disclaimer")).trim().length > 20, "the disclaimer");
+      await shot(o, "equivalences-answer");
       await o.emulateMedia({ media: "print" });
+      expect(!(await o.isVisible("#equiv-form")) && !(await o.isVisible("header.top")), "the print view shows only the note");
       await shot(o, "equivalence-note-print");
       await o.context().close();
     });
