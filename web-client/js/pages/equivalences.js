@@ -28,6 +28,7 @@ async function findQualifications(q) {
 
 export async function render(box, ctx) {
   const fws = await listAll("frameworks");
+  const fwIndex = new Map(fws.map((f) => [f.id, f]));
   const countries = [...new Set(fws.flatMap((f) => [f.country, ...(f.countries || [])]).filter(Boolean))]
     .sort((a, b) => countryName(a).localeCompare(countryName(b)));
   let chosen = ctx.query.get("qualification") ? { id: ctx.query.get("qualification"), title: ctx.query.get("qualification") } : null;
@@ -94,7 +95,7 @@ export async function render(box, ctx) {
     clear(out).appendChild(h("p", { class: "muted" }, t("loading")));
     try {
       const ans = await get(`/api/v1/equivalences?${params}`);
-      clear(out).appendChild(note(ans, noteLang.value, chosen, target.value));
+      clear(out).appendChild(note(ans, noteLang.value, chosen, target.value, fwIndex));
     } catch (err) {
       clear(out);
       msg.textContent = err.status === 404 && !err.field ? t("unavailable") : `${err.field ? err.field + " : " : ""}${err.message}`;
@@ -126,7 +127,16 @@ function pathDrawing(path, l) {
     }));
 }
 
-function note(ans, l, chosen, cc) {
+// The descriptors of a framework's level, from the answer when it has them, else from the
+// replicated framework record.
+function descriptorsOf(fwIndex, fwId, level, given) {
+  if (given && Object.keys(given).length) return given;
+  const fw = fwIndex.get(fwId);
+  const lv = fw && (fw.levels || []).find((x) => x.level === level);
+  return (lv && lv.descriptors) || {};
+}
+
+function note(ans, l, chosen, cc, fwIndex) {
   const T = (k, v) => tr(l, k, v);
   const src = ans.source || {};
   const q = src.qualification || chosen;
@@ -140,7 +150,12 @@ function note(ans, l, chosen, cc) {
   const cands = ans.candidates || [];
   if (!cands.length) art.appendChild(h("p", { class: "muted", id: "equiv-none" }, T("equiv_none")));
   for (const c of cands) {
-    const dims = [...new Set([...Object.keys(src.descriptors || {}), ...Object.keys(c.descriptors || {})])];
+    // Every level along the path, source first, candidate last, side by side per dimension.
+    const stops = c.path && c.path.length ? [c.path[0].from, ...c.path.map((p) => p.to)]
+      : [{ framework_id: src.framework_id, level: src.level }, { framework_id: c.framework_id, level: c.level }];
+    const cols = stops.map((st, i) => ({ ...st, d: descriptorsOf(fwIndex, st.framework_id, st.level,
+      i === 0 ? src.descriptors : i === stops.length - 1 ? c.descriptors : null) }));
+    const dims = [...new Set(cols.flatMap((x) => Object.keys(x.d)))];
     art.appendChild(h("section", { class: "candidate card" },
       h("h4", {}, levelName(c.framework_name || c.framework_id, c.level, c.level_title)),
       h("p", { class: `confidence conf-${c.confidence_label}` },
@@ -151,10 +166,8 @@ function note(ans, l, chosen, cc) {
         T("equiv_decided", { who: (s.decided_by || []).join(", ") || "—", basis: s.basis || "—" })))),
       dims.length ? [h("h5", {}, T("equiv_side")), h("table", { class: "side-by-side" },
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, T("equiv_dimension")),
-          h("th", { scope: "col" }, levelName(src.framework_id || "", src.level ?? "", "")),
-          h("th", { scope: "col" }, levelName(c.framework_id, c.level, "")))),
-        h("tbody", {}, dims.map((d) => h("tr", {}, h("th", { scope: "row" }, d),
-          h("td", {}, (src.descriptors || {})[d] || "—"), h("td", {}, (c.descriptors || {})[d] || "—")))))] : null,
+          cols.map((x) => h("th", { scope: "col" }, levelName(x.framework_id || "", x.level ?? "", ""))))),
+        h("tbody", {}, dims.map((d) => h("tr", {}, h("th", { scope: "row" }, d), cols.map((x) => h("td", {}, x.d[d] || "—"))))))] : null,
       (c.qualifications || []).length ? [h("h5", {}, T("equiv_quals_there")),
         h("ul", {}, c.qualifications.map((x) => h("li", {}, x.title, x.country ? ` (${x.country})` : "", x.sector ? ` · ${x.sector}` : "")))] : null,
       (c.caveats || []).length ? [h("h5", {}, T("equiv_caveats")), h("ul", { class: "caveats" }, c.caveats.map((x) => h("li", {}, x.message || x.code)))] : null));
