@@ -1,8 +1,8 @@
 // Dashboard: counts per family, agreements expiring within 90 days, late deliverables,
 // indicators behind target, recent changes from other nodes (GET /api/v1/dashboard) and
 // the partnership map. Where the node has no dashboard route it is worked out here from
-// the record lists (without the remote changes). Marks <main> data-rendered when done,
-// and window.passerelleDashboardMs = performance.now() at that moment.
+// the record lists (without the remote changes). The first time it is on screen it sets
+// window.passerelleDashboardMs = performance.now() (the browser test's first-render time).
 import { get, listAll, institutionIndex, institutionName } from "../api.js";
 import { h } from "../dom.js";
 import { t, tv, fmtDate, fmtNum, fmtDateTime } from "../i18n.js";
@@ -68,6 +68,9 @@ export async function render(box) {
     section("late", t("late"), data.late_deliverables.length, late),
     section("behind", t("behind"), data.indicators_behind.length, behind));
   box.appendChild(grid);
+  const lists = data._lists || {};
+  const [insts, agrs] = [[...idx.values()], lists.agreements || await listAll("agreements")];
+  grid.appendChild(section("map-h", t("map_title"), undefined, await partnershipMap(insts, agrs), true));
   if (Array.isArray(data.recent_remote_changes)) {
     const rows = data.recent_remote_changes.map((c) => h("tr", {},
       h("td", {}, fmtDateTime(c.at)), h("td", {}, tv("kindname", c.kind)), h("td", {}, c.title || c.id),
@@ -76,9 +79,6 @@ export async function render(box) {
       ? h("table", {}, h("thead", {}, h("tr", {}, [t("f_when"), t("f_kind"), t("f_title"), t("f_node"), t("f_user")].map((x) => h("th", { scope: "col" }, x)))), h("tbody", {}, rows))
       : h("p", { class: "muted" }, t("none")), true));
   }
-  const lists = data._lists || {};
-  const [insts, agrs] = [[...idx.values()], lists.agreements || await listAll("agreements")];
-  box.appendChild(section("map-h", t("map_title"), undefined, await partnershipMap(insts, agrs)));
   if (window.passerelleDashboardMs === undefined) window.passerelleDashboardMs = performance.now();
   document.getElementById("view").dataset.rendered = "dashboard";
 }

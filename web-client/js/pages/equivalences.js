@@ -162,7 +162,7 @@ function note(ans, l, chosen, cc, fwIndex) {
         T("equiv_confidence", { label: tv("conf", c.confidence_label, l), pct: fmtPct(c.confidence || 0, l) })),
       h("h5", {}, T("equiv_path")), pathDrawing(c.path, l),
       h("ul", { class: "steps" }, (c.path || []).map((s) => h("li", {},
-        `${s.from.framework_id} ${s.from.level} → ${s.to.framework_id} ${s.to.level}: ${tv("strength", s.strength, l)} (${s.status}). `,
+        `${s.from.framework_id} ${s.from.level} → ${s.to.framework_id} ${s.to.level}: ${tv("strength", s.strength, l)} (${tv("mstatus", s.status, l)}). `,
         T("equiv_decided", { who: (s.decided_by || []).join(", ") || "—", basis: s.basis || "—" })))),
       dims.length ? [h("h5", {}, T("equiv_side")), h("table", { class: "side-by-side" },
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, T("equiv_dimension")),
