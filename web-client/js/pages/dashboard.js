@@ -76,7 +76,7 @@ export async function render(box) {
       h("td", {}, fmtDateTime(c.at)), h("td", {}, tv("kindname", c.kind)), h("td", {}, c.title || c.id),
       h("td", {}, c.origin), h("td", {}, c.user || "—")));
     grid.appendChild(section("remote", t("recent_remote"), undefined, rows.length
-      ? h("table", {}, h("thead", {}, h("tr", {}, [t("f_when"), t("f_kind"), t("f_title"), t("f_node"), t("f_user")].map((x) => h("th", { scope: "col" }, x)))), h("tbody", {}, rows))
+      ? h("table", { class: "list" }, h("thead", {}, h("tr", {}, [t("f_when"), t("f_kind"), t("f_title"), t("f_node"), t("f_user")].map((x) => h("th", { scope: "col" }, x)))), h("tbody", {}, rows))
       : h("p", { class: "muted" }, t("none")), true));
   }
   if (window.passerelleDashboardMs === undefined) window.passerelleDashboardMs = performance.now();
