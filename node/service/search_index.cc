@@ -5,6 +5,7 @@
 #include <set>
 #include <tuple>
 
+#include "node/core/coding.h"
 #include "node/service/text_fold.h"
 
 namespace passerelle::service {
@@ -142,6 +143,17 @@ Entry Decode(std::string_view bytes) {
   return e;
 }
 
+// A posting's value: whether the word is in the title, and the title's length, so a
+// one-word query ranks from the postings alone.
+std::string PostingValue(const Entry& e, const std::string& word) {
+  std::string v(1, '0');
+  if (!e.fields.empty() && e.fields[0].text == e.title &&
+      std::find(e.fields[0].words.begin(), e.fields[0].words.end(), word) != e.fields[0].words.end())
+    v[0] = '1';
+  core::PutVarint64(&v, e.title.size());
+  return v;
+}
+
 void PutEntry(const std::string& kind, const std::string& id, const std::optional<Entry>& before,
               const std::optional<Entry>& after, storage::WriteBatch* batch) {
   static const std::set<std::string> kNone;
@@ -149,8 +161,8 @@ void PutEntry(const std::string& kind, const std::string& id, const std::optiona
   const auto& new_words = after ? after->words : kNone;
   for (const auto& w : old_words)
     if (!new_words.count(w)) batch->Delete(Column::kIndex, Posting(w, kind, id));
-  for (const auto& w : new_words)
-    if (!old_words.count(w)) batch->Put(Column::kIndex, Posting(w, kind, id), "");
+  for (const auto& w : new_words)  // all rewritten: the title (in the values) may have changed
+    batch->Put(Column::kIndex, Posting(w, kind, id), PostingValue(*after, w));
   if (after) batch->Put(Column::kIndex, EntryKey(kind, id), Encode(*after));
   else if (before) batch->Delete(Column::kIndex, EntryKey(kind, id));
 }
@@ -236,31 +248,41 @@ Result<std::vector<SearchHit>> SearchIndex(const storage::KvStore& kv,
     return p;
   };
   // The rarest word drives: count postings of each, up to the best count so far.
-  size_t driver = 0, best = SIZE_MAX;
+  size_t driver = 0, best = kMaxSearchCandidates + 1;
   for (size_t i = 0; i < words.size(); ++i) {
     size_t n = 0;
     for (auto it = kv.Scan(Column::kIndex, prefix_of(i)); it->Valid() && n < best; it->Next()) ++n;
     if (n < best) best = n, driver = i;
     if (best == 0) return hits;
   }
-  std::set<std::pair<std::string, std::string>> candidates;
+  using Rank = std::tuple<int, int, uint64_t, std::string, std::string>;
+  // Candidates (kind, id) of the driving word, with the rank its postings give: exact
+  // or prefix match of the last word, word in the title, title length.
+  std::map<std::pair<std::string, std::string>, Rank> candidates;
   for (auto it = kv.Scan(Column::kIndex, prefix_of(driver));
        it->Valid() && candidates.size() < kMaxSearchCandidates; it->Next()) {
     PostingKey p;
     if (!ParsePosting(it->key(), &p)) continue;
     if (!kind.empty() && p.kind != kind) continue;
-    candidates.emplace(std::string(p.kind), std::string(p.id));
+    std::string_view value = it->value();
+    bool in_title = !value.empty() && value[0] == '1';
+    uint64_t title_len = 0;
+    if (!value.empty()) value.remove_prefix(1);
+    core::GetVarint64(&value, &title_len);
+    Rank rank{driver == last && p.word != words[last] ? 1 : 0, in_title ? 0 : 1, title_len,
+              std::string(p.kind), std::string(p.id)};
+    auto [at, fresh] = candidates.try_emplace({std::string(p.kind), std::string(p.id)}, rank);
+    if (!fresh && rank < at->second) at->second = rank;
   }
 
-  using Rank = std::tuple<int, int, size_t, std::string, std::string>;
-  std::vector<std::pair<Rank, SearchHit>> ranked;
-  for (const auto& [k, id] : candidates) {
+  // Checks a candidate's entry against every word; fills its rank and hit.
+  auto evaluate = [&](const std::string& k, const std::string& id, Rank* rank, SearchHit* hit) {
     std::string bytes;
-    if (!kv.Get(Column::kIndex, EntryKey(k, id), &bytes).ok()) continue;
+    if (!kv.Get(Column::kIndex, EntryKey(k, id), &bytes).ok()) return false;
     Entry e = Decode(bytes);
-    bool all = true, last_exact = false, in_title = true;
+    bool last_exact = false, in_title = true;
     std::string snippet;
-    for (size_t i = 0; i < words.size() && all; ++i) {
+    for (size_t i = 0; i < words.size(); ++i) {
       bool found = false, found_in_title = false;
       for (size_t f = 0; f < e.fields.size(); ++f) {
         bool here = false;
@@ -277,18 +299,39 @@ Result<std::vector<SearchHit>> SearchIndex(const storage::KvStore& kv,
         if (f == 0 && e.fields[0].text == e.title) found_in_title = true;
         else if (snippet.empty()) snippet = e.fields[f].field + ": " + e.fields[f].text;
       }
-      all = found;
+      if (!found) return false;
       in_title = in_title && found_in_title;
     }
-    if (!all) continue;
     if (in_title) snippet.clear();
-    ranked.push_back({{last_exact ? 0 : 1, in_title ? 0 : 1, e.title.size(), k, id},
-                      {k, id, e.title, snippet}});
+    *rank = {last_exact ? 0 : 1, in_title ? 0 : 1, e.title.size(), k, id};
+    *hit = {k, id, e.title, snippet};
+    return true;
+  };
+
+  std::vector<std::pair<Rank, SearchHit>> ranked;
+  if (words.size() == 1) {
+    // One word: the postings rank; only the best `limit` entries are read.
+    for (auto& [key, rank] : candidates) ranked.push_back({rank, {key.first, key.second, "", ""}});
+    size_t n = std::min(limit, ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + n, ranked.end(),
+                      [](const auto& a, const auto& b) { return a.first < b.first; });
+    ranked.resize(n);
+    for (auto& [rank, hit] : ranked) {
+      Rank checked;
+      if (!evaluate(hit.kind, hit.id, &checked, &hit)) hit.title = hit.id;  // entry just removed
+    }
+  } else {
+    for (const auto& [key, rank] : candidates) {
+      Rank r;
+      SearchHit hit;
+      if (evaluate(key.first, key.second, &r, &hit)) ranked.push_back({std::move(r), std::move(hit)});
+    }
+    size_t n = std::min(limit, ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + n, ranked.end(),
+                      [](const auto& a, const auto& b) { return a.first < b.first; });
+    ranked.resize(n);
   }
-  size_t n = std::min(limit, ranked.size());
-  std::partial_sort(ranked.begin(), ranked.begin() + n, ranked.end(),
-                    [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (size_t i = 0; i < n; ++i) hits.push_back(std::move(ranked[i].second));
+  for (auto& [rank, hit] : ranked) hits.push_back(std::move(hit));
   return hits;
 }
 

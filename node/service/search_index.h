@@ -1,7 +1,7 @@
 // The search index: for each live record, the folded words (text_fold.h) of its
 // family's search_fields (records/family.h), kept in the `index` column in the same
 // WriteBatch as the record, so it is never out of step with the records. Keys:
-//   's' word \0 kind \0 id -> ""                        (posting: one per distinct word)
+//   's' word \0 kind \0 id -> in_title('0'|'1') + varint title length  (one per distinct word)
 //   'w' kind \0 id         -> title \0 (field \0 text \0 words \0)*   (the record's entry)
 // A query's words must all match, the last one as a prefix; see SearchIndex().
 #pragma once
@@ -18,11 +18,12 @@ namespace passerelle::service {
 
 // Bumped when what the index holds changes: a store with another version is re-indexed
 // at open (EnsureSearchIndex), so no data directory needs converting by hand.
-constexpr int kSearchIndexVersion = 1;
+constexpr int kSearchIndexVersion = 2;  // 2: postings carry rank hints
 // At most this many distinct words of one record are indexed (the first ones).
 constexpr size_t kMaxWordsPerRecord = 200;
-// A query looks at the records of its rarest word, at most this many.
-constexpr size_t kMaxSearchCandidates = 20000;
+// A query looks at the records of its rarest word, at most this many, in index order
+// (word, kind, id: exact matches of the last word before longer words it prefixes).
+constexpr size_t kMaxSearchCandidates = 2000;
 
 // Adds to `batch` the search-index changes taking a record from `before` (nullptr: no
 // record yet) to `after`. Writes nothing when the searched fields did not change.

@@ -1,7 +1,10 @@
 // Search, dashboard and change feed of the RecordService, over real RocksDB stores;
 // peer ops travel between two services with ApplyPeerBatch.
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
+#include <random>
 #include <set>
 
 #include "node/core/coding.h"
@@ -379,4 +382,35 @@ TEST_CASE("Dashboard: counts, expiring agreements, late deliverables, indicators
     REQUIRE_OK(by_default);
     CHECK((*by_default)["today"] == "2023-11-14");  // the fixture's clock, 1.7e12 ms
   }
+}
+
+// Not run by default (hidden tag): `test_feeds "[perf]"` prints search times over
+// 100,000 institutions whose names draw on 2,000 words (a few hundred records per word).
+TEST_CASE("Search: query times with 100,000 records", "[.][perf]") {
+  ServiceFixture f;
+  std::mt19937 rng(42);
+  std::vector<std::string> vocab;
+  const char* stems[] = {"télé", "coop", "mine", "énergie", "forma", "techn", "régio", "cégep", "ingé", "numé"};
+  for (int i = 0; i < 2000; ++i) vocab.push_back(std::string(stems[i % 10]) + std::to_string(i));
+  auto start = std::chrono::steady_clock::now();
+  const int kRecords = std::getenv("SEARCH_PERF_RECORDS") ? std::atoi(std::getenv("SEARCH_PERF_RECORDS")) : 100000;
+  for (int i = 0; i < kRecords; ++i) {
+    std::string name = "Institut";
+    for (int w = 0; w < 5; ++w) name += " " + vocab[rng() % vocab.size()];
+    REQUIRE_OK(f.service->Create("institutions", Inst("inst-" + std::to_string(i), name), f.caller));
+  }
+  auto wrote = std::chrono::steady_clock::now() - start;
+  std::printf("created %d institutions in %.1f s\n", kRecords, std::chrono::duration<double>(wrote).count());
+  for (const char* q : {"cegep17", "cegep17 coop11", "numé1999", "institut cege", "mine", "i", "institut"}) {
+    const int reps = 20;
+    size_t n = 0;
+    auto t0 = std::chrono::steady_clock::now();
+    for (int r = 0; r < reps; ++r) n = f.service->Search(q, "", 20).value()["results"].size();
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / reps;
+    std::printf("q=%-16s %3zu results  %8.2f ms\n", q, n, ms);
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  REQUIRE_OK(f.service->Dashboard("2026-11-24"));
+  std::printf("dashboard %.2f ms\n",
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
 }
