@@ -8,13 +8,9 @@
 namespace passerelle::equivalence {
 namespace {
 
-// ASCII case-insensitive substring (UTF-8 bytes beyond ASCII compare as they are).
-bool SectorMatches(const std::string& sector, const std::string& wanted) {
-  auto lower = [](std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-  };
-  return lower(sector).find(lower(wanted)) != std::string::npos;
+// Case-insensitive (ASCII) substring; both sides already in LowerAscii.
+bool SectorMatches(const std::string& sector_key, const std::string& wanted_key) {
+  return sector_key.find(wanted_key) != std::string::npos;
 }
 
 // A path being extended: its confidence, steps and the nodes it went through.
@@ -39,7 +35,7 @@ bool IsTarget(const Framework& fw, const Query& q, const std::string& source_fw)
 
 class Search {
  public:
-  Search(const Graph& g, const Query& q) : g_(g), q_(q) {}
+  Search(const Graph& g, const Query& q) : g_(g), q_(q), sector_key_(LowerAscii(q.sector)) {}
 
   Answer Run() {
     Answer answer;
@@ -81,8 +77,8 @@ class Search {
     for (const auto& edge : g_.nodes()[at].edges) {
       ++edges_examined_;
       const LevelMapping& m = g_.mappings()[edge.mapping];
-      if (!q_.include_proposed && !m.decided()) continue;
-      if (!q_.sector.empty() && !m.sector.empty() && !SectorMatches(m.sector, q_.sector)) continue;
+      if (!q_.include_proposed && !m.is_decided) continue;
+      if (!sector_key_.empty() && !m.sector_key.empty() && !SectorMatches(m.sector_key, sector_key_)) continue;
       uint32_t o = edge.other;
       const LevelRef& ref = g_.nodes()[o].ref;
       bool on_path = std::find(p.nodes.begin(), p.nodes.end(), o) != p.nodes.end();
@@ -115,11 +111,12 @@ class Search {
 
   void ReportCycle(const Partial& p, const LevelMapping& closing, const LevelRef& back_at,
                    Answer* answer) {
+    if (answer->problems.size() >= kMaxProblems) return;
     std::vector<std::string> ids;
     for (const auto& s : p.steps) ids.push_back(g_.mappings()[s.mapping].id);
     ids.push_back(closing.id);
     std::set<std::string> key(ids.begin(), ids.end());
-    if (!cycles_seen_.insert(key).second || answer->problems.size() >= kMaxProblems) return;
+    if (!cycles_seen_.insert(key).second) return;
     answer->problems.push_back({"cycle", ids, back_at,
                                 back_at == q_.source ? "" : std::to_string(back_at.level)});
   }
@@ -135,7 +132,7 @@ class Search {
       for (uint32_t qi : node.qualifications) {
         const Qualification& qual = g_.qualifications()[qi];
         if (qual.id == q_.source_qualification) continue;
-        if (!q_.sector.empty() && !SectorMatches(qual.sector, q_.sector)) continue;
+        if (!sector_key_.empty() && !SectorMatches(qual.sector_key, sector_key_)) continue;
         if (!q_.target_country.empty() && !qual.country.empty() && qual.country != q_.target_country) continue;
         ++c.qualifications_total;
         if (c.qualifications.size() < kMaxQualificationsPerLevel) c.qualifications.push_back(qi);
@@ -170,7 +167,7 @@ class Search {
     std::vector<std::string> frameworks = {q_.source.framework_id};
     for (const auto& s : c->path) {
       const LevelMapping& m = g_.mappings()[s.mapping];
-      if (!m.decided()) add("proposed_mapping", m.id);
+      if (!m.is_decided) add("proposed_mapping", m.id);
       if (m.strength.empty()) add("strength_unstated", m.id);
       for (const auto& d : m.differing_dimensions) add("dimension_differs", d);
       frameworks.push_back(s.to.framework_id);
@@ -191,17 +188,10 @@ class Search {
       }
     for (uint32_t n : nodes) {
       const Graph::Node& node = g_.nodes()[n];
-      // (target framework, sector) -> level -> decided mappings stating it.
-      std::map<std::pair<std::string, std::string>, std::map<int, std::vector<std::string>>> stated;
-      for (const auto& e : node.edges) {
-        const LevelMapping& m = g_.mappings()[e.mapping];
-        if (!e.stated || !m.decided()) continue;
-        stated[{m.to.framework_id, m.sector}][m.to.level].push_back(m.id);
-      }
-      for (const auto& [target, levels] : stated) {
-        if (levels.size() < 2 || answer->problems.size() >= kMaxProblems) continue;
-        Problem p{"contradiction", {}, node.ref, target.first};
-        for (const auto& [level, ids] : levels) p.mapping_ids.insert(p.mapping_ids.end(), ids.begin(), ids.end());
+      for (const auto& group : node.contradictions) {
+        if (answer->problems.size() >= kMaxProblems) break;
+        Problem p{"contradiction", {}, node.ref, g_.mappings()[group.front()].to.framework_id};
+        for (uint32_t mi : group) p.mapping_ids.push_back(g_.mappings()[mi].id);
         answer->problems.push_back(std::move(p));
       }
       for (uint32_t mi : node.not_authority)
@@ -214,6 +204,7 @@ class Search {
   static constexpr size_t kMaxProblems = 20;  // an answer stays readable
   const Graph& g_;
   const Query& q_;
+  const std::string sector_key_;
   uint32_t source_ = 0;
   size_t edges_examined_ = 0;
   std::set<std::set<std::string>> cycles_seen_;

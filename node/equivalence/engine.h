@@ -15,7 +15,7 @@ namespace passerelle::equivalence {
 // A path longer than this says little; it also bounds the work per query.
 constexpr int kMaxSteps = 4;
 // Qualifications listed per candidate level (the rest are counted).
-constexpr size_t kMaxQualificationsPerLevel = 50;
+constexpr size_t kMaxQualificationsPerLevel = 20;
 
 struct Query {
   LevelRef source;                  // must be a node of the graph

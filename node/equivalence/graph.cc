@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "node/equivalence/engine.h"
 
@@ -29,6 +30,16 @@ std::vector<std::string> Strs(const json& o, const char* key) {
       if (v.is_string()) out.push_back(v.get<std::string>());
   return out;
 }
+}  // namespace
+
+std::string LowerAscii(std::string s) {
+  for (auto& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+namespace {
+
 std::string Key(const std::string& fw, int level) { return fw + ":" + std::to_string(level); }
 bool Shares(const std::vector<std::string>& a, const std::vector<std::string>& b) {
   for (const auto& x : a)
@@ -81,6 +92,7 @@ void Graph::AddQualification(const json& r) {
   q.title = Str(r, "title");
   q.country = Str(r, "country");
   q.sector = Str(r, "sector");
+  q.sector_key = LowerAscii(q.sector);
   q.framework_id = Str(r, "framework_id");
   q.level = Int(r, "level");
   qualification_index_[q.id] = static_cast<uint32_t>(qualifications_.size());
@@ -139,8 +151,24 @@ void Graph::Finish() {
           mm.differing_dimensions.push_back(d);
     }
     mm.weight = StepWeight(mm) * std::pow(kDimensionFactor, mm.differing_dimensions.size());
+    mm.is_decided = mm.decided();
+    mm.sector_key = LowerAscii(mm.sector);
     nodes_[a].edges.push_back({i, static_cast<uint32_t>(b), true});
     nodes_[b].edges.push_back({i, static_cast<uint32_t>(a), false});
+  }
+  for (auto& node : nodes_) {
+    // (target framework, sector) -> level -> decided mappings stating it.
+    std::map<std::pair<std::string, std::string>, std::map<int, std::vector<uint32_t>>> stated;
+    for (const auto& e : node.edges) {
+      const LevelMapping& m = mappings_[e.mapping];
+      if (e.stated && m.is_decided) stated[{m.to.framework_id, m.sector}][m.to.level].push_back(e.mapping);
+    }
+    for (const auto& [target, levels] : stated) {
+      if (levels.size() < 2) continue;
+      std::vector<uint32_t> group;
+      for (const auto& [level, ids] : levels) group.insert(group.end(), ids.begin(), ids.end());
+      node.contradictions.push_back(std::move(group));
+    }
   }
   for (uint32_t i = 0; i < qualifications_.size(); ++i) {
     const auto& q = qualifications_[i];

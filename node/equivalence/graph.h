@@ -32,6 +32,7 @@ struct Framework {
 struct Qualification {
   std::string id, title, country, sector, framework_id;
   int level = 0;  // 0: not placed at a level
+  std::string sector_key;  // LowerAscii(sector)
 };
 
 struct LevelRef {
@@ -48,9 +49,14 @@ struct LevelMapping {
   // the mapping's weight as a step (engine.h StepWeight, lowered per differing dimension).
   std::vector<std::string> differing_dimensions;
   double weight = 0;
+  bool is_decided = false;   // decided(), precomputed
+  std::string sector_key;    // sector in ASCII lower case, for the sector filter
   // Approved, completed or stated: a decision. Proposed and planned are not.
   bool decided() const { return status == "approved" || status == "completed" || status == "stated"; }
 };
+
+// ASCII lower case (bytes beyond ASCII unchanged): sector filters compare in it.
+std::string LowerAscii(std::string s);
 
 // One node per framework level; edges are mappings, each usable both ways.
 class Graph {
@@ -75,6 +81,9 @@ class Graph {
     // Level mappings from this level written by a member that is not among the source
     // framework's owners: never followed, reported as problems.
     std::vector<uint32_t> not_authority;
+    // Decided mappings stating this level at two or more levels of one framework (for one
+    // sector): each group lists the mappings involved.
+    std::vector<std::vector<uint32_t>> contradictions;
   };
 
   const Framework* FindFramework(const std::string& id) const;
