@@ -89,7 +89,7 @@ export async function render(box, ctx) {
     e.preventDefault();
     msg.textContent = "";
     if (!chosen) { msg.textContent = t("equiv_pick"); qInput.focus(); return; }
-    if (!target.value) { msg.textContent = `${t("equiv_target")} : ${t("required")}`; target.focus(); return; }
+    if (!target.value) { msg.textContent = `${t("equiv_target")} — ${t("required")}`; target.focus(); return; }
     const params = new URLSearchParams({ qualification: chosen.id, target_country: target.value, lang: noteLang.value });
     if (proposed.checked) params.set("include_proposed", "true");
     clear(out).appendChild(h("p", { class: "muted" }, t("loading")));
