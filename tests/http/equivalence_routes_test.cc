@@ -21,6 +21,7 @@ struct Answer {
 
 Answer Get(TestNode& node, const http::Deps& deps, const std::string& target, const std::string& accept_language = "") {
   auto req = MakeRequest(verb::get, target);
+  Authorize(&req, node.LoginAs("viewer", service::Role::kViewer));  // every role may read it
   if (!accept_language.empty()) req.set(http::beast_http::field::accept_language, accept_language);
   auto res = http::HandleRequest(req, deps);
   return {res.result_int(), json::parse(res.body())};
@@ -119,6 +120,8 @@ TEST_CASE("REST equivalences: bad queries are refused naming the field", "[http]
     CHECK(a.body["error"]["code"] == c.code);
     CHECK(a.body["error"]["field"] == c.field);
   }
-  auto post = http::HandleRequest(MakeRequest(verb::post, "/api/v1/equivalences", "{}"), node.deps());
+  auto post_req = MakeRequest(verb::post, "/api/v1/equivalences", "{}");
+  Authorize(&post_req, node.LoginAs("admin", service::Role::kAdmin));
+  auto post = http::HandleRequest(post_req, node.deps());
   CHECK(post.result_int() == 405);
 }
