@@ -47,6 +47,7 @@ function shell() {
   logout.textContent = t("logout");
   document.getElementById("who").textContent = logged
     ? t("signed_in_as", { user: session.user.username, role: tv("role", session.user.role), node: session.member }) : "";
+  showLiveState();  // in the language just chosen
   const list = clear(document.getElementById("nav-list"));
   const { name } = parseHash();
   for (const n of NAV)
@@ -102,10 +103,15 @@ onChange((batch) => {
   paint(current.mod, current.ctx, renderSeq, false);
 });
 
-onLiveState((state) => {
+let liveState = "";
+function showLiveState() {
   const el = document.getElementById("live-state");
-  el.textContent = { on: t("live_on"), poll: t("live_poll"), off: t("live_off") }[state] || "";
-  el.className = `live live-${state}`;
+  el.textContent = session.user ? { on: t("live_on"), poll: t("live_poll"), off: t("live_off") }[liveState] || "" : "";
+  el.className = `live live-${liveState}`;
+}
+onLiveState((state) => {
+  liveState = state;
+  showLiveState();
 });
 
 export async function loggedIn(answer) {
