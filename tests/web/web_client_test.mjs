@@ -212,6 +212,7 @@ try {
     await q.selectOption("#lang-select", "es");
     await q.waitForSelector('#nav-list a[href="#/agreements"]:text("Acuerdos")');
     await q.waitForSelector('#view h1:text("Panel")');
+    expect(/vivo|periódica/.test(await q.textContent("#live-state")), "the live-update state in Spanish");
     await q.reload();
     await q.waitForSelector('#view[data-rendered="dashboard"] h1:text("Panel")');
     expect(await q.evaluate(() => document.documentElement.lang) === "es", "lang=es");
