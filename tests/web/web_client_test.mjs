@@ -17,6 +17,7 @@ const require = createRequire(path.join(env("NPM_DIR", path.join(build, "web-npm
 const { chromium } = require("playwright-core");
 
 const results = [];
+const diagnosed = new Set();  // pages whose state a failure prints
 async function scenario(name, fn) {
   const t0 = Date.now();
   try {
@@ -26,6 +27,11 @@ async function scenario(name, fn) {
   } catch (e) {
     results.push([name, false]);
     console.log(`FAIL ${name} (${Date.now() - t0} ms): ${e.stack || e}`);
+    for (const page of diagnosed) {  // where the pages were, to tell a flake from a bug
+      try {
+        console.log(`     page ${page.url()}: ${(await page.textContent("#view", { timeout: 2000 })).slice(0, 400)}`);
+      } catch { /* closed */ }
+    }
   }
 }
 function expect(cond, what) { if (!cond) throw new Error(`expected ${what}`); }
@@ -50,6 +56,9 @@ async function newPage(node, user, { locale = "en-US", viewport = { width: 1280,
   const page = await context.newPage();
   page.on("dialog", async (d) => { dialogs.push(d.message()); await d.dismiss(); });
   page.on("pageerror", (e) => console.log(`page error (${node.id}): ${e.message}`));
+  page.on("console", (m) => { if (m.type() === "error") console.log(`console error (${node.id}): ${m.text()}`); });
+  diagnosed.add(page);
+  page.on("close", () => diagnosed.delete(page));
   if (user) {
     await page.goto(`${node.url}/#/login`);
     await page.fill("#view input[name=username]", user);
@@ -184,6 +193,8 @@ try {
     await row.locator("select[name=status]").selectOption("delivered");
     await row.locator("input[name=evidence]").fill("Programme livré (test navigateur)");
     await row.locator("button.save-deliverable").click();
+    await q.waitForSelector('tr[data-id="B02-d1"] .field-error:not(:empty)');
+    console.log(`     deliverable save: ${await q.textContent('tr[data-id="B02-d1"] .field-error')}`);
     await until("the deliverable delivered", async () => (await Q.api("GET", "/api/v1/deliverables/B02-d1")).body.status === "delivered", 10000);
     await q.goto(`${Q.url}/#/dashboard`);
     await q.waitForFunction((b) => {

@@ -79,6 +79,7 @@ async function paint(mod, ctx, seq, focus) {
     box.appendChild(h("p", { class: "bad", role: "alert" }, t("error", { msg: e.message })));
   }
   if (seq !== renderSeq) return;
+  if (!focus && ctx.editing) return;  // the user started editing meanwhile: keep their page
   view.dataset.rendered = mod.name || "";
   view.dataset.paints = String(Number(view.dataset.paints || 0) + 1);
   if (!focus) {
