@@ -20,7 +20,7 @@ const PAGES = {
 const NAV = ["dashboard", "agreements", "projects", "forums", "qualifications", "equivalences", "federation", "search"];
 
 const view = document.getElementById("view");
-let current = null;  // {page, ctx}
+let current = null;  // the page on screen: {mod, ctx, name, seq}
 let renderSeq = 0;
 
 function parseHash() {
@@ -56,6 +56,7 @@ function shell() {
 
 async function route() {
   const seq = ++renderSeq;
+  current = null;  // no live refresh of the page being left
   let { name, params, query } = parseHash();
   if (!session.user && name !== "login") { location.hash = "#/login"; return; }
   if (session.user && name === "login") { location.hash = "#/dashboard"; return; }
@@ -65,7 +66,7 @@ async function route() {
   const mod = await PAGES[name]();
   if (seq !== renderSeq) return;
   const ctx = { params, query, user: session.user, member: session.member, editing: false, go };
-  current = { mod, ctx, name };
+  current = { mod, ctx, name, seq };
   await paint(mod, ctx, seq, true);
 }
 
@@ -101,7 +102,7 @@ onChange((batch) => {
   const last = batch[batch.length - 1];
   document.getElementById("announce").textContent =
     last.kind === "*" ? "" : t("updated_live", { kind: tv("kindname", last.kind), id: last.id });
-  paint(current.mod, current.ctx, renderSeq, false);
+  paint(current.mod, current.ctx, current.seq, false);
 });
 
 let liveState = "";
