@@ -105,9 +105,9 @@ function deliverableRow(d, idx, editable, ctx) {
     if (status.value) body.status = status.value;
     if (evidence.value.trim()) body.evidence = evidence.value.trim();
     try {
-      ctx.editing = false;
       await api("PATCH", `/api/v1/deliverables/${encodeURIComponent(d.id)}?expected_version=${d.version}`, body);
       err.textContent = t("saved");
+      ctx.editing = false;  // live refresh resumes (the page then shows the saved state)
     } catch (e) { err.textContent = `${e.field ? e.field + ": " : ""}${e.message}`; }
   });
   // Editing a row pauses live refresh of the page until saved.
