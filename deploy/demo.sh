@@ -3,7 +3,8 @@
 # the demo data (../shared/seed-data): quebec-consortium (web/REST http://127.0.0.1:8081),
 # morocco (:8082) and pacific-alliance (:8083), replicating over mutual TLS. Each node
 # imports the part of the data its member owns; the script waits until all three hold the
-# same state, prints their addresses, and Ctrl-C stops all three cleanly. Keys, certificates
+# same state, prints their addresses and the demo login (admin / passerelle on each node),
+# and Ctrl-C stops all three cleanly. Keys, certificates
 # and data stay in run/demo/federation/ (a second start reuses them; re-importing changes
 # nothing); logs in run/demo/<member>.log. Run as root on a fresh Debian 12: it installs
 # what it needs itself.
@@ -79,6 +80,16 @@ check_alive() {
   fi
 }
 
+# Each node's first account, added on its data directory before the node starts (a
+# second run finds it there). The demo password is public: never use it on a real node.
+DEMO_USER=admin DEMO_PASSWORD=passerelle
+for m in "${MEMBERS[@]}"; do
+  if ! "$BIN" users list --json --config "$FED/$m.json" |
+      jq -e --arg u "$DEMO_USER" 'any(.[]; .username == $u)' >/dev/null; then
+    printf '%s\n' "$DEMO_PASSWORD" | "$BIN" users add "$DEMO_USER" --role admin --config "$FED/$m.json"
+  fi
+done
+
 # The web client as built (with its map outline), else the sources as they are.
 WEB_ROOT="$BUILD_DIR/web-root"
 [[ -f "$WEB_ROOT/index.html" ]] || WEB_ROOT="$ROOT/web-client"
@@ -96,8 +107,14 @@ for m in "${MEMBERS[@]}"; do
 done
 
 # Waits with a deadline: every node answers /healthz, has finished its import, and all report
-# the same version vector and state digest (GET /api/v1/federation/status).
-status_of() { curl -sf --max-time 2 "http://${HTTP[$1]}/api/v1/federation/status"; }
+# the same version vector and state digest (GET /api/v1/federation/status, logged in as the
+# demo admin: the session cookie is kept in run/demo/<member>.cookies).
+login() {
+  curl -sf --max-time 5 -c "$RUN/$1.cookies" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$DEMO_USER\",\"password\":\"$DEMO_PASSWORD\"}" \
+    "http://${HTTP[$1]}/api/v1/session" >/dev/null
+}
+status_of() { curl -sf --max-time 2 -b "$RUN/$1.cookies" "http://${HTTP[$1]}/api/v1/federation/status"; }
 deadline=$((SECONDS + CONVERGE_SECONDS))
 for m in "${MEMBERS[@]}"; do
   until curl -sf --max-time 2 "http://${HTTP[$m]}/healthz" >/dev/null; do
@@ -105,6 +122,7 @@ for m in "${MEMBERS[@]}"; do
     [[ $SECONDS -lt $deadline ]] || { echo "node $m does not answer on ${HTTP[$m]}" >&2; exit 1; }
     sleep 0.2
   done
+  login "$m" || { echo "cannot log in to $m as $DEMO_USER" >&2; exit 1; }
 done
 started=$SECONDS
 echo "== all three nodes are up; waiting until they hold the same state (up to ${CONVERGE_SECONDS} s)"
@@ -137,7 +155,9 @@ fi
 for m in "${MEMBERS[@]}"; do
   printf '   %-18s web client and REST: http://%s/   (log %s)\n' "$m" "${HTTP[$m]}" "run/demo/$m.log"
 done
-echo "   try: curl -s http://${HTTP[${MEMBERS[0]}]}/api/v1/forums"
+echo "   log in on each web client as: $DEMO_USER / $DEMO_PASSWORD   (demo only: change it with"
+echo "   $BIN users passwd $DEMO_USER --config $FED/<member>.json while the node is stopped)"
+echo "   try: curl -s -b $RUN/${MEMBERS[0]}.cookies http://${HTTP[${MEMBERS[0]}]}/api/v1/forums"
 echo "   federation status (peers, digest, refused ops): $BIN status --config $FED/${MEMBERS[0]}.json"
 echo "   admin: each node writes only records its member owns; keys and certificates are in"
 echo "   $FED/nodes/<member>/ (keep the *.key files private)."

@@ -1,43 +1,49 @@
-// `passerelle status [--json]`: asks the running node (its http_listen) for
-// GET /api/v1/federation/status and prints it for people or, with --json, for scripts.
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+// `passerelle status [--json]`: asks the running node over its gRPC port (the node's
+// administrative interface: REST needs a user session) for GetFederationStatus and
+// prints it for people or, with --json, for scripts (the shape of GET
+// /api/v1/federation/status).
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "node/cli/commands.h"
 #include "node/cli/keys.h"
 #include "node/core/coding.h"
 #include "node/core/json_text.h"
+#include "passerelle/v1/node.grpc.pb.h"
 
 namespace passerelle::cli {
 namespace {
 
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = boost::asio::ip::tcp;
-
-Result<std::string> HttpGet(const std::string& host, uint16_t port, const std::string& target) {
-  try {
-    boost::asio::io_context ioc;
-    tcp::resolver resolver(ioc);
-    beast::tcp_stream stream(ioc);
-    stream.expires_after(std::chrono::seconds(5));
-    stream.connect(resolver.resolve(host, std::to_string(port)));
-    http::request<http::string_body> req{http::verb::get, target, 11};
-    req.set(http::field::host, host);
-    http::write(stream, req);
-    beast::flat_buffer buffer;
-    http::response<http::string_body> res;
-    http::read(stream, buffer, res);
-    if (res.result() != http::status::ok)
-      return Status(Code::kUnavailable, "node answered HTTP " + std::to_string(res.result_int()) + ": " + res.body());
-    return res.body();
-  } catch (const std::exception& e) {
-    return Status(Code::kUnavailable, "cannot reach the node at " + host + ":" + std::to_string(port) +
-                                          " (is it running?): " + e.what());
+Result<nlohmann::json> FetchStatus(const std::string& host, uint16_t port) {
+  const std::string target = host + ":" + std::to_string(port);
+  auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  auto stub = v1::NodeService::NewStub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  v1::FederationStatus st;
+  grpc::Status rpc = stub->GetFederationStatus(&ctx, v1::GetFederationStatusRequest(), &st);
+  if (!rpc.ok())
+    return Status(Code::kUnavailable, "cannot reach the node's gRPC port at " + target +
+                                          " (is it running?): " + rpc.error_message());
+  nlohmann::json vv = nlohmann::json::object(), refused = nlohmann::json::object();
+  for (const auto& [origin, seq] : st.version_vector()) vv[origin] = seq;
+  for (const auto& [reason, n] : st.refused()) refused[reason] = n;
+  nlohmann::json peers = nlohmann::json::array();
+  for (const auto& p : st.peers()) {
+    nlohmann::json peer = {{"member_id", p.member_id()}, {"address", p.address()},
+                           {"connected", p.connected()}, {"behind", p.behind()},
+                           {"ops_received", p.ops_received()}};
+    peer["last_contact_ms_ago"] =
+        p.has_last_contact_ms_ago() ? nlohmann::json(p.last_contact_ms_ago()) : nlohmann::json();
+    if (!p.last_error().empty()) peer["last_error"] = p.last_error();
+    peers.push_back(std::move(peer));
   }
+  return nlohmann::json{{"member_id", st.member_id()}, {"version_vector", vv},
+                        {"digest", st.digest()},       {"peers", peers},
+                        {"refused", refused},          {"refused_total", st.refused_total()}};
 }
 
 }  // namespace
@@ -45,12 +51,10 @@ Result<std::string> HttpGet(const std::string& host, uint16_t port, const std::s
 int RunStatus(const NodeConfig& config, bool as_json) {
   std::string host;
   uint16_t port;
-  Status s = SplitHostPort("http_listen", config.http_listen, &host, &port);
+  Status s = SplitHostPort("grpc_listen", config.grpc_listen, &host, &port);
   if (!s.ok()) return Fail("bad configuration", s);
   if (host == "0.0.0.0") host = "127.0.0.1";
-  auto body = HttpGet(host, port, "/api/v1/federation/status");
-  if (!body.ok()) return Fail("status", body.status());
-  auto j = core::ParseJson(*body, "status");
+  auto j = FetchStatus(host, port);
   if (!j.ok()) return Fail("status", j.status());
   if (as_json) {
     std::cout << core::DumpJson(*j, 2) << std::endl;

@@ -61,7 +61,8 @@ Result<std::string> ReadPassword(const UsersCommand& cmd) {
 Result<std::unique_ptr<storage::KvStore>> OpenStore(const NodeConfig& config) {
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
-  if (ec) return Status::Invalid("data_dir", "cannot create " + config.data_dir + ": " + ec.message());
+  if (ec)
+    return Status::Invalid("data_dir", "cannot create " + config.data_dir + ": " + ec.message());
   auto store = storage::OpenRocksStore(config.data_dir, true);
   if (!store.ok() && store.status().code() == Code::kFailedPrecondition)
     return Status(Code::kFailedPrecondition,
@@ -79,16 +80,19 @@ int List(service::Accounts& accounts, bool as_json) {
   if (as_json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& a : *list)
-      out.push_back({{"username", a.username}, {"role", service::RoleName(a.role)},
+      out.push_back({{"username", a.username},
+                     {"role", service::RoleName(a.role)},
                      {"created_at", Iso(a.created_at_ms)}});
     std::cout << out.dump(2) << std::endl;
     return 0;
   }
-  std::cout << std::left << std::setw(24) << "USERNAME" << std::setw(18) << "ROLE" << "CREATED\n";
+  std::cout << std::left << std::setw(24) << "USERNAME" << std::setw(18) << "ROLE"
+            << "CREATED\n";
   for (const auto& a : *list)
     std::cout << std::setw(24) << a.username << std::setw(18) << service::RoleName(a.role)
               << Iso(a.created_at_ms) << "\n";
-  if (list->empty()) std::cout << "(no users: add one with `passerelle users add NAME --role admin`)\n";
+  if (list->empty())
+    std::cout << "(no users: add one with `passerelle users add NAME --role admin`)\n";
   return 0;
 }
 
@@ -99,7 +103,8 @@ void AddUsersCommands(CLI::App& app, const std::function<void(CLI::App*)>& add_n
   cmd->app = app.add_subcommand("users", "Manage this node's user accounts (node stopped)");
   cmd->app->require_subcommand(1);
   auto password_options = [cmd](CLI::App* c) {
-    c->add_option("--password-file", cmd->password_file, "Read the password from this file's first line");
+    c->add_option("--password-file", cmd->password_file,
+                  "Read the password from this file's first line");
     c->add_option("--password", cmd->password,
                   "The password itself (UNSAFE: visible in the process list; for scripts only)");
   };
@@ -107,7 +112,8 @@ void AddUsersCommands(CLI::App& app, const std::function<void(CLI::App*)>& add_n
   cmd->add->add_option("name", cmd->name, "Username: 1..64 of a-z 0-9 . _ -")->required();
   cmd->add->add_option("--role", cmd->role, service::RoleNames())->required();
   password_options(cmd->add);
-  cmd->passwd = cmd->app->add_subcommand("passwd", "Set a user's password (from stdin unless given)");
+  cmd->passwd =
+      cmd->app->add_subcommand("passwd", "Set a user's password (from stdin unless given)");
   cmd->passwd->add_option("name", cmd->name, "Username")->required();
   password_options(cmd->passwd);
   cmd->remove = cmd->app->add_subcommand("remove", "Remove a user");
@@ -119,12 +125,14 @@ void AddUsersCommands(CLI::App& app, const std::function<void(CLI::App*)>& add_n
 
 int RunUsers(const UsersCommand& cmd, const NodeConfig& config) {
   if (config.data_dir.empty())
-    return Fail("bad configuration", Status::Invalid("data_dir", "is required (--data-dir or --config)"));
+    return Fail("bad configuration",
+                Status::Invalid("data_dir", "is required (--data-dir or --config)"));
   std::optional<service::Role> role;
   if (cmd.add->parsed()) {
     role = service::ParseRole(cmd.role);
     if (!role)
-      return Fail("bad role", Status::Invalid("role", std::string("must be one of ") + service::RoleNames()));
+      return Fail("bad role",
+                  Status::Invalid("role", std::string("must be one of ") + service::RoleNames()));
   }
   std::string password;
   if (cmd.add->parsed() || cmd.passwd->parsed()) {
@@ -142,7 +150,8 @@ int RunUsers(const UsersCommand& cmd, const NodeConfig& config) {
   if (cmd.add->parsed()) {
     auto added = accounts.Add(node, cmd.name, *role, password);
     if (!added.ok()) return Fail("cannot add user", added.status());
-    std::cout << "added user " << added->username << " (" << service::RoleName(added->role) << ")" << std::endl;
+    std::cout << "added user " << added->username << " (" << service::RoleName(added->role) << ")"
+              << std::endl;
     return 0;
   }
   if (cmd.passwd->parsed()) {

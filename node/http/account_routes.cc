@@ -21,7 +21,9 @@ Response Error(const Request& req, const Status& s, std::optional<unsigned> http
 }
 
 Response NotAllowed(const Request& req, const char* allow) {
-  auto res = Error(req, Status(Code::kUnimplemented, std::string(req.method_string()) + " is not allowed here"), 405);
+  auto res = Error(
+      req, Status(Code::kUnimplemented, std::string(req.method_string()) + " is not allowed here"),
+      405);
   res.set(beast_http::field::allow, allow);
   return res;
 }
@@ -132,53 +134,59 @@ Response HandleSession(const Request& req, const Deps& deps, std::string_view cl
   }
 }
 
-Response HandleUsers(const Request& req, const Target& target, const Deps& deps,
-                     const Authenticated& auth) {
+namespace {
+
+Response UserJson(const Request& req, unsigned status, const json& body) {
+  return JsonResponse(status, body, req.version(), req.keep_alive());
+}
+
+// /api/v1/users: GET lists, POST {"username","password","role"} adds.
+Response UsersCollection(const Request& req, const Deps& deps, const Authenticated& auth) {
   service::Accounts& accounts = *deps.sessions->accounts();
-  const auto& seg = target.segments;  // "api", "v1", "users", [name]
-  const auto json_reply = [&](unsigned status, const json& body) {
-    return JsonResponse(status, body, req.version(), req.keep_alive());
-  };
-  if (seg.size() == 3) {
-    if (req.method() == verb::get) {
-      auto list = accounts.List(auth.caller);
-      if (!list.ok()) return Error(req, list.status());
-      json users = json::array();
-      for (const auto& a : *list) users.push_back(UserBody(a));
-      return json_reply(200, {{"users", users}});
-    }
-    if (req.method() != verb::post) return NotAllowed(req, "GET, POST");
-    auto body = WriteBody(req);
-    if (!body.ok()) return BodyError(req, body.status());
-    auto username = StringField(*body, "username");
-    auto password = StringField(*body, "password");
-    auto role = RoleField(*body);
-    for (const Status* s : {&username.status(), &password.status(), &role.status()})
-      if (!s->ok()) return Error(req, *s);
-    if (!*username) return Error(req, Status::Invalid("username", "is required"));
-    if (!*password) return Error(req, Status::Invalid("password", "is required"));
-    if (!*role) return Error(req, Status::Invalid("role", "is required"));
-    auto added = accounts.Add(auth.caller, **username, **role, **password);
-    if (!added.ok()) return Error(req, added.status());
-    Response res = json_reply(201, UserBody(*added));
-    res.set(beast_http::field::location, "/api/v1/users/" + added->username);
-    return res;
+  if (req.method() == verb::get) {
+    auto list = accounts.List(auth.caller);
+    if (!list.ok()) return Error(req, list.status());
+    json users = json::array();
+    for (const auto& a : *list) users.push_back(UserBody(a));
+    return UserJson(req, 200, {{"users", users}});
   }
-  if (seg.size() != 4) return Error(req, Status::NotFound("no such resource: " + target.path));
-  const std::string& name = seg[3];
+  if (req.method() != verb::post) return NotAllowed(req, "GET, POST");
+  auto body = WriteBody(req);
+  if (!body.ok()) return BodyError(req, body.status());
+  auto username = StringField(*body, "username");
+  auto password = StringField(*body, "password");
+  auto role = RoleField(*body);
+  for (const Status* s : {&username.status(), &password.status(), &role.status()})
+    if (!s->ok()) return Error(req, *s);
+  if (!*username) return Error(req, Status::Invalid("username", "is required"));
+  if (!*password) return Error(req, Status::Invalid("password", "is required"));
+  if (!*role) return Error(req, Status::Invalid("role", "is required"));
+  auto added = accounts.Add(auth.caller, **username, **role, **password);
+  if (!added.ok()) return Error(req, added.status());
+  Response res = UserJson(req, 201, UserBody(*added));
+  res.set(beast_http::field::location, "/api/v1/users/" + added->username);
+  return res;
+}
+
+// /api/v1/users/{name}: GET, PATCH {"role"?, "password"?}, DELETE. Live sessions follow:
+// a new role applies to them, a new password or a removal ends them.
+Response UserItem(const Request& req, const std::string& name, const Deps& deps,
+                  const Authenticated& auth) {
+  service::Accounts& accounts = *deps.sessions->accounts();
   switch (req.method()) {
     case verb::get: {
       auto list = accounts.List(auth.caller);  // the same admin check as the list
       if (!list.ok()) return Error(req, list.status());
       for (const auto& a : *list)
-        if (a.username == name) return json_reply(200, UserBody(a));
+        if (a.username == name) return UserJson(req, 200, UserBody(a));
       return Error(req, Status::NotFound("no user '" + name + "'", "username"));
     }
     case verb::patch: {
       auto body = WriteBody(req);
       if (!body.ok()) return BodyError(req, body.status());
       for (const auto& [key, value] : body->items())
-        if (key != "role" && key != "password") return Error(req, Status::Invalid(key, "unknown field"));
+        if (key != "role" && key != "password")
+          return Error(req, Status::Invalid(key, "unknown field"));
       auto password = StringField(*body, "password");
       auto role = RoleField(*body);
       if (!password.ok()) return Error(req, password.status());
@@ -187,9 +195,11 @@ Response HandleUsers(const Request& req, const Target& target, const Deps& deps,
       if (*password) pw = **password;
       auto changed = accounts.Change(auth.caller, name, *role, pw);
       if (!changed.ok()) return Error(req, changed.status());
-      if (pw) deps.sessions->EndSessionsOf(name);
-      else deps.sessions->SetRole(name, changed->role);
-      return json_reply(200, UserBody(*changed));
+      if (pw)
+        deps.sessions->EndSessionsOf(name);
+      else
+        deps.sessions->SetRole(name, changed->role);
+      return UserJson(req, 200, UserBody(*changed));
     }
     case verb::delete_: {
       Status s = accounts.Remove(auth.caller, name);
@@ -200,6 +210,16 @@ Response HandleUsers(const Request& req, const Target& target, const Deps& deps,
     default:
       return NotAllowed(req, "GET, PATCH, DELETE");
   }
+}
+
+}  // namespace
+
+Response HandleUsers(const Request& req, const Target& target, const Deps& deps,
+                     const Authenticated& auth) {
+  const auto& seg = target.segments;  // "api", "v1", "users", [name]
+  if (seg.size() == 3) return UsersCollection(req, deps, auth);
+  if (seg.size() == 4) return UserItem(req, seg[3], deps, auth);
+  return Error(req, Status::NotFound("no such resource: " + target.path));
 }
 
 }  // namespace passerelle::http

@@ -21,7 +21,8 @@ std::string SessionCookieOf(const Request& request) {
       std::string_view pair = rest.substr(0, end);
       rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
       while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-      if (pair.size() > kSessionCookie.size() && pair.substr(0, kSessionCookie.size()) == kSessionCookie &&
+      if (pair.size() > kSessionCookie.size() &&
+          pair.substr(0, kSessionCookie.size()) == kSessionCookie &&
           pair[kSessionCookie.size()] == '=')
         return std::string(pair.substr(kSessionCookie.size() + 1));
     }
@@ -38,7 +39,8 @@ Result<Authenticated> Authenticate(const Request& request, const Deps& deps) {
   if (method != beast_http::verb::get && method != beast_http::verb::head) {
     auto header = request.find(boost::beast::string_view(kCsrfHeader.data(), kCsrfHeader.size()));
     std::string_view value;
-    if (header != request.end()) value = std::string_view(header->value().data(), header->value().size());
+    if (header != request.end())
+      value = std::string_view(header->value().data(), header->value().size());
     if (value.empty())
       return Status(Code::kPermissionDenied, "a change needs the session's CSRF token",
                     std::string(kCsrfHeader));

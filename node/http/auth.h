@@ -18,7 +18,7 @@ inline constexpr std::string_view kSessionCookie = "passerelle_session";
 inline constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
 
 struct Authenticated {
-  service::Caller caller;        // the session's user and role
+  service::Caller caller;  // the session's user and role
   service::SessionView session;
 };
 

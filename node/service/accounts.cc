@@ -41,7 +41,8 @@ Result<Stored> Decode(std::string_view username, const std::string& value) {
       !j["hash"].is_string())
     return Status(Code::kDataLoss, "account '" + std::string(username) + "' is unreadable");
   auto role = ParseRole(j["role"].get<std::string>());
-  if (!role) return Status(Code::kDataLoss, "account '" + std::string(username) + "' has an unknown role");
+  if (!role)
+    return Status(Code::kDataLoss, "account '" + std::string(username) + "' has an unknown role");
   Stored s;
   s.account.username = std::string(username);
   s.account.role = *role;
@@ -51,9 +52,8 @@ Result<Stored> Decode(std::string_view username, const std::string& value) {
 }
 
 std::string Encode(const Stored& s) {
-  return json{{"role", RoleName(s.account.role)},
-              {"hash", s.hash},
-              {"created_at", s.account.created_at_ms}}
+  return json{
+      {"role", RoleName(s.account.role)}, {"hash", s.hash}, {"created_at", s.account.created_at_ms}}
       .dump();
 }
 

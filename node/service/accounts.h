@@ -15,7 +15,9 @@
 #include "node/service/caller.h"
 #include "storage/status.h"
 
-namespace passerelle::storage { class KvStore; }
+namespace passerelle::storage {
+class KvStore;
+}
 
 namespace passerelle::service {
 

@@ -13,11 +13,11 @@
 namespace passerelle::service {
 
 struct ThrottleOptions {
-  uint32_t free_failures = 5;            // failures allowed before the first block
-  uint64_t window_ms = 15 * 60 * 1000;   // a key quiet this long starts afresh
-  uint64_t base_delay_ms = 2000;         // first block; doubles per further failure
+  uint32_t free_failures = 5;              // failures allowed before the first block
+  uint64_t window_ms = 15 * 60 * 1000;     // a key quiet this long starts afresh
+  uint64_t base_delay_ms = 2000;           // first block; doubles per further failure
   uint64_t max_delay_ms = 15 * 60 * 1000;  // cap of one block
-  size_t max_keys = 100000;              // beyond, quiet keys are forgotten first
+  size_t max_keys = 100000;                // beyond, quiet keys are forgotten first
 };
 
 class LoginThrottle {

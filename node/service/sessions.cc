@@ -69,9 +69,9 @@ Result<SessionView> SessionManager::Login(std::string_view username, std::string
   std::lock_guard lock(mu_);
   if (sessions_.size() >= options_.max_sessions) SweepLocked(now_ms);
   if (sessions_.size() >= options_.max_sessions) {
-    auto oldest = std::min_element(sessions_.begin(), sessions_.end(), [](const auto& a, const auto& b) {
-      return a.second.created_ms < b.second.created_ms;
-    });
+    auto oldest = std::min_element(
+        sessions_.begin(), sessions_.end(),
+        [](const auto& a, const auto& b) { return a.second.created_ms < b.second.created_ms; });
     sessions_.erase(oldest);
   }
   sessions_.emplace(KeyOf(view.token), std::move(e));

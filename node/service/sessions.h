@@ -16,9 +16,9 @@
 namespace passerelle::service {
 
 struct SessionOptions {
-  uint64_t idle_timeout_ms = 30 * 60 * 1000;     // unused this long: expired
-  uint64_t lifetime_ms = 12 * 60 * 60 * 1000;    // since login, however used
-  size_t max_sessions = 10000;                   // beyond, the oldest session ends
+  uint64_t idle_timeout_ms = 30 * 60 * 1000;   // unused this long: expired
+  uint64_t lifetime_ms = 12 * 60 * 60 * 1000;  // since login, however used
+  size_t max_sessions = 10000;                 // beyond, the oldest session ends
   ThrottleOptions throttle;
 };
 

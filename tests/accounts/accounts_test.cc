@@ -1,11 +1,12 @@
 // Accounts on a real RocksDB store: validation, argon2id hashes, persistence across a
 // reopen, the last-admin rule, management refused to non-admins, and accounts kept out
 // of the replicated state (op log, version vector, digest).
+#include "node/service/accounts.h"
+
 #include <catch2/catch.hpp>
 #include <map>
 #include <set>
 
-#include "node/service/accounts.h"
 #include "node/service/record_service.h"
 #include "storage/kv_store.h"
 #include "tests/accounts/auth_fixture.h"
@@ -42,7 +43,8 @@ TEST_CASE("Accounts: add, verify, change and remove survive reopening the store"
   REQUIRE(ok->role == Role::kCoordinator);
   REQUIRE(accounts.Verify("amina.k", "second password").status().code() == Code::kUnauthenticated);
 
-  REQUIRE_OK(accounts.Change(Caller{}, "amina.k", Role::kViewer, std::string_view("new password!")));
+  REQUIRE_OK(
+      accounts.Change(Caller{}, "amina.k", Role::kViewer, std::string_view("new password!")));
   REQUIRE(accounts.Verify("amina.k", "first password").status().code() == Code::kUnauthenticated);
   REQUIRE(accounts.Verify("amina.k", "new password!")->role == Role::kViewer);
 
@@ -62,7 +64,8 @@ TEST_CASE("Accounts: bad usernames, passwords and duplicates are refused naming 
   TempDir dir;
   auto kv = OpenStore(dir);
   Accounts accounts(kv.get(), kTestHashCost);
-  for (std::string bad : std::vector<std::string>{"", "Amina", "a b", "é", "x/y", std::string(65, 'a'), "a\n"}) {
+  for (std::string bad :
+       std::vector<std::string>{"", "Amina", "a b", "é", "x/y", std::string(65, 'a'), "a\n"}) {
     INFO(bad);
     auto r = accounts.Add(Caller{}, bad, Role::kViewer, "long enough");
     REQUIRE(r.status().code() == Code::kInvalidArgument);
@@ -120,10 +123,9 @@ TEST_CASE("Accounts: users are not replicated state (no op, same version vector 
 }
 
 TEST_CASE("Roles: the permission table of the contract", "[accounts][roles]") {
-  const std::vector<std::string> families = {"institution", "agreement", "project",
-                                             "deliverable", "indicator", "forum",
-                                             "event",       "framework", "qualification",
-                                             "mapping"};
+  const std::vector<std::string> families = {"institution",   "agreement", "project", "deliverable",
+                                             "indicator",     "forum",     "event",   "framework",
+                                             "qualification", "mapping"};
   const std::map<Role, std::set<std::string>> writes = {
       {Role::kAdmin, {families.begin(), families.end()}},
       {Role::kCoordinator,

@@ -4,8 +4,8 @@
 // routes, history naming the user and node, and passwords never in an answer.
 #include <catch2/catch.hpp>
 #include <map>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "node/http/handler.h"
 #include "tests/accounts/auth_fixture.h"
@@ -32,7 +32,8 @@ std::string CookieValue(const http::Response& res) {
   return pair.substr(pair.find('=') + 1);
 }
 
-TEST_CASE("Session: login sets a strict HttpOnly cookie and answers the CSRF token", "[accounts][http]") {
+TEST_CASE("Session: login sets a strict HttpOnly cookie and answers the CSRF token",
+          "[accounts][http]") {
   AuthNode node;
   REQUIRE_OK(node.accounts().Add({}, "amina", Role::kCoordinator, kTestPassword));
   auto res = node.Login("amina", kTestPassword);
@@ -63,7 +64,8 @@ TEST_CASE("Session: login sets a strict HttpOnly cookie and answers the CSRF tok
   auto login = MakeRequest(verb::post, "/api/v1/session",
                            json{{"username", "amina"}, {"password", kTestPassword}}.dump());
   auto tls = http::HandleRequest(login, secure, "192.0.2.1");
-  REQUIRE(std::string(tls[http::beast_http::field::set_cookie]).find("; Secure") != std::string::npos);
+  REQUIRE(std::string(tls[http::beast_http::field::set_cookie]).find("; Secure") !=
+          std::string::npos);
 }
 
 TEST_CASE("Session: wrong password and unknown user get the same answer", "[accounts][http]") {
@@ -82,13 +84,16 @@ TEST_CASE("Session: wrong password and unknown user get the same answer", "[acco
   // Malformed bodies are refused naming the field, without a session.
   RequireError(node.Send(verb::post, "/api/v1/session", nullptr, R"({"username": "amina"})"), 400,
                "invalid_argument", "password");
-  RequireError(node.Send(verb::post, "/api/v1/session", nullptr, R"({"username": 3, "password": "x"})"),
-               400, "invalid_argument", "username");
-  RequireError(node.Send(verb::post, "/api/v1/session", nullptr, "[1]"), 400, "invalid_argument", "body");
+  RequireError(
+      node.Send(verb::post, "/api/v1/session", nullptr, R"({"username": 3, "password": "x"})"), 400,
+      "invalid_argument", "username");
+  RequireError(node.Send(verb::post, "/api/v1/session", nullptr, "[1]"), 400, "invalid_argument",
+               "body");
   RequireError(node.Send(verb::put, "/api/v1/session", nullptr, "{}"), 405, "unimplemented");
 }
 
-TEST_CASE("Session gate: every API route needs a session; public routes do not", "[accounts][http]") {
+TEST_CASE("Session gate: every API route needs a session; public routes do not",
+          "[accounts][http]") {
   AuthNode node;
   for (const char* target : {"/api/v1/forums", "/api/v1/node", "/api/v1/federation/status",
                              "/api/v1/users", "/api/v1/forums/x/history", "/api/v1/search?q=a",
@@ -106,7 +111,8 @@ TEST_CASE("Session gate: every API route needs a session; public routes do not",
   REQUIRE(node.service().List("institution", {})->records.empty());  // nothing was written
 }
 
-TEST_CASE("CSRF: a change without the session's token is refused and changes nothing", "[accounts][http]") {
+TEST_CASE("CSRF: a change without the session's token is refused and changes nothing",
+          "[accounts][http]") {
   AuthNode node;
   auto admin = node.LoginAs("admin", Role::kAdmin);
   auto post = [&](const std::optional<std::string>& token) {
@@ -139,11 +145,13 @@ TEST_CASE("Session: logout ends the session", "[accounts][http]") {
   auto admin = node.LoginAs("admin", Role::kAdmin);
   auto out = node.Send(verb::delete_, "/api/v1/session", &admin);
   REQUIRE(out.result_int() == 204);
-  REQUIRE(std::string(out[http::beast_http::field::set_cookie]).find("Max-Age=0") != std::string::npos);
+  REQUIRE(std::string(out[http::beast_http::field::set_cookie]).find("Max-Age=0") !=
+          std::string::npos);
   RequireError(node.Send(verb::get, "/api/v1/forums", &admin), 401, "unauthenticated");
 }
 
-TEST_CASE("Session: expires when idle and at its lifetime, on the injected clock", "[accounts][http]") {
+TEST_CASE("Session: expires when idle and at its lifetime, on the injected clock",
+          "[accounts][http]") {
   service::SessionOptions options;
   options.idle_timeout_ms = 30 * 60 * 1000;
   options.lifetime_ms = 2 * 60 * 60 * 1000;
@@ -171,7 +179,8 @@ TEST_CASE("Session: expires when idle and at its lifetime, on the injected clock
 TEST_CASE("Throttle: repeated failures get 429 with a growing Retry-After", "[accounts][http]") {
   AuthNode node;
   REQUIRE_OK(node.accounts().Add({}, "amina", Role::kViewer, kTestPassword));
-  for (int i = 0; i < 5; ++i) RequireError(node.Login("amina", "guess " + std::to_string(i)), 401, "unauthenticated");
+  for (int i = 0; i < 5; ++i)
+    RequireError(node.Login("amina", "guess " + std::to_string(i)), 401, "unauthenticated");
   // Blocked now, even with the right password; no thread slept.
   auto blocked = node.Login("amina", kTestPassword);
   RequireError(blocked, 429, "resource_exhausted");
@@ -191,10 +200,12 @@ TEST_CASE("Throttle: repeated failures get 429 with a growing Retry-After", "[ac
   REQUIRE(node.Login("amina", kTestPassword).result_int() == 200);
 }
 
-TEST_CASE("Throttle: one client address guessing many usernames is slowed down too", "[accounts][http]") {
+TEST_CASE("Throttle: one client address guessing many usernames is slowed down too",
+          "[accounts][http]") {
   AuthNode node;
   REQUIRE_OK(node.accounts().Add({}, "amina", Role::kViewer, kTestPassword));
-  for (int i = 0; i < 5; ++i) RequireError(node.Login("user" + std::to_string(i), "guess"), 401, "unauthenticated");
+  for (int i = 0; i < 5; ++i)
+    RequireError(node.Login("user" + std::to_string(i), "guess"), 401, "unauthenticated");
   RequireError(node.Login("amina", kTestPassword), 429, "resource_exhausted");
   node.client_address = "203.0.113.5";  // another address is not blocked
   REQUIRE(node.Login("amina", kTestPassword).result_int() == 200);
@@ -237,7 +248,8 @@ TEST_CASE("Roles: each role's allowed and refused calls over REST", "[accounts][
       {verb::post, "/api/v1/qualifications", "{}", mobility},
       {verb::delete_, "/api/v1/mappings/map-x", "", mobility},
       {verb::get, "/api/v1/users", "", admin},
-      {verb::post, "/api/v1/users", R"({"username": "new.user", "password": "long enough", "role": "viewer"})", admin},
+      {verb::post, "/api/v1/users",
+       R"({"username": "new.user", "password": "long enough", "role": "viewer"})", admin},
       {verb::delete_, "/api/v1/users/nobody", "", admin},
   };
   AuthNode node;
@@ -246,7 +258,8 @@ TEST_CASE("Roles: each role's allowed and refused calls over REST", "[accounts][
   for (const auto& row : table) {
     for (Role r : all) {
       auto res = node.Send(row.method, row.target, &sessions[r], row.body);
-      INFO(service::RoleName(r) << " " << row.target << " -> " << res.result_int() << " " << res.body());
+      INFO(service::RoleName(r) << " " << row.target << " -> " << res.result_int() << " "
+                                << res.body());
       if (row.allowed.count(r)) {
         REQUIRE(res.result_int() != 403);
         REQUIRE(res.result_int() != 401);
@@ -262,21 +275,27 @@ TEST_CASE("Roles: each role's allowed and refused calls over REST", "[accounts][
   }
 }
 
-TEST_CASE("Roles: real writes by role; history names the user and the node", "[accounts][http][roles]") {
+TEST_CASE("Roles: real writes by role; history names the user and the node",
+          "[accounts][http][roles]") {
   AuthNode node;
   auto coord = node.LoginAs("coord", Role::kCoordinator);
   auto lead = node.LoginAs("lead", Role::kProjectLead);
   auto officer = node.LoginAs("officer", Role::kMobilityOfficer);
   auto viewer = node.LoginAs("viewer", Role::kViewer);
-  REQUIRE(node.Send(verb::post, "/api/v1/institutions", &coord, Institution().dump()).result_int() == 201);
+  REQUIRE(
+      node.Send(verb::post, "/api/v1/institutions", &coord, Institution().dump()).result_int() ==
+      201);
   auto refused = node.Send(verb::post, "/api/v1/forums", &officer, Forum("forum-1").dump());
   RequireError(refused, 403, "permission_denied");
-  REQUIRE(BodyOf(refused)["error"]["message"].get<std::string>().find("forum") != std::string::npos);
-  REQUIRE(node.Send(verb::post, "/api/v1/projects", &lead, Project("proj-1").dump()).result_int() == 201);
+  REQUIRE(BodyOf(refused)["error"]["message"].get<std::string>().find("forum") !=
+          std::string::npos);
+  REQUIRE(node.Send(verb::post, "/api/v1/projects", &lead, Project("proj-1").dump()).result_int() ==
+          201);
   RequireError(node.Send(verb::patch, "/api/v1/institutions/" + std::string(kInstitution), &viewer,
                          R"({"city_or_region": "Rouyn"})"),
                403, "permission_denied");
-  RequireError(node.Send(verb::delete_, "/api/v1/projects/proj-1", &viewer), 403, "permission_denied");
+  RequireError(node.Send(verb::delete_, "/api/v1/projects/proj-1", &viewer), 403,
+               "permission_denied");
   REQUIRE(node.Send(verb::get, "/api/v1/projects/proj-1", &viewer).result_int() == 200);
 
   auto history = node.Send(verb::get, "/api/v1/projects/proj-1/history", &viewer);
@@ -291,8 +310,9 @@ TEST_CASE("Users over REST: an admin adds, changes and removes accounts", "[acco
   AuthNode node;
   auto admin = node.LoginAs("admin", Role::kAdmin);
   const std::string pw = "a fine password";
-  auto added = node.Send(verb::post, "/api/v1/users", &admin,
-                         json{{"username", "nadia"}, {"password", pw}, {"role", "project_lead"}}.dump());
+  auto added =
+      node.Send(verb::post, "/api/v1/users", &admin,
+                json{{"username", "nadia"}, {"password", pw}, {"role", "project_lead"}}.dump());
   REQUIRE(added.result_int() == 201);
   REQUIRE(BodyOf(added)["username"] == "nadia");
   REQUIRE(BodyOf(added)["role"] == "project_lead");
@@ -315,15 +335,19 @@ TEST_CASE("Users over REST: an admin adds, changes and removes accounts", "[acco
   // nadia logs in; a role change applies to her live session at once.
   auto login = node.Login("nadia", pw);
   REQUIRE(login.result_int() == 200);
-  service::SessionView nadia{CookieValue(login), BodyOf(login)["csrf_token"], "nadia", Role::kProjectLead, 0};
-  REQUIRE(node.Send(verb::patch, "/api/v1/users/nadia", &admin, R"({"role": "viewer"})").result_int() == 200);
+  service::SessionView nadia{CookieValue(login), BodyOf(login)["csrf_token"], "nadia",
+                             Role::kProjectLead, 0};
+  REQUIRE(
+      node.Send(verb::patch, "/api/v1/users/nadia", &admin, R"({"role": "viewer"})").result_int() ==
+      200);
   RequireError(node.Send(verb::post, "/api/v1/projects", &nadia, Project("p").dump()), 403,
                "permission_denied");
   RequireError(node.Send(verb::patch, "/api/v1/users/nadia", &admin, R"({"colour": "blue"})"), 400,
                "invalid_argument", "colour");
   // A new password ends her sessions; the old password no longer works.
-  REQUIRE(node.Send(verb::patch, "/api/v1/users/nadia", &admin, R"({"password": "another password"})")
-              .result_int() == 200);
+  REQUIRE(
+      node.Send(verb::patch, "/api/v1/users/nadia", &admin, R"({"password": "another password"})")
+          .result_int() == 200);
   RequireError(node.Send(verb::get, "/api/v1/forums", &nadia), 401, "unauthenticated");
   RequireError(node.Login("nadia", pw), 401, "unauthenticated");
   REQUIRE(node.Login("nadia", "another password").result_int() == 200);

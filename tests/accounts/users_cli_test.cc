@@ -50,12 +50,18 @@ TEST_CASE("users CLI: add, list, passwd and remove on a data directory", "[accou
   std::string out;
   const std::string pw1 = "first-secret-password", pw2 = "second-secret-password";
   REQUIRE(cli.Users({"add", "amina", "--role", "admin", "--password-file",
-                     cli.WriteFile("pw1", pw1 + "\n")}, &out) == 0);
+                     cli.WriteFile("pw1", pw1 + "\n")},
+                    &out) == 0);
   REQUIRE(out.find("added user amina (admin)") != std::string::npos);
   // From stdin (a pipe): the way a script feeds it without putting it on the command line.
-  REQUIRE(cli.Run({"/bin/sh", "-c", "printf '%s\\n' '" + pw2 + "' | '" PASSERELLE_BIN "' users add bob --role viewer --data-dir '" + cli.data + "'"}, &out) == 0);
+  REQUIRE(cli.Run({"/bin/sh", "-c",
+                   "printf '%s\\n' '" + pw2 +
+                       "' | '" PASSERELLE_BIN "' users add bob --role viewer --data-dir '" +
+                       cli.data + "'"},
+                  &out) == 0);
   REQUIRE(out.find(pw2) == std::string::npos);
-  REQUIRE(cli.Users({"add", "carla", "--role", "mobility_officer", "--password", "third-password"}) == 0);
+  REQUIRE(cli.Users(
+              {"add", "carla", "--role", "mobility_officer", "--password", "third-password"}) == 0);
 
   REQUIRE(cli.Users({"list"}, &out) == 0);
   REQUIRE(out.find("amina") != std::string::npos);
@@ -64,12 +70,13 @@ TEST_CASE("users CLI: add, list, passwd and remove on a data directory", "[accou
   auto users = nlohmann::json::parse(out, nullptr, false);
   REQUIRE(users.is_array());
   REQUIRE(users.size() == 3);
-  REQUIRE(users[1] .value("username", "") == "bob");
+  REQUIRE(users[1].value("username", "") == "bob");
   REQUIRE(users[1].value("role", "") == "viewer");
   REQUIRE(out.find("argon2") == std::string::npos);
 
   // Refusals: bad name, bad role, short password, duplicate, unknown user, last admin.
-  REQUIRE(cli.Users({"add", "Bad Name", "--role", "viewer", "--password", "long enough"}, &out) == 2);
+  REQUIRE(cli.Users({"add", "Bad Name", "--role", "viewer", "--password", "long enough"}, &out) ==
+          2);
   REQUIRE(out.find("username") != std::string::npos);
   REQUIRE(cli.Users({"add", "dan", "--role", "superuser", "--password", "long enough"}, &out) == 2);
   REQUIRE(out.find("role") != std::string::npos);
@@ -81,8 +88,9 @@ TEST_CASE("users CLI: add, list, passwd and remove on a data directory", "[accou
   REQUIRE(cli.Users({"remove", "amina"}, &out) == 1);
   REQUIRE(out.find("last admin") != std::string::npos);
 
-  REQUIRE(cli.Users({"passwd", "bob", "--password-file", cli.WriteFile("pw3", "bob-new-password\n")},
-                    &out) == 0);
+  REQUIRE(
+      cli.Users({"passwd", "bob", "--password-file", cli.WriteFile("pw3", "bob-new-password\n")},
+                &out) == 0);
   REQUIRE(cli.Users({"remove", "carla"}, &out) == 0);
 
   // What the commands wrote is what a node verifies logins against.
@@ -95,7 +103,8 @@ TEST_CASE("users CLI: add, list, passwd and remove on a data directory", "[accou
   REQUIRE(accounts.Find("carla").status().code() == Code::kNotFound);
 }
 
-TEST_CASE("users CLI: a data directory in use by a running node is refused clearly", "[accounts][cli]") {
+TEST_CASE("users CLI: a data directory in use by a running node is refused clearly",
+          "[accounts][cli]") {
   Cli cli;
   REQUIRE(cli.Users({"add", "amina", "--role", "admin", "--password", "long enough"}) == 0);
   auto held = storage::OpenRocksStore(cli.data);  // as a running node holds it

@@ -20,6 +20,12 @@ TEST_CASE("Config: a file with every option loads; flags override it", "[cli][co
   REQUIRE_OK(ApplyConfig({{"http_listen", "0.0.0.0:9000"}}, &*c));
   CHECK(c->http_listen == "0.0.0.0:9000");
   REQUIRE_OK(CheckConfig(*c));
+  CHECK_FALSE(c->secure_cookies);              // sessions: plain HTTP by default
+  CHECK(c->session_idle_timeout_s == 1800);    // 30 min
+  CHECK(c->session_lifetime_s == 43200);       // 12 h
+  REQUIRE_OK(ApplyConfig({{"secure_cookies", true}, {"session_idle_timeout_s", 600}}, &*c));
+  CHECK(c->secure_cookies);
+  REQUIRE_OK(CheckConfig(*c));
 }
 
 TEST_CASE("Config: unknown or invalid options are refused naming the option", "[cli][config]") {
@@ -36,6 +42,10 @@ TEST_CASE("Config: unknown or invalid options are refused naming the option", "[
       {{{"http_threads", 0}}, "http_threads"},
       {{{"max_request_bytes", 10}}, "max_request_bytes"},
       {{{"member_id", ""}}, "member_id"},
+      {{{"secure_cookies", "yes"}}, "secure_cookies"},
+      {{{"session_idle_timeout_s", 10}}, "session_idle_timeout_s"},
+      {{{"session_idle_timeout_s", 50000}}, "session_idle_timeout_s"},  // beyond the lifetime
+      {{{"session_lifetime_s", 99999999}}, "session_lifetime_s"},
   };
   for (const auto& c : cases) {
     NodeConfig cfg = base;

@@ -205,6 +205,38 @@ TEST_CASE("Server: Stop closes idle keep-alive connections and is idempotent", "
   REQUIRE_THROWS(client.Get("/healthz"));
 }
 
+TEST_CASE("Server: sessions over a real socket: cookie, CSRF, and throttling by the socket's address",
+          "[http][accounts]") {
+  Served s;
+  REQUIRE_OK(s.node.sessions().accounts.Add({}, "amina", service::Role::kCoordinator,
+                                            testing::kTestPassword));
+  HttpClient anonymous("127.0.0.1", s.server->port());
+  REQUIRE(anonymous.Get("/api/v1/forums").result_int() == 401);
+  REQUIRE(anonymous.Get("/healthz").result_int() == 200);
+  REQUIRE(anonymous.Get("/").result_int() == 200);  // static files are public
+
+  HttpClient amina("127.0.0.1", s.server->port());
+  auto login = amina.Login("amina", testing::kTestPassword);
+  REQUIRE(login.result_int() == 200);
+  REQUIRE(std::string(login[beast_http::field::set_cookie]).find("HttpOnly; SameSite=Strict") !=
+          std::string::npos);
+  REQUIRE(amina.Post("/api/v1/institutions", Institution()).result_int() == 201);
+  auto no_token = amina.Send(beast_http::verb::post, "/api/v1/forums", Forum("f").dump(),
+                             {{"X-CSRF-Token", "forged"}});
+  REQUIRE(no_token.result_int() == 403);
+  REQUIRE(JsonOf(no_token)["error"]["field"] == "X-CSRF-Token");
+
+  // Five failures from this address, each for another name, block the address itself:
+  // the server hands the socket's remote address to the handler.
+  HttpClient guesser("127.0.0.1", s.server->port());
+  for (int i = 0; i < 5; ++i)
+    REQUIRE(guesser.Login("guess" + std::to_string(i), "wrong password").result_int() == 401);
+  auto blocked = guesser.Login("amina", testing::kTestPassword);
+  REQUIRE(blocked.result_int() == 429);
+  REQUIRE(!blocked[beast_http::field::retry_after].empty());
+  REQUIRE(amina.Get("/api/v1/institutions").result_int() == 200);  // live sessions go on
+}
+
 TEST_CASE("Server: binding a port in use fails naming the address", "[http]") {
   Served s;
   TestNode other;
