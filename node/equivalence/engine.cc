@@ -42,6 +42,8 @@ class Search {
     int64_t source = g_.FindNode(q_.source.framework_id, q_.source.level);
     if (source < 0) return answer;
     source_ = static_cast<uint32_t>(source);
+    source_framework_ = g_.nodes()[source_].framework;
+    for (const auto& [id, fw] : g_.frameworks()) target_frameworks_.push_back(IsTarget(fw, q_, q_.source.framework_id));
     const size_t n = g_.nodes().size();
     std::vector<const Partial*> best(n, nullptr);  // best over all layers so far
     std::vector<Partial> layer;
@@ -74,15 +76,26 @@ class Search {
     if (best[at] != nullptr && best[at] != &p && best[at]->steps.size() < p.steps.size() &&
         best[at]->confidence >= p.confidence)
       return;
-    for (const auto& edge : g_.nodes()[at].edges) {
-      ++edges_examined_;
-      const LevelMapping& m = g_.mappings()[edge.mapping];
-      if (!q_.include_proposed && !m.is_decided) continue;
-      if (!sector_key_.empty() && !m.sector_key.empty() && !SectorMatches(m.sector_key, sector_key_)) continue;
+    for (const auto& nb : g_.nodes()[at].neighbors) {
+      // The best mapping to this neighbour that the query's filters allow.
+      const LevelMapping* best_mapping = nullptr;
+      uint32_t mapping_index = 0;
+      for (uint32_t mi : nb.mappings) {
+        ++edges_examined_;
+        const LevelMapping& m = g_.mappings()[mi];
+        if (!q_.include_proposed && !m.is_decided) continue;
+        if (!sector_key_.empty() && !m.sector_key.empty() && !SectorMatches(m.sector_key, sector_key_)) continue;
+        best_mapping = &m;
+        mapping_index = mi;
+        break;
+      }
+      if (best_mapping == nullptr) continue;
+      const LevelMapping& m = *best_mapping;
+      const Graph::Edge edge{mapping_index, nb.other, nb.stated};
       uint32_t o = edge.other;
       const LevelRef& ref = g_.nodes()[o].ref;
       bool on_path = std::find(p.nodes.begin(), p.nodes.end(), o) != p.nodes.end();
-      if (on_path || ref.framework_id == q_.source.framework_id) {
+      if (on_path || g_.nodes()[o].framework == source_framework_) {
         // Stated mappings leading back to the source framework form a cycle; the
         // search never goes round it (a path visits each level at most once and never
         // passes through the source framework).
@@ -125,17 +138,23 @@ class Search {
     for (uint32_t o = 0; o < best.size(); ++o) {
       if (best[o] == nullptr) continue;
       const Graph::Node& node = g_.nodes()[o];
-      const Framework* fw = g_.FindFramework(node.ref.framework_id);
-      if (fw == nullptr || !IsTarget(*fw, q_, q_.source.framework_id)) continue;
+      if (node.framework == source_framework_) continue;
+      if (!target_frameworks_[node.framework]) continue;
       Candidate c;
       c.level = node.ref;
-      for (uint32_t qi : node.qualifications) {
-        const Qualification& qual = g_.qualifications()[qi];
-        if (qual.id == q_.source_qualification) continue;
-        if (!sector_key_.empty() && !SectorMatches(qual.sector_key, sector_key_)) continue;
-        if (!q_.target_country.empty() && !qual.country.empty() && qual.country != q_.target_country) continue;
-        ++c.qualifications_total;
-        if (c.qualifications.size() < kMaxQualificationsPerLevel) c.qualifications.push_back(qi);
+      // A candidate is never in the source's framework, so never holds the source
+      // qualification; every qualification placed at the level is listed (by sector).
+      if (sector_key_.empty()) {
+        c.qualifications_total = node.qualifications.size();
+        c.qualifications.assign(node.qualifications.begin(),
+                                node.qualifications.begin() +
+                                    std::min(node.qualifications.size(), kMaxQualificationsPerLevel));
+      } else {
+        for (uint32_t qi : node.qualifications) {
+          if (!SectorMatches(g_.qualifications()[qi].sector_key, sector_key_)) continue;
+          ++c.qualifications_total;
+          if (c.qualifications.size() < kMaxQualificationsPerLevel) c.qualifications.push_back(qi);
+        }
       }
       if (!q_.sector.empty() && c.qualifications_total == 0) continue;
       c.path = best[o]->steps;
@@ -206,6 +225,8 @@ class Search {
   const Query& q_;
   const std::string sector_key_;
   uint32_t source_ = 0;
+  uint32_t source_framework_ = 0;
+  std::vector<bool> target_frameworks_;  // by framework index
   size_t edges_examined_ = 0;
   std::set<std::set<std::string>> cycles_seen_;
 };

@@ -121,8 +121,18 @@ void Graph::AddMapping(const json& r) {
 
 uint32_t Graph::NodeOf(const LevelRef& ref) {
   auto [it, added] = node_index_.emplace(Key(ref.framework_id, ref.level), nodes_.size());
-  if (added) nodes_.push_back(Node{ref, {}, {}, {}});
+  if (added) {
+    Node node;
+    node.ref = ref;
+    node.framework = static_cast<uint32_t>(FrameworkIndex(ref.framework_id));
+    nodes_.push_back(std::move(node));
+  }
   return it->second;
+}
+
+int64_t Graph::FrameworkIndex(const std::string& id) const {
+  auto it = frameworks_.find(id);
+  return it == frameworks_.end() ? -1 : std::distance(frameworks_.begin(), it);
 }
 
 void Graph::Finish() {
@@ -155,6 +165,17 @@ void Graph::Finish() {
     mm.sector_key = LowerAscii(mm.sector);
     nodes_[a].edges.push_back({i, static_cast<uint32_t>(b), true});
     nodes_[b].edges.push_back({i, static_cast<uint32_t>(a), false});
+  }
+  for (auto& node : nodes_) {
+    std::map<std::pair<uint32_t, bool>, std::vector<uint32_t>> by_neighbor;
+    for (const auto& e : node.edges) by_neighbor[{e.other, e.stated}].push_back(e.mapping);
+    for (auto& [key, ms] : by_neighbor) {
+      std::sort(ms.begin(), ms.end(), [this](uint32_t a, uint32_t b) {
+        if (mappings_[a].weight != mappings_[b].weight) return mappings_[a].weight > mappings_[b].weight;
+        return mappings_[a].id < mappings_[b].id;
+      });
+      node.neighbors.push_back({key.first, key.second, std::move(ms)});
+    }
   }
   for (auto& node : nodes_) {
     // (target framework, sector) -> level -> decided mappings stating it.

@@ -74,9 +74,18 @@ class Graph {
     uint32_t other;    // node at the other end
     bool stated;       // true: travels from -> to as the mapping states it
   };
+  // The mappings between this level and one other, in one direction, best weight first:
+  // the search relaxes each neighbour once, with the first mapping its filters allow.
+  struct Neighbor {
+    uint32_t other;
+    bool stated;
+    std::vector<uint32_t> mappings;
+  };
   struct Node {
     LevelRef ref;
+    uint32_t framework = 0;  // index of ref.framework_id in framework order
     std::vector<Edge> edges;
+    std::vector<Neighbor> neighbors;
     std::vector<uint32_t> qualifications;  // indexes into qualifications()
     // Level mappings from this level written by a member that is not among the source
     // framework's owners: never followed, reported as problems.
@@ -87,6 +96,8 @@ class Graph {
   };
 
   const Framework* FindFramework(const std::string& id) const;
+  // Index of a framework in frameworks() order (Node::framework); -1 when unknown.
+  int64_t FrameworkIndex(const std::string& id) const;
   const Qualification* FindQualification(const std::string& id) const;
   // The node of a framework's level, or -1 when the framework has no such level.
   int64_t FindNode(const std::string& framework_id, int level) const;
