@@ -90,6 +90,9 @@ for m in "${MEMBERS[@]}"; do
   fi
 done
 
+# The web client as built (with its map outline), else the sources as they are.
+WEB_ROOT="$BUILD_DIR/web-root"
+[[ -f "$WEB_ROOT/index.html" ]] || WEB_ROOT="$ROOT/web-client"
 echo "== starting ${MEMBERS[*]}"
 for m in "${MEMBERS[@]}"; do
   # Logs append across runs: remember where this run's lines begin.
@@ -98,7 +101,7 @@ for m in "${MEMBERS[@]}"; do
   # Each node imports the records its member owns; records touching no member go to the
   # node whose claim_unowned is true; the import is retried as replication brings records
   # that others own and this node's records reference.
-  "$BIN" node --config "$FED/$m.json" --web-root "$ROOT/web-client" --import "$SEED_DIR" \
+  "$BIN" node --config "$FED/$m.json" --web-root "$WEB_ROOT" --import "$SEED_DIR" \
     >>"$RUN/$m.log" 2>&1 &
   PID[$m]=$!
 done

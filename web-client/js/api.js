@@ -1,0 +1,61 @@
+// The node's REST API: JSON in and out, the session cookie sent by the browser, the CSRF
+// token (from the login answer) in X-CSRF-Token on every change. A failure throws an
+// ApiError carrying the node's {code, message, field}; a 401 also tells the app (onLogout).
+export class ApiError extends Error {
+  constructor(status, err = {}) {
+    super(err.message || `HTTP ${status}`);
+    this.status = status;
+    this.code = err.code || "";
+    this.field = err.field || "";
+    this.retryAfter = 0;
+  }
+}
+
+export const session = { user: null, csrf: "", member: "" };
+let onUnauthenticated = () => {};
+export const onLogout = (fn) => { onUnauthenticated = fn; };
+
+export async function api(method, path, body) {
+  const headers = { Accept: "application/json" };
+  if (method !== "GET" && session.csrf) headers["X-CSRF-Token"] = session.csrf;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const res = await fetch(path, {
+    method, headers, credentials: "same-origin",
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = null; }
+  if (!res.ok) {
+    const e = new ApiError(res.status, data && data.error);
+    e.retryAfter = Number(res.headers.get("Retry-After") || 0);
+    if (res.status === 401 && !path.startsWith("/api/v1/session")) onUnauthenticated();
+    throw e;
+  }
+  return data;
+}
+
+export const get = (path) => api("GET", path);
+
+// Every record of a family (or of a parent's children), following the pages.
+export async function listAll(plural, params = {}, base = `/api/v1/${plural}`) {
+  const out = [];
+  let token = "";
+  do {
+    const q = new URLSearchParams({ ...params, page_size: "500" });
+    if (token) q.set("page_token", token);
+    const page = await get(`${base}?${q}`);
+    out.push(...(page[plural] || []));
+    token = page.next_page_token || "";
+  } while (token);
+  return out;
+}
+
+// Institutions by id, cached until an institution changes.
+let institutions = null;
+export async function institutionIndex() {
+  if (!institutions) institutions = listAll("institutions").then((l) => new Map(l.map((i) => [i.id, i])));
+  try { return await institutions; } catch (e) { institutions = null; throw e; }
+}
+export const forgetInstitutions = () => { institutions = null; };
+export const institutionName = (idx, id) => (idx.get(id) ? idx.get(id).short_name || idx.get(id).name : id);

@@ -1,0 +1,154 @@
+// The single-page app: a hash router (#/page/id?query), the page shell (navigation,
+// language, who is logged in, live-update state), the session recovered on reload
+// (GET /api/v1/session) and live refresh of the page on screen when its data changes.
+import { api, get, session, onLogout, forgetInstitutions } from "./api.js";
+import { h, clear } from "./dom.js";
+import { t, lang, setLang, tv } from "./i18n.js";
+import { onChange, onLiveState, startLive, stopLive } from "./live.js";
+
+const PAGES = {
+  login: () => import("./pages/login.js"),
+  dashboard: () => import("./pages/dashboard.js"),
+  agreements: () => import("./pages/agreements.js"),
+  projects: () => import("./pages/projects.js"),
+  forums: () => import("./pages/forums.js"),
+  qualifications: () => import("./pages/qualifications.js"),
+  equivalences: () => import("./pages/equivalences.js"),
+  federation: () => import("./pages/federation.js"),
+  search: () => import("./pages/search.js"),
+};
+const NAV = ["dashboard", "agreements", "projects", "forums", "qualifications", "equivalences", "federation", "search"];
+
+const view = document.getElementById("view");
+let current = null;  // the page on screen: {mod, ctx, name, seq}
+let renderSeq = 0;
+
+function parseHash() {
+  const raw = location.hash.replace(/^#\/?/, "");
+  const [path, qs] = raw.split("?");
+  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  return { name: parts[0] || "dashboard", params: parts.slice(1), query: new URLSearchParams(qs || "") };
+}
+
+export const go = (hash) => { if (location.hash === hash) route(); else location.hash = hash; };
+
+function shell() {
+  document.documentElement.lang = lang();
+  document.getElementById("skip").textContent = t("skip");
+  document.getElementById("tagline").textContent = t("tagline");
+  document.getElementById("lang-label").textContent = t("language");
+  document.getElementById("lang-select").value = lang();
+  document.getElementById("nav").setAttribute("aria-label", t("main_nav"));
+  document.getElementById("menu-toggle").setAttribute("aria-label", t("main_nav"));
+  const logged = !!session.user;
+  document.getElementById("nav").hidden = !logged;
+  const logout = document.getElementById("logout");
+  logout.hidden = !logged;
+  logout.textContent = t("logout");
+  document.getElementById("who").textContent = logged
+    ? t("signed_in_as", { user: session.user.username, role: tv("role", session.user.role), node: session.member }) : "";
+  showLiveState();  // in the language just chosen
+  const list = clear(document.getElementById("nav-list"));
+  const { name } = parseHash();
+  for (const n of NAV)
+    list.appendChild(h("li", {}, h("a", { href: `#/${n}`, "aria-current": n === name ? "page" : null }, t(`nav_${n}`))));
+}
+
+async function route() {
+  const seq = ++renderSeq;
+  current = null;  // no live refresh of the page being left
+  let { name, params, query } = parseHash();
+  if (!session.user && name !== "login") { location.hash = "#/login"; return; }
+  if (session.user && name === "login") { location.hash = "#/dashboard"; return; }
+  if (!PAGES[name]) name = "dashboard";
+  shell();
+  document.getElementById("nav-list").classList.remove("open");
+  const mod = await PAGES[name]();
+  if (seq !== renderSeq) return;
+  const ctx = { params, query, user: session.user, member: session.member, editing: false, go };
+  current = { mod, ctx, name, seq };
+  await paint(mod, ctx, seq, true);
+}
+
+// Renders the page into a fresh container and swaps it in (no flicker on live refresh).
+async function paint(mod, ctx, seq, focus) {
+  const box = h("div", { class: `page page-${mod.name || ""}` });
+  if (focus) { clear(view).appendChild(box); }
+  try {
+    await mod.render(box, ctx);
+  } catch (e) {
+    box.appendChild(h("p", { class: "bad", role: "alert" }, t("error", { msg: e.message })));
+  }
+  if (seq !== renderSeq) return;
+  if (!focus && ctx.editing) return;  // the user started editing meanwhile: keep their page
+  view.dataset.rendered = mod.name || "";
+  view.dataset.paints = String(Number(view.dataset.paints || 0) + 1);
+  if (!focus) {
+    const y = window.scrollY;
+    clear(view).appendChild(box);
+    window.scrollTo(0, y);
+  } else {
+    const h1 = box.querySelector("h1");
+    if (h1) document.title = `${h1.textContent} — Passerelle`;
+    view.focus({ preventScroll: true });
+  }
+}
+
+onChange((batch) => {
+  if (batch.some((c) => c.kind === "institution" || c.kind === "*")) forgetInstitutions();
+  if (!current || !current.mod.live || current.ctx.editing) return;
+  const kinds = current.mod.live;
+  if (!batch.some((c) => c.kind === "*" || kinds.includes(c.kind))) return;
+  const last = batch[batch.length - 1];
+  document.getElementById("announce").textContent =
+    last.kind === "*" ? "" : t("updated_live", { kind: tv("kindname", last.kind), id: last.id });
+  paint(current.mod, current.ctx, current.seq, false);
+});
+
+let liveState = "";
+function showLiveState() {
+  const el = document.getElementById("live-state");
+  el.textContent = session.user ? { on: t("live_on"), poll: t("live_poll"), off: t("live_off") }[liveState] || "" : "";
+  el.className = `live live-${liveState}`;
+}
+onLiveState((state) => {
+  liveState = state;
+  showLiveState();
+});
+
+export async function loggedIn(answer) {
+  session.user = answer.user;
+  session.csrf = answer.csrf_token;
+  try { session.member = (await get("/api/v1/node")).member_id; } catch { session.member = ""; }
+  startLive();
+}
+
+onLogout(() => {
+  session.user = null;
+  session.csrf = "";
+  stopLive();
+  location.hash = "#/login";
+});
+
+document.getElementById("lang-select").addEventListener("change", (e) => {
+  setLang(e.target.value);
+  route();
+});
+document.getElementById("logout").addEventListener("click", async () => {
+  try { await api("DELETE", "/api/v1/session"); } catch { /* gone already */ }
+  session.user = null;
+  session.csrf = "";
+  stopLive();
+  location.hash = "#/login";
+});
+document.getElementById("menu-toggle").addEventListener("click", (e) => {
+  const list = document.getElementById("nav-list");
+  const open = list.classList.toggle("open");
+  e.currentTarget.setAttribute("aria-expanded", String(open));
+});
+window.addEventListener("hashchange", route);
+
+(async () => {
+  try { await loggedIn(await get("/api/v1/session")); } catch { /* not logged in */ }
+  route();
+})();

@@ -1,0 +1,50 @@
+// Form building blocks: a labelled control with a place for its error, and the display
+// of a node refusal ({field, message}) next to the field it names.
+import { h, nextId, clear } from "./dom.js";
+import { t } from "./i18n.js";
+
+// A labelled control; `name` is the record field the node names in its errors.
+export function field(label, control, name, help) {
+  const id = control.id || nextId(name || "f");
+  control.id = id;
+  if (name) control.name = name;
+  const err = h("p", { class: "field-error", id: `${id}-error`, "aria-live": "polite" });
+  const helpEl = help ? h("p", { class: "help", id: `${id}-help` }, help) : null;
+  control.setAttribute("aria-describedby", [helpEl ? `${id}-help` : "", `${id}-error`].filter(Boolean).join(" "));
+  return h("div", { class: "field", dataset: { field: name || "" } }, h("label", { for: id }, label), control, helpEl, err);
+}
+
+export const input = (attrs = {}) => h("input", { type: "text", ...attrs });
+export const textarea = (attrs = {}) => h("textarea", { rows: 3, ...attrs });
+export function select(options, value, attrs = {}) {
+  return h("select", attrs, options.map(([v, label]) =>
+    h("option", { value: v, selected: String(v) === String(value ?? "") }, label)));
+}
+
+export function clearErrors(form) {
+  for (const p of form.querySelectorAll(".field-error")) clear(p);
+  for (const c of form.querySelectorAll("[aria-invalid]")) c.removeAttribute("aria-invalid");
+  const top = form.querySelector(".form-error");
+  if (top) clear(top);
+}
+
+// Shows the node's error next to its field ("parties[1]" and "documents[0].url" land on
+// "parties" and "documents"), or at the top of the form when no field matches.
+export function showError(form, err) {
+  clearErrors(form);
+  const name = (err.field || "").replace(/\[.*$/, "").replace(/\..*$/, "");
+  const box = name && [...form.querySelectorAll(".field")].find((f) => f.dataset.field === name);
+  const top = form.querySelector(".form-error");
+  if (box) {
+    box.querySelector(".field-error").textContent = err.message;
+    const control = box.querySelector("input, select, textarea");
+    control.setAttribute("aria-invalid", "true");
+    control.focus();
+    if (top) top.textContent = t("fix_fields");
+  } else if (top) {
+    top.textContent = t("error", { msg: err.message });
+  }
+}
+
+// Lines of a textarea, trimmed, empty ones dropped.
+export const lines = (s) => s.split("\n").map((x) => x.trim()).filter(Boolean);

@@ -1,0 +1,34 @@
+// Login: POST /api/v1/session; the answer's CSRF token is kept for every change.
+import { api } from "../api.js";
+import { h } from "../dom.js";
+import { t } from "../i18n.js";
+import { field, input } from "../forms.js";
+import { loggedIn, go } from "../app.js";
+
+export const name = "login";
+
+export async function render(box) {
+  const user = input({ autocomplete: "username", required: true, autofocus: true });
+  const pass = input({ type: "password", autocomplete: "current-password", required: true });
+  const msg = h("p", { class: "form-error", role: "alert" });
+  const form = h("form", { class: "card login", novalidate: true },
+    h("h1", {}, t("login_title")),
+    field(t("username"), user, "username"),
+    field(t("password"), pass, "password"),
+    msg,
+    h("button", { type: "submit", class: "primary" }, t("login_button")));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    msg.textContent = "";
+    try {
+      const answer = await api("POST", "/api/v1/session", { username: user.value.trim(), password: pass.value });
+      await loggedIn(answer);
+      go("#/dashboard");
+    } catch (err) {
+      msg.textContent = err.status === 429 ? t("too_many", { s: err.retryAfter || 60 })
+        : err.status === 401 ? t("login_failed") : t("error", { msg: err.message });
+      pass.select();
+    }
+  });
+  box.appendChild(form);
+}
