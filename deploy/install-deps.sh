@@ -19,8 +19,9 @@ PACKAGES=(
   curl ca-certificates nodejs npm chromium
   # federation set-up (deploy/federation/new-federation.sh): JSON editing, CA and certificates
   jq openssl
-  # deployment checks (tests/ops/deploy_files_test.sh parses the compose file)
-  python3-yaml
+  # deployment checks (tests/ops/deploy_files_test.sh: `docker-compose config` parses the
+  # compose file without a Docker daemon; python3-yaml checks it against the federation)
+  python3-yaml docker-compose
 )
 
 missing=()

@@ -20,8 +20,10 @@ pass() { echo "deploy_files_test: ok: $*"; }
 export PASSERELLE_FEDERATION_DIR=/srv/passerelle/federation
 if command -v docker >/dev/null && docker compose version >/dev/null 2>&1; then
   if docker compose -f "$D/docker-compose.yml" config -q; then pass "docker compose config"; else fail "docker compose config"; fi
+elif command -v docker-compose >/dev/null; then  # Debian's docker-compose (v1): parses without a daemon
+  if docker-compose -f "$D/docker-compose.yml" config -q; then pass "docker-compose config"; else fail "docker-compose config"; fi
 else
-  skip "docker compose config: $(command -v docker >/dev/null && echo 'docker has no compose plugin here' || echo 'docker is not installed')"
+  skip "docker compose config: neither the docker compose plugin nor docker-compose is installed"
 fi
 if command -v python3 >/dev/null && python3 -c 'import yaml' 2>/dev/null; then
   if python3 - "$D/docker-compose.yml" "$D/compose/federation.json" <<'PY'
