@@ -12,6 +12,7 @@
 #include "node/http/http_server.h"
 #include "node/service/equivalence_service.h"
 #include "tests/http/http_client.h"
+#include "tests/http/test_sessions.h"
 
 namespace passerelle::bench {
 namespace {
@@ -154,17 +155,20 @@ void RunEquivalence(const Config& config, Report* report) {
   report->Value("equivalence lookup in-process cpu p50", Percentile(&cpu_ms, 0.50), "ms", failed);
   report->Value("equivalence lookup in-process cpu p99", Percentile(&cpu_ms, 0.99), "ms", failed);
 
+  testing::TestSessions sessions((*node)->store.get());  // REST needs a session
   http::HttpOptions options;
   options.address = "127.0.0.1";
   options.port = 0;
   options.equivalences = &equivalences;
+  options.sessions = &sessions.sessions;
   http::HttpServer server((*node)->service.get(), options);
   if (Status started = server.Start(); !started.ok()) {
     std::cerr << "cannot start REST: " << started.ToString() << "\n";
     report->Value("equivalence lookup REST p99", 0, "ms", 1);
     return;
   }
-  testing::HttpClient client("127.0.0.1", server.port());
+  auto session = sessions.LoginAs("officer", service::Role::kMobilityOfficer);
+  testing::HttpClient client("127.0.0.1", server.port(), session.token, session.csrf_token);
   for (int i = 0; i < 20; ++i) client.Get(Target(MakeLookup(i, sizes)));  // warm-up
   ms.clear();
   failed = 0;

@@ -61,7 +61,7 @@ if [[ $main -eq 1 ]]; then
 
   stage "ctest${only:+ -R $only}"
   ctest_log="$BUILD/ctest.log"
-  ctest_args=(--test-dir "$BUILD" --output-on-failure --no-tests=error)
+  ctest_args=(--test-dir "$BUILD" --output-on-failure --no-tests=error --timeout 600)  # a hang fails, not stalls
   [[ -n "$only" ]] && ctest_args+=(-R "$only")
   ctest "${ctest_args[@]}" 2>&1 | tee "$ctest_log" || ctest_rc=$?
   # "100% tests passed, 0 tests failed out of 57"

@@ -7,6 +7,8 @@
 #include <boost/asio/strand.hpp>
 #include <cstdio>
 #include <exception>
+#include <future>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -121,16 +123,24 @@ void HttpServer::Stop() {
   Impl& s = *impl_;
   if (!s.started || s.stopped) return;
   s.stopped = true;
-  net::post(s.acceptor.get_executor(), [&s] {
+  // The listening socket closes first, and for sure before the io threads stop: left
+  // open, it would still queue new connections that nobody answers.
+  auto acceptor_closed = std::make_shared<std::promise<void>>();
+  auto closed = acceptor_closed->get_future();
+  net::post(s.acceptor.get_executor(), [&s, acceptor_closed] {
     boost::system::error_code ec;
     s.acceptor.close(ec);
     s.accept_retry.cancel();
+    acceptor_closed->set_value();
   });
+  closed.wait_for(kStopGrace);
   s.registry.CloseAll();
   s.registry.WaitEmpty(std::chrono::duration_cast<std::chrono::milliseconds>(kStopGrace));
   s.io.stop();
   for (auto& t : s.threads) t.join();
   s.threads.clear();
+  boost::system::error_code ec;
+  s.acceptor.close(ec);  // no thread runs now: safe; resets connections still queued
 }
 
 }  // namespace passerelle::http

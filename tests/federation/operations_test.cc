@@ -40,9 +40,12 @@ Exposition Metrics(TestNode& node) {
 // keeps the ids the node acknowledged (201).
 class Writer {
  public:
-  Writer(uint16_t port, std::string prefix) {
-    thread_ = std::thread([this, port, prefix] {
-      HttpClient http("127.0.0.1", port);
+  // Writes through `node`'s REST port, logged in as its admin.
+  Writer(TestNode& node, std::string prefix) {
+    auto client = std::make_shared<HttpClient>("127.0.0.1", node.http_port());
+    node.Authorize(client.get());  // here, on the test thread; the writer then owns the client
+    thread_ = std::thread([this, client, prefix] {
+      HttpClient& http = *client;
       for (int i = 0; !stop_; ++i) {
         std::string id = prefix + std::to_string(i);
         try {
@@ -144,7 +147,7 @@ TEST_CASE("Operations: SIGTERM during a stream of writes loses no acknowledged w
   TestFederation fed(std::vector<MemberSpec>{{"alpha", {"inst-alpha"}}});
   TestNode& a = fed.node("alpha");
   a.Start();
-  Writer writer(a.http_port(), "term-");
+  Writer writer(a, "term-");
   REQUIRE(Eventually([&] { return writer.count() >= 200; }, 60s));
   const int status = a.Stop();  // SIGTERM while the client writes
   std::vector<std::string> acked = writer.Stop();
@@ -198,7 +201,7 @@ TEST_CASE("Operations: a backup taken during writes restores to the backup point
   a.SetExtraArgs({"--grpc-listen", grpc});
   a.Start();
   b.Start();
-  Writer writer(a.http_port(), "bk-");
+  Writer writer(a, "bk-");
   REQUIRE(Eventually([&] { return writer.count() >= 100; }, 60s));
   const std::string backup = fed.dir() + "/backup-alpha";
   const std::string backup_log = fed.dir() + "/backup.log";

@@ -53,12 +53,21 @@ jq -n --arg ha "${HTTP[alpha]}" --arg hb "${HTTP[bravo]}" --arg pa "${PEER[alpha
 "$ROOT/deploy/federation/new-federation.sh" "$W/spec.json" "$W/fed" --passerelle "$BIN" >"$W/new-federation.log" 2>&1 ||
   fail "new-federation.sh failed: $(cat "$W/new-federation.log")"
 
-declare -A PID
-start() {  # start MEMBER CONFIG
+declare -A PID CSRF HAS_ADMIN
+PASSWORD=add-member-test-password
+start() {  # start MEMBER CONFIG; the first time, with an admin account; then log in
+  if [[ -z "${HAS_ADMIN[$1]:-}" ]]; then
+    printf '%s\n' "$PASSWORD" | "$BIN" users add admin --role admin --config "$2" >>"$W/$1.log" 2>&1 ||
+      fail "users add on $1 failed"
+    HAS_ADMIN[$1]=1
+  fi
   "$BIN" node --config "$2" >>"$W/$1.log" 2>&1 &
   PID[$1]=$!
   pids+=($!)
   wait_for "$1 to answer" curl -fsS "http://127.0.0.1:${HTTP[$1]}/healthz"
+  CSRF[$1]=$(curl -fsS -c "$W/$1.jar" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" \
+    "http://127.0.0.1:${HTTP[$1]}/api/v1/session" | jq -r .csrf_token) || fail "login on $1 failed"
 }
 stop() {  # stop MEMBER: SIGTERM, and it must exit 0
   kill -TERM "${PID[$1]}"
@@ -67,10 +76,10 @@ stop() {  # stop MEMBER: SIGTERM, and it must exit 0
 post() {  # post MEMBER ID
   local code
   code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:${HTTP[$1]}/api/v1/institutions" \
-    -H 'Content-Type: application/json' -d "{\"id\":\"$2\",\"name\":\"$2\",\"type\":\"college\",\"country\":\"CA\"}")
+    -b "$W/$1.jar" -H "X-CSRF-Token: ${CSRF[$1]}" -H 'Content-Type: application/json' -d "{\"id\":\"$2\",\"name\":\"$2\",\"type\":\"college\",\"country\":\"CA\"}")
   [[ "$code" == 201 ]] || fail "POST $2 on $1 answered $code"
 }
-has() { curl -fsS "http://127.0.0.1:${HTTP[$1]}/api/v1/institutions/$2" >/dev/null; }
+has() { curl -fsS -b "$W/$1.jar" "http://127.0.0.1:${HTTP[$1]}/api/v1/institutions/$2" >/dev/null; }
 
 start alpha "$W/fed/alpha.json"
 # Alone, alpha is alive but not ready: it has peers and none is reachable.
@@ -115,7 +124,7 @@ post charlie from-charlie
 wait_for "alpha to receive charlie's record" has alpha from-charlie
 wait_for "bravo to receive charlie's record" has bravo from-charlie
 for id in before-alpha before-bravo during-alpha; do has alpha "$id" && has bravo "$id" || fail "$id was lost"; done
-status=$(curl -fsS "http://127.0.0.1:${HTTP[alpha]}/api/v1/federation/status")
+status=$(curl -fsS -b "$W/alpha.jar" "http://127.0.0.1:${HTTP[alpha]}/api/v1/federation/status")
 jq -e '[.peers[].member_id] | index("charlie")' <<<"$status" >/dev/null || fail "alpha does not list charlie as a peer: $status"
 ok=yes
 echo "add_member_test: OK: charlie joined a running federation of alpha and bravo; no data lost"
