@@ -44,7 +44,9 @@ class TestNode {
   // The handler's clock for sessions (wall-clock ms at construction); tests advance it.
   uint64_t session_clock_ms = WallClockNowMs();
   http::Deps deps(std::string web_root = {}) {
-    http::Deps d{&service_, std::move(web_root)};
+    http::Deps d;
+    d.service = &service_;
+    d.web_root = std::move(web_root);
     d.sessions = &sessions_.sessions;
     d.now_ms = [this] { return session_clock_ms; };
     return d;
