@@ -3,8 +3,8 @@
 //   records  kind \0 id                                 -> encoded record state
 //   index    'i' kind \0 index \0 value \0 id           -> ""
 //            'h' kind \0 id \0 hlc(be64) origin \0 seq(be64) -> ops key (a record's history)
-//            's' word \0 kind \0 id, 'w' kind \0 id     -> the search index (search_index.h;
-//                                                     every 's'/'w' key is its own)
+//            'w' kind \0 id                              -> a record's search entry (search_index.h;
+//                                                     every 'w' key is its own; 's' was version 2's)
 //   meta     "vv\0" origin                              -> seq(be64) + hlc(be64) + head hash
 //            "format"                                    -> on-disk format version
 //            "user/" name                                -> account JSON (accounts.h; this node only)

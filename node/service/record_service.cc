@@ -10,8 +10,10 @@
 #include "node/records/approval.h"
 #include "node/records/family.h"
 #include "node/service/change_feed.h"
+#include "node/service/keys.h"
 #include "node/service/members.h"
 #include "node/service/record_store.h"
+#include "node/service/search_index.h"
 
 namespace passerelle::service {
 
@@ -226,14 +228,15 @@ Result<json> RecordService::CommitLocked(PendingOp pending, const core::RecordSt
     PASSERELLE_RETURN_IF_ERROR(store_->AddSignature(member_id_, head.seq, core::SignHash(*signing_key_, head.hash)));
   }
   BumpGeneration();
-  PublishChanges(&op, 1);
+  const records::Family& family = *records::FindFamily(op.kind);
+  PublishChanges(&op, 1, {{keys::Record(op.kind, op.record_id), RecordTitle(family, state->fields, op.record_id)}});
   metrics::Global()
       .GetCounter("passerelle_ops_written_total", "Local ops committed by this node, by record kind",
                   {{"kind", op.kind}})
       .Inc();
   if (effect != core::OpEffect::kApplied)
     return Status(Code::kInternal, std::string("op committed without effect: ") + core::OpEffectName(effect));
-  return Present(*records::FindFamily(op.kind), std::move(*state));
+  return Present(family, std::move(*state));
 }
 
 Status RecordService::ParseOwners(const json& list, std::vector<std::string>* owners) const {
@@ -592,7 +595,7 @@ RecordService::PeerBatchResult RecordService::CommitPeerBatch(PreparedPeerBatch 
   if (!stored.ok()) return refuse(core::Refusal::kMalformed, stored.status().ToString());
   for (const auto& op : fresh) clock_->Observe(op.hlc);
   BumpGeneration();
-  PublishChanges(fresh.data(), fresh.size());
+  PublishChanges(fresh.data(), fresh.size(), stored->titles);
   out.applied = stored->applied;
   out.no_effect = stored->no_effect;
   return out;

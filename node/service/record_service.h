@@ -186,8 +186,10 @@ class RecordService {
   uint64_t generation_ = 0;  // Guarded by gen_mu_
   void BumpGeneration();
   mutable std::mutex write_mu_;            // serialises every write
-  // Tells the change feed of committed ops (the last kChangeRingSize of them).
-  void PublishChanges(const core::Op* ops, size_t count);
+  // Tells the change feed of committed ops (the last kChangeRingSize of them). `titles`
+  // (by record key) spares reading records back; a record missing there is read.
+  void PublishChanges(const core::Op* ops, size_t count,
+                      const std::map<std::string, std::string>& titles = {});
   // Fills the change feed from the op log at open (newest ops by clock).
   void LoadRecentChanges();
   std::unique_ptr<ChangeFeed> changes_;

@@ -50,7 +50,7 @@ Result<json> RecordService::Search(std::string_view q, std::string_view kind, si
   if (words.empty()) return Status::Invalid("q", "has no letters or digits to search for");
   if (words.size() > kMaxQueryWords)
     return Status::Invalid("q", "has more than " + std::to_string(kMaxQueryWords) + " words");
-  auto hits = SearchIndex(*kv_, words, family_kind, limit);
+  auto hits = SearchIndex(*kv_, store_->search_postings(), words, family_kind, limit);
   if (!hits.ok()) return hits.status();
   json results = json::array();
   for (const auto& h : *hits)
@@ -58,7 +58,8 @@ Result<json> RecordService::Search(std::string_view q, std::string_view kind, si
   return json{{"query", std::string(q)}, {"results", std::move(results)}};
 }
 
-void RecordService::PublishChanges(const core::Op* ops, size_t count) {
+void RecordService::PublishChanges(const core::Op* ops, size_t count,
+                                   const std::map<std::string, std::string>& known) {
   size_t first = count > kChangeRingSize ? count - kChangeRingSize : 0;
   const uint64_t generation = Generation();
   std::map<std::string, std::string> titles;  // by record key: read once per record
@@ -71,8 +72,12 @@ void RecordService::PublishChanges(const core::Op* ops, size_t count) {
     std::string rkey = keys::Record(op.kind, op.record_id);
     auto [it, fresh] = titles.try_emplace(rkey);
     if (fresh) {
-      auto state = store_->Get(op.kind, op.record_id);
-      it->second = RecordTitle(*family, state.ok() ? state->fields : json::object(), op.record_id);
+      if (auto k = known.find(it->first); k != known.end()) {
+        it->second = k->second;
+      } else {
+        auto state = store_->Get(op.kind, op.record_id);
+        it->second = RecordTitle(*family, state.ok() ? state->fields : json::object(), op.record_id);
+      }
     }
     changes.push_back({op.kind, op.record_id, it->second, op.origin, op.user, core::HlcToIso(op.hlc),
                        core::OpTypeName(op.type), op.origin != member_id_, generation});

@@ -72,7 +72,7 @@ Status RecordStore::Open() {
     positions_[origin] = pos;
     max_hlc_ = std::max(max_hlc_, pos.hlc);
   }
-  return EnsureSearchIndex(kv_);
+  return OpenSearchIndex(kv_, &search_);
 }
 
 Result<RecordState> RecordStore::Get(std::string_view kind, std::string_view id) const {
@@ -134,13 +134,15 @@ Result<RecordState> RecordStore::CommitLocal(core::Op* op, core::OpEffect* effec
   batch.Put(Column::kIndex, keys::History(op->kind, op->record_id, op->hlc, op->origin, op->seq), op_key);
   batch.Put(Column::kRecords, keys::Record(op->kind, op->record_id), core::EncodeRecordState(after));
   PutIndexes(*family, prior, after, &batch);
-  PutSearchEntries(*family, prior, after, &batch);
+  std::vector<SearchChange> search_changes;
+  PutSearchEntries(*family, prior, after, &batch, &search_changes);
   std::string vv;
   core::PutBigEndian64(&vv, op->seq);
   core::PutBigEndian64(&vv, op->hlc);
   vv += head;
   batch.Put(Column::kMeta, keys::VersionVector(op->origin), vv);
   PASSERELLE_RETURN_IF_ERROR(kv_->Write(batch));
+  for (const auto& change : search_changes) search_.Apply(change);
   {
     std::lock_guard lock(mu_);
     positions_[op->origin] = {op->seq, head, op->hlc};
@@ -222,11 +224,13 @@ Result<RecordStore::RemoteResult> RecordStore::CommitRemote(
     }
     t.after = std::move(state);
   }
+  std::vector<SearchChange> search_changes;
   for (auto& [rkey, t] : touched) {
     Derive(*t.family, &t.after);
     PutIndexChanges(t.old_index_keys, IndexKeys(*t.family, t.after), &batch);
     batch.Put(Column::kRecords, rkey, core::EncodeRecordState(t.after));
-    PutSearchEntries(*t.family, t.before ? &*t.before : nullptr, t.after, &batch);
+    PutSearchEntries(*t.family, t.before ? &*t.before : nullptr, t.after, &batch, &search_changes);
+    result.titles[rkey] = RecordTitle(*t.family, t.after.fields, t.after.id);
   }
   const core::Op& last = ops.back();
   const std::string& head = hashes.back();
@@ -236,6 +240,7 @@ Result<RecordStore::RemoteResult> RecordStore::CommitRemote(
   vv += head;
   batch.Put(Column::kMeta, keys::VersionVector(origin), vv);
   PASSERELLE_RETURN_IF_ERROR(kv_->Write(batch));
+  for (const auto& change : search_changes) search_.Apply(change);
   std::lock_guard lock(mu_);
   positions_[origin] = {last.seq, head, last.hlc};
   for (const auto& op : ops) max_hlc_ = std::max(max_hlc_, op.hlc);

@@ -15,6 +15,7 @@
 #include "node/core/fold.h"
 #include "node/core/op.h"
 #include "node/records/family.h"
+#include "node/service/search_postings.h"
 #include "storage/kv_store.h"
 
 namespace passerelle::service {
@@ -32,7 +33,8 @@ class RecordStore {
  public:
   explicit RecordStore(storage::KvStore* kv) : kv_(kv) {}
 
-  // Checks the on-disk format (refuses a newer one) and loads the version vector.
+  // Checks the on-disk format (refuses a newer one), loads the version vector and the
+  // search postings.
   Status Open();
 
   // Numbers a new local op (seq, prev_hash from `origin`'s head), folds it into its
@@ -50,6 +52,7 @@ class RecordStore {
   struct RemoteResult {
     size_t applied = 0;    // ops stored (new to this node)
     size_t no_effect = 0;  // of those, ops the fold refused (author not an owner…)
+    std::map<std::string, std::string> titles;  // by record key: each touched record's title
   };
   // Stores ops received from a peer, all of one origin, contiguous after Head(origin)
   // and already checked (core::CheckBatch); re-folds each record they touch (fully
@@ -92,6 +95,8 @@ class RecordStore {
   Result<std::vector<core::Op>> History(std::string_view kind, std::string_view id) const;
 
   std::map<std::string, uint64_t> VersionVector() const;
+  // The search index's word lists (search_index.h), current with the last commit.
+  const SearchPostings& search_postings() const { return search_; }
   // Highest hlc among the stored chain heads (a restarted node's clock starts above it).
   core::Hlc max_hlc() const;
 
@@ -107,6 +112,7 @@ class RecordStore {
   mutable std::mutex mu_;                           // guards positions_ (readers too)
   std::map<std::string, OriginPosition> positions_;  // Guarded by mu_
   core::Hlc max_hlc_ = 0;                            // Guarded by mu_
+  SearchPostings search_;                            // changed after each commit's write
 };
 
 }  // namespace passerelle::service

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <optional>
 #include <tuple>
 
 #include "node/core/coding.h"
@@ -19,18 +20,6 @@ constexpr size_t kMaxTextBytes = 300;       // text kept per field for titles an
 constexpr size_t kMaxListItems = 50;        // values read from one list field
 constexpr size_t kRebuildBatchRecords = 500;
 
-std::string PostingPrefix(std::string_view word) {
-  std::string k = "s";
-  k.append(word);
-  return k;
-}
-std::string Posting(std::string_view word, std::string_view kind, std::string_view id) {
-  std::string k = PostingPrefix(word);
-  k.push_back('\0');
-  k.append(kind).push_back('\0');
-  k.append(id);
-  return k;
-}
 std::string EntryKey(std::string_view kind, std::string_view id) {
   std::string k = "w";
   k.append(kind).push_back('\0');
@@ -143,42 +132,58 @@ Entry Decode(std::string_view bytes) {
   return e;
 }
 
-// A posting's value: whether the word is in the title, and the title's length, so a
-// one-word query ranks from the postings alone.
-std::string PostingValue(const Entry& e, const std::string& word) {
-  std::string v(1, '0');
-  if (!e.fields.empty() && e.fields[0].text == e.title &&
-      std::find(e.fields[0].words.begin(), e.fields[0].words.end(), word) != e.fields[0].words.end())
-    v[0] = '1';
-  core::PutVarint64(&v, e.title.size());
-  return v;
+// The entry's distinct words, each with whether it is in the title (the first search
+// field, when that is what the title shows).
+std::vector<IndexedWord> WordsOf(const Entry& e) {
+  std::set<std::string> title_words;
+  if (!e.fields.empty() && e.fields[0].text == e.title)
+    title_words.insert(e.fields[0].words.begin(), e.fields[0].words.end());
+  std::set<std::string> seen;
+  std::vector<IndexedWord> out;
+  for (const auto& f : e.fields)
+    for (const auto& w : f.words)
+      if (seen.insert(w).second) out.push_back({w, title_words.count(w) > 0});
+  return out;
 }
 
-void PutEntry(const std::string& kind, const std::string& id, const std::optional<Entry>& before,
-              const std::optional<Entry>& after, storage::WriteBatch* batch) {
-  static const std::set<std::string> kNone;
-  const auto& old_words = before ? before->words : kNone;
-  const auto& new_words = after ? after->words : kNone;
-  for (const auto& w : old_words)
-    if (!new_words.count(w)) batch->Delete(Column::kIndex, Posting(w, kind, id));
-  for (const auto& w : new_words)  // all rewritten: the title (in the values) may have changed
-    batch->Put(Column::kIndex, Posting(w, kind, id), PostingValue(*after, w));
+SearchChange ChangeOf(const std::string& kind, const std::string& id,
+                      const std::optional<Entry>& before, const std::optional<Entry>& after) {
+  SearchChange c{kind, id, {}, {}, 0};
+  if (before) c.old_words = WordsOf(*before);
+  if (after) {
+    c.new_words = WordsOf(*after);
+    c.title_bytes = after->title.size();
+  }
+  return c;
+}
+
+// Whether both states are live with equal search fields (so equal entries), cheaply.
+bool SameSearchedFields(const records::Family& family, const core::RecordState& a,
+                        const core::RecordState& b) {
+  if (!a.live() || !b.live() || a.id != b.id) return false;
+  for (const auto& field : family.search_fields) {
+    if (field == "id") continue;
+    auto x = a.fields.find(field), y = b.fields.find(field);
+    bool has_x = x != a.fields.end(), has_y = y != b.fields.end();
+    if (has_x != has_y || (has_x && *x != *y)) return false;
+  }
+  return true;
+}
+
+void PutEntry(const std::string& kind, const std::string& id, const std::optional<Entry>& after,
+              storage::WriteBatch* batch) {
   if (after) batch->Put(Column::kIndex, EntryKey(kind, id), Encode(*after));
-  else if (before) batch->Delete(Column::kIndex, EntryKey(kind, id));
+  else batch->Delete(Column::kIndex, EntryKey(kind, id));
 }
 
-// The part of a posting key after "s": word \0 kind \0 id.
-struct PostingKey {
-  std::string_view word, kind, id;
-};
-bool ParsePosting(std::string_view key, PostingKey* out) {
-  if (key.empty() || key[0] != 's') return false;
+// The id part of an entry key "w" kind \0 id.
+bool ParseEntryKey(std::string_view key, std::string* kind, std::string* id) {
+  if (key.empty() || key[0] != 'w') return false;
   key.remove_prefix(1);
-  size_t a = key.find('\0');
-  if (a == std::string_view::npos) return false;
-  size_t b = key.find('\0', a + 1);
-  if (b == std::string_view::npos) return false;
-  *out = {key.substr(0, a), key.substr(a + 1, b - a - 1), key.substr(b + 1)};
+  size_t sep = key.find('\0');
+  if (sep == std::string_view::npos) return false;
+  *kind = std::string(key.substr(0, sep));
+  *id = std::string(key.substr(sep + 1));
   return true;
 }
 
@@ -192,19 +197,26 @@ std::string RecordTitle(const records::Family& family, const json& fields, const
 }
 
 void PutSearchEntries(const records::Family& family, const core::RecordState* before,
-                      const core::RecordState& after, storage::WriteBatch* batch) {
+                      const core::RecordState& after, storage::WriteBatch* batch,
+                      std::vector<SearchChange>* changes) {
+  if (before != nullptr && SameSearchedFields(family, *before, after)) return;
   std::optional<Entry> old_entry = before ? MakeEntry(family, *before) : std::nullopt;
   std::optional<Entry> new_entry = MakeEntry(family, after);
-  if (old_entry && new_entry && Encode(*old_entry) == Encode(*new_entry)) return;
   if (!old_entry && !new_entry) return;
-  PutEntry(family.kind, after.id, old_entry, new_entry, batch);
+  if (old_entry && new_entry) {
+    std::string encoded = Encode(*new_entry);
+    if (Encode(*old_entry) == encoded) return;
+    batch->Put(Column::kIndex, EntryKey(family.kind, after.id), std::move(encoded));
+  } else {
+    PutEntry(family.kind, after.id, new_entry, batch);
+  }
+  changes->push_back(ChangeOf(family.kind, after.id, old_entry, new_entry));
 }
 
-Status EnsureSearchIndex(storage::KvStore* kv) {
-  std::string version;
-  Status s = kv->Get(Column::kMeta, kMetaKey, &version);
-  if (s.ok() && version == std::to_string(kSearchIndexVersion)) return Status::Ok();
-  if (!s.ok() && s.code() != Code::kNotFound) return s;
+namespace {
+
+// Rebuilds every record's entry (the version on disk is not this one's).
+Status RebuildEntries(storage::KvStore* kv) {
   storage::WriteBatch batch;
   auto flush = [&]() -> Status {
     if (batch.empty()) return Status::Ok();
@@ -212,7 +224,7 @@ Status EnsureSearchIndex(storage::KvStore* kv) {
     batch = storage::WriteBatch();
     return w;
   };
-  // Whatever an older version held goes first.
+  // Whatever an older version held goes first ('s': version 2's per-word postings).
   for (std::string_view prefix : {"s", "w"}) {
     for (auto it = kv->Scan(Column::kIndex, prefix); it->Valid(); it->Next()) {
       batch.Delete(Column::kIndex, std::string(it->key()));
@@ -227,7 +239,8 @@ Status EnsureSearchIndex(storage::KvStore* kv) {
     if (!state.ok()) return Status(Code::kDataLoss, "stored record unreadable: " + state.status().message());
     const records::Family* family = records::FindFamily(state->kind);
     if (family == nullptr) continue;
-    PutEntry(family->kind, state->id, std::nullopt, MakeEntry(*family, *state), &batch);
+    auto entry = MakeEntry(*family, *state);
+    if (entry) PutEntry(family->kind, state->id, entry, &batch);
     if (++records % kRebuildBatchRecords == 0) PASSERELLE_RETURN_IF_ERROR(flush());
   }
   if (!it->status().ok()) return it->status();
@@ -235,23 +248,35 @@ Status EnsureSearchIndex(storage::KvStore* kv) {
   return flush();
 }
 
+}  // namespace
+
+Status OpenSearchIndex(storage::KvStore* kv, SearchPostings* postings) {
+  std::string version;
+  Status s = kv->Get(Column::kMeta, kMetaKey, &version);
+  if (!s.ok() && s.code() != Code::kNotFound) return s;
+  if (!s.ok() || version != std::to_string(kSearchIndexVersion))
+    PASSERELLE_RETURN_IF_ERROR(RebuildEntries(kv));
+  postings->Clear();
+  auto it = kv->Scan(Column::kIndex, "w");
+  std::string kind, id;
+  for (; it->Valid(); it->Next()) {
+    if (!ParseEntryKey(it->key(), &kind, &id)) continue;
+    postings->Apply(ChangeOf(kind, id, std::nullopt, Decode(it->value())));
+  }
+  return it->status();
+}
+
 Result<std::vector<SearchHit>> SearchIndex(const storage::KvStore& kv,
+                                           const SearchPostings& postings,
                                            const std::vector<std::string>& words,
                                            std::string_view kind, size_t limit) {
   std::vector<SearchHit> hits;
   if (words.empty() || limit == 0) return hits;
-  const size_t last = words.size() - 1;
-  // The scan prefix of each word: exact words end at their NUL, the last is a prefix.
-  auto prefix_of = [&](size_t i) {
-    std::string p = PostingPrefix(words[i]);
-    if (i != last) p.push_back('\0');
-    return p;
-  };
+  const size_t last = words.size() - 1;  // exact words, but the last is a prefix
   // The rarest word drives: count postings of each, up to the best count so far.
   size_t driver = 0, best = kMaxSearchCandidates + 1;
   for (size_t i = 0; i < words.size(); ++i) {
-    size_t n = 0;
-    for (auto it = kv.Scan(Column::kIndex, prefix_of(i)); it->Valid() && n < best; it->Next()) ++n;
+    size_t n = postings.Count(words[i], i == last, best);
     if (n < best) best = n, driver = i;
     if (best == 0) return hits;
   }
@@ -259,19 +284,9 @@ Result<std::vector<SearchHit>> SearchIndex(const storage::KvStore& kv,
   // Candidates (kind, id) of the driving word, with the rank its postings give: exact
   // or prefix match of the last word, word in the title, title length.
   std::map<std::pair<std::string, std::string>, Rank> candidates;
-  for (auto it = kv.Scan(Column::kIndex, prefix_of(driver));
-       it->Valid() && candidates.size() < kMaxSearchCandidates; it->Next()) {
-    PostingKey p;
-    if (!ParsePosting(it->key(), &p)) continue;
-    if (!kind.empty() && p.kind != kind) continue;
-    std::string_view value = it->value();
-    bool in_title = !value.empty() && value[0] == '1';
-    uint64_t title_len = 0;
-    if (!value.empty()) value.remove_prefix(1);
-    core::GetVarint64(&value, &title_len);
-    Rank rank{driver == last && p.word != words[last] ? 1 : 0, in_title ? 0 : 1, title_len,
-              std::string(p.kind), std::string(p.id)};
-    auto [at, fresh] = candidates.try_emplace({std::string(p.kind), std::string(p.id)}, rank);
+  for (auto& p : postings.Find(words[driver], driver == last, kind, kMaxSearchCandidates)) {
+    Rank rank{driver == last && !p.exact ? 1 : 0, p.in_title ? 0 : 1, p.title_bytes, p.kind, p.id};
+    auto [at, fresh] = candidates.try_emplace({std::move(p.kind), std::move(p.id)}, rank);
     if (!fresh && rank < at->second) at->second = rank;
   }
 

@@ -1,0 +1,113 @@
+#include "node/service/search_postings.h"
+
+#include <algorithm>
+#include <mutex>
+
+namespace passerelle::service {
+namespace {
+
+uint32_t NumberOf(uint32_t posting) { return posting >> 1; }
+
+bool ByNumber(uint32_t a, uint32_t b) { return NumberOf(a) < NumberOf(b); }
+
+}  // namespace
+
+uint32_t SearchPostings::RecordNumber(const std::string& kind, const std::string& id) {
+  std::string key = kind;
+  key.push_back('\0');
+  key += id;
+  auto [it, fresh] = numbers_.try_emplace(std::move(key), static_cast<uint32_t>(records_.size()));
+  if (fresh) records_.push_back({kind, id, 0});
+  return it->second;
+}
+
+void SearchPostings::Apply(const SearchChange& change) {
+  std::unique_lock lock(mu_);
+  uint32_t number = RecordNumber(change.kind, change.id);
+  records_[number].title_bytes = change.title_bytes;
+  for (const auto& w : change.old_words) {
+    auto it = lists_.find(w.word);
+    if (it == lists_.end()) continue;
+    List& list = it->second;
+    auto at = std::lower_bound(list.begin(), list.end(), number << 1, ByNumber);
+    if (at == list.end() || NumberOf(*at) != number) continue;
+    list.erase(at);
+    --postings_;
+    if (list.empty()) lists_.erase(it);
+  }
+  for (const auto& w : change.new_words) {
+    uint32_t posting = number << 1 | (w.in_title ? 1 : 0);
+    List& list = lists_[w.word];
+    if (list.empty() || NumberOf(list.back()) < number) {  // a new record: the usual case
+      list.push_back(posting);
+      ++postings_;
+      continue;
+    }
+    auto at = std::lower_bound(list.begin(), list.end(), posting, ByNumber);
+    if (at != list.end() && NumberOf(*at) == number) {
+      *at = posting;
+    } else {
+      list.insert(at, posting);
+      ++postings_;
+    }
+  }
+}
+
+void SearchPostings::Clear() {
+  std::unique_lock lock(mu_);
+  records_.clear();
+  numbers_.clear();
+  lists_.clear();
+  postings_ = 0;
+}
+
+template <typename Visit>
+void SearchPostings::Walk(std::string_view word, bool prefix, Visit visit) const {
+  auto it = lists_.lower_bound(word);
+  for (; it != lists_.end(); ++it) {
+    if (prefix ? !std::string_view(it->first).starts_with(word) : it->first != word) break;
+    for (uint32_t posting : it->second)
+      if (!visit(it->first, posting)) return;
+    if (!prefix) break;
+  }
+}
+
+std::vector<SearchPostings::Candidate> SearchPostings::Find(std::string_view word, bool prefix,
+                                                            std::string_view kind,
+                                                            size_t max) const {
+  std::shared_lock lock(mu_);
+  std::vector<Candidate> out;
+  if (max == 0) return out;
+  Walk(word, prefix, [&](const std::string& w, uint32_t posting) {
+    const Record& r = records_[NumberOf(posting)];
+    if (!kind.empty() && r.kind != kind) return true;
+    out.push_back({r.kind, r.id, w == word, (posting & 1) != 0, r.title_bytes});
+    return out.size() < max;
+  });
+  return out;
+}
+
+size_t SearchPostings::Count(std::string_view word, bool prefix, size_t cap) const {
+  std::shared_lock lock(mu_);
+  size_t n = 0;
+  if (cap == 0) return 0;
+  auto it = lists_.lower_bound(word);
+  for (; it != lists_.end() && n < cap; ++it) {
+    if (prefix ? !std::string_view(it->first).starts_with(word) : it->first != word) break;
+    n += it->second.size();
+    if (!prefix) break;
+  }
+  return std::min(n, cap);
+}
+
+size_t SearchPostings::words() const {
+  std::shared_lock lock(mu_);
+  return lists_.size();
+}
+
+size_t SearchPostings::postings() const {
+  std::shared_lock lock(mu_);
+  return postings_;
+}
+
+}  // namespace passerelle::service

@@ -1,0 +1,72 @@
+// SearchPostings: the search index's word -> records lists, held in memory. Each record's
+// words are stored on disk once, in its search entry (search_index.h), written with the
+// record; the lists are built from those entries at open and changed after each commit.
+// So a create writes one search key, not one per word. Thread-safe: one writer, many readers.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace passerelle::service {
+
+// One word of a record as indexed: the folded word and whether it is in the title.
+struct IndexedWord {
+  std::string word;
+  bool in_title = false;
+};
+
+// How one commit changes a record's postings: every old word is dropped, every new one
+// (re)added. Empty `words` with `live` false: the record left the index.
+struct SearchChange {
+  std::string kind, id;
+  std::vector<IndexedWord> old_words, new_words;
+  uint64_t title_bytes = 0;
+};
+
+class SearchPostings {
+ public:
+  struct Candidate {
+    std::string kind, id;
+    bool exact = false;     // the posting's word is `word` itself, not longer
+    bool in_title = false;
+    uint64_t title_bytes = 0;
+  };
+
+  void Apply(const SearchChange& change);
+  void Clear();
+
+  // Records holding `word` (exactly, or as a prefix of one of their words when `prefix`),
+  // in word order then record order, at most `max`, of family `kind` (empty: all).
+  std::vector<Candidate> Find(std::string_view word, bool prefix, std::string_view kind,
+                              size_t max) const;
+  // How many postings Find would walk, counting no further than `cap`.
+  size_t Count(std::string_view word, bool prefix, size_t cap) const;
+
+  size_t words() const;
+  size_t postings() const;
+
+ private:
+  struct Record {
+    std::string kind, id;
+    uint64_t title_bytes = 0;
+  };
+  // A posting: record number << 1 | in_title, kept sorted by record number.
+  using List = std::vector<uint32_t>;
+
+  uint32_t RecordNumber(const std::string& kind, const std::string& id);  // Requires mu_ held
+  template <typename Visit>
+  void Walk(std::string_view word, bool prefix, Visit visit) const;  // Requires mu_ held
+
+  mutable std::shared_mutex mu_;
+  std::vector<Record> records_;                           // by number; never reused
+  std::unordered_map<std::string, uint32_t> numbers_;     // kind \0 id -> number
+  std::map<std::string, List, std::less<>> lists_;        // by word
+  size_t postings_ = 0;
+};
+
+}  // namespace passerelle::service
