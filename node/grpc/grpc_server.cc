@@ -32,7 +32,10 @@ void GrpcServer::Shutdown(int grace_ms) {
 void GrpcServer::Wait() { server_->Wait(); }
 
 namespace {
-constexpr int kMaxPollers = 2;  // threads waiting for calls (more are made for busy ones)
+// Threads waiting for calls (more are made for busy ones). With 2, calls queued on the
+// write lock made gRPC start and end a thread per call (bench: 4.0k creates/s with 8
+// clients); 8 keeps them (5.3k/s).
+constexpr int kMaxPollers = 8;
 }  // namespace
 
 Result<std::unique_ptr<GrpcServer>> StartGrpcServer(service::RecordService* service,
@@ -57,8 +60,8 @@ Result<std::unique_ptr<GrpcServer>> StartGrpcServer(service::RecordService* serv
   auto credentials = options.credentials ? options.credentials : grpc::InsecureServerCredentials();
   builder.AddListeningPort(address, credentials, &port);
   builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
-  // Writes serialise on the service's lock; many handler threads would only queue on
-  // it and thrash a small machine's cores. A few pollers keep the CPUs busy instead.
+  // Writes serialise on the service's lock: one completion queue and a bounded pool of
+  // pollers (kMaxPollers) rather than gRPC's defaults.
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS, 1);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 1);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, kMaxPollers);
