@@ -9,6 +9,7 @@
 #include <random>
 
 #include "bench/records.h"
+#include "node/service/record_store.h"
 #include "bench/sections.h"
 #include "bench/timing.h"
 
@@ -110,6 +111,18 @@ void RunStore(const Config& config, Report* report) {
   ReportErrors("get", gets);
   PrintCost("get", c2, counts.counts(), config.n);
   report->Ratio("store get", gets.Rate(), "ops/s", kRawGet, std::nullopt, gets.failed);
+
+  // What a restart pays for the search postings kept in memory: reading every record's
+  // search entry back (service/search_postings.h).
+  service::RecordStore reopened((*opened)->store.get());
+  auto start = Clock::now();
+  Status open = reopened.Open();
+  double open_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  if (!open.ok()) std::cerr << "  reopen: " << open.ToString() << "\n";
+  const auto& postings = reopened.search_postings();
+  std::cerr << "  search postings at open: " << postings.postings() << " postings of "
+            << postings.words() << " words, ~" << postings.postings() * 4 / 1024 << " KiB of lists\n";
+  report->Value("store open (" + std::to_string(config.n) + " records)", open_ms, "ms", open.ok() ? 0 : 1);
 }
 
 }  // namespace passerelle::bench
