@@ -109,11 +109,11 @@ std::string ResultText(const Figure& f) {
 
 void Report::Print(std::ostream& out) const {
   char line[256];
-  std::snprintf(line, sizeof line, "%-34s %12s %-7s %-22s %7s %10s  %s\n", "figure", "value",
+  std::snprintf(line, sizeof line, "%-40s %12s %-7s %-22s %7s %10s  %s\n", "figure", "value",
                 "unit", "baseline", "ratio", "target", "result");
-  out << line << std::string(106, '-') << "\n";
+  out << line << std::string(112, '-') << "\n";
   for (const auto& f : figures_) {
-    std::snprintf(line, sizeof line, "%-34s %12s %-7s %-22s %7s %10s  %s\n", f.name.c_str(),
+    std::snprintf(line, sizeof line, "%-40s %12s %-7s %-22s %7s %10s  %s\n", f.name.c_str(),
                   FormatValue(f.value).c_str(), f.unit.c_str(), f.baseline.c_str(),
                   RatioText(f).c_str(), TargetText(f).c_str(), ResultText(f).c_str());
     out << line;
