@@ -6,7 +6,6 @@
 #include <optional>
 #include <tuple>
 
-#include "node/core/coding.h"
 #include "node/service/text_fold.h"
 
 namespace passerelle::service {
@@ -124,7 +123,10 @@ Entry Decode(std::string_view bytes) {
     while (start < words.size()) {
       size_t sp = words.find(' ', start);
       if (sp == std::string_view::npos) sp = words.size();
-      if (sp > start) f.words.emplace_back(words.substr(start, sp - start));
+      if (sp > start) {
+        f.words.emplace_back(words.substr(start, sp - start));
+        e.words.insert(f.words.back());
+      }
       start = sp + 1;
     }
     e.fields.push_back(std::move(f));
@@ -135,14 +137,12 @@ Entry Decode(std::string_view bytes) {
 // The entry's distinct words, each with whether it is in the title (the first search
 // field, when that is what the title shows).
 std::vector<IndexedWord> WordsOf(const Entry& e) {
-  std::set<std::string> title_words;
+  std::set<std::string_view> title_words;
   if (!e.fields.empty() && e.fields[0].text == e.title)
     title_words.insert(e.fields[0].words.begin(), e.fields[0].words.end());
-  std::set<std::string> seen;
   std::vector<IndexedWord> out;
-  for (const auto& f : e.fields)
-    for (const auto& w : f.words)
-      if (seen.insert(w).second) out.push_back({w, title_words.count(w) > 0});
+  out.reserve(e.words.size());
+  for (const auto& w : e.words) out.push_back({w, title_words.count(w) > 0});
   return out;
 }
 
@@ -170,13 +170,7 @@ bool SameSearchedFields(const records::Family& family, const core::RecordState& 
   return true;
 }
 
-void PutEntry(const std::string& kind, const std::string& id, const std::optional<Entry>& after,
-              storage::WriteBatch* batch) {
-  if (after) batch->Put(Column::kIndex, EntryKey(kind, id), Encode(*after));
-  else batch->Delete(Column::kIndex, EntryKey(kind, id));
-}
-
-// The id part of an entry key "w" kind \0 id.
+// The kind and id of an entry key "w" kind \0 id.
 bool ParseEntryKey(std::string_view key, std::string* kind, std::string* id) {
   if (key.empty() || key[0] != 'w') return false;
   key.remove_prefix(1);
@@ -203,13 +197,10 @@ void PutSearchEntries(const records::Family& family, const core::RecordState* be
   std::optional<Entry> old_entry = before ? MakeEntry(family, *before) : std::nullopt;
   std::optional<Entry> new_entry = MakeEntry(family, after);
   if (!old_entry && !new_entry) return;
-  if (old_entry && new_entry) {
-    std::string encoded = Encode(*new_entry);
-    if (Encode(*old_entry) == encoded) return;
-    batch->Put(Column::kIndex, EntryKey(family.kind, after.id), std::move(encoded));
-  } else {
-    PutEntry(family.kind, after.id, new_entry, batch);
-  }
+  std::string encoded = new_entry ? Encode(*new_entry) : "";
+  if (old_entry && new_entry && Encode(*old_entry) == encoded) return;
+  if (new_entry) batch->Put(Column::kIndex, EntryKey(family.kind, after.id), std::move(encoded));
+  else batch->Delete(Column::kIndex, EntryKey(family.kind, after.id));
   changes->push_back(ChangeOf(family.kind, after.id, old_entry, new_entry));
 }
 
@@ -240,7 +231,7 @@ Status RebuildEntries(storage::KvStore* kv) {
     const records::Family* family = records::FindFamily(state->kind);
     if (family == nullptr) continue;
     auto entry = MakeEntry(*family, *state);
-    if (entry) PutEntry(family->kind, state->id, entry, &batch);
+    if (entry) batch.Put(Column::kIndex, EntryKey(family->kind, state->id), Encode(*entry));
     if (++records % kRebuildBatchRecords == 0) PASSERELLE_RETURN_IF_ERROR(flush());
   }
   if (!it->status().ok()) return it->status();
