@@ -19,7 +19,7 @@
 namespace passerelle::service {
 
 // Bumped when what the index holds changes: a store with another version is re-indexed
-// at open (EnsureSearchIndex), so no data directory needs converting by hand.
+// at open (OpenSearchIndex), so no data directory needs converting by hand.
 constexpr int kSearchIndexVersion = 3;  // 3: postings in memory, no 's' keys
 // At most this many distinct words of one record are indexed (the first ones).
 constexpr size_t kMaxWordsPerRecord = 200;

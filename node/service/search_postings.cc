@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <unordered_set>
 
 namespace passerelle::service {
 namespace {
@@ -25,7 +26,10 @@ void SearchPostings::Apply(const SearchChange& change) {
   std::unique_lock lock(mu_);
   uint32_t number = RecordNumber(change.kind, change.id);
   records_[number].title_bytes = change.title_bytes;
+  std::unordered_set<std::string_view> kept;  // words in both: updated in place below
+  for (const auto& w : change.new_words) kept.insert(w.word);
   for (const auto& w : change.old_words) {
+    if (kept.count(w.word)) continue;
     auto it = lists_.find(w.word);
     if (it == lists_.end()) continue;
     List& list = it->second;
@@ -62,13 +66,10 @@ void SearchPostings::Clear() {
 }
 
 template <typename Visit>
-void SearchPostings::Walk(std::string_view word, bool prefix, Visit visit) const {
-  auto it = lists_.lower_bound(word);
-  for (; it != lists_.end(); ++it) {
-    if (prefix ? !std::string_view(it->first).starts_with(word) : it->first != word) break;
-    for (uint32_t posting : it->second)
-      if (!visit(it->first, posting)) return;
-    if (!prefix) break;
+void SearchPostings::WalkLists(std::string_view word, bool prefix, Visit visit) const {
+  for (auto it = lists_.lower_bound(word); it != lists_.end(); ++it) {
+    if (prefix ? !std::string_view(it->first).starts_with(word) : it->first != word) return;
+    if (!visit(it->first, it->second) || !prefix) return;
   }
 }
 
@@ -78,11 +79,14 @@ std::vector<SearchPostings::Candidate> SearchPostings::Find(std::string_view wor
   std::shared_lock lock(mu_);
   std::vector<Candidate> out;
   if (max == 0) return out;
-  Walk(word, prefix, [&](const std::string& w, uint32_t posting) {
-    const Record& r = records_[NumberOf(posting)];
-    if (!kind.empty() && r.kind != kind) return true;
-    out.push_back({r.kind, r.id, w == word, (posting & 1) != 0, r.title_bytes});
-    return out.size() < max;
+  WalkLists(word, prefix, [&](const std::string& w, const List& list) {
+    for (uint32_t posting : list) {
+      const Record& r = records_[NumberOf(posting)];
+      if (!kind.empty() && r.kind != kind) continue;
+      out.push_back({r.kind, r.id, w == word, (posting & 1) != 0, r.title_bytes});
+      if (out.size() == max) return false;
+    }
+    return true;
   });
   return out;
 }
@@ -90,13 +94,10 @@ std::vector<SearchPostings::Candidate> SearchPostings::Find(std::string_view wor
 size_t SearchPostings::Count(std::string_view word, bool prefix, size_t cap) const {
   std::shared_lock lock(mu_);
   size_t n = 0;
-  if (cap == 0) return 0;
-  auto it = lists_.lower_bound(word);
-  for (; it != lists_.end() && n < cap; ++it) {
-    if (prefix ? !std::string_view(it->first).starts_with(word) : it->first != word) break;
-    n += it->second.size();
-    if (!prefix) break;
-  }
+  WalkLists(word, prefix, [&](const std::string&, const List& list) {
+    n += list.size();
+    return n < cap;
+  });
   return std::min(n, cap);
 }
 

@@ -20,8 +20,9 @@ struct IndexedWord {
   bool in_title = false;
 };
 
-// How one commit changes a record's postings: every old word is dropped, every new one
-// (re)added. Empty `words` with `live` false: the record left the index.
+// How one commit changes a record's postings: old words not among the new ones are
+// dropped, new ones added (or their title flag updated). No new words: the record left
+// the index.
 struct SearchChange {
   std::string kind, id;
   std::vector<IndexedWord> old_words, new_words;
@@ -59,8 +60,10 @@ class SearchPostings {
   using List = std::vector<uint32_t>;
 
   uint32_t RecordNumber(const std::string& kind, const std::string& id);  // Requires mu_ held
+  // Calls visit(word, list) for `word`'s list, or those of every word it prefixes, in word
+  // order, until visit returns false. Requires mu_ held.
   template <typename Visit>
-  void Walk(std::string_view word, bool prefix, Visit visit) const;  // Requires mu_ held
+  void WalkLists(std::string_view word, bool prefix, Visit visit) const;
 
   mutable std::shared_mutex mu_;
   std::vector<Record> records_;                           // by number; never reused

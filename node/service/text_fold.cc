@@ -18,6 +18,7 @@ bool IsWordChar(utf8proc_int32_t cp) {
 }
 
 // Replaces invalid UTF-8 sequences with U+FFFD so utf8proc never refuses the text.
+// Called on runs of non-ASCII bytes only (FoldText folds ASCII, NUL included, itself).
 std::string Sanitize(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -29,8 +30,6 @@ std::string Sanitize(std::string_view text) {
     if (n <= 0) {
       out += "\xEF\xBF\xBD";
       n = 1;
-    } else if (cp == 0) {
-      out.push_back(' ');
     } else {
       out.append(reinterpret_cast<const char*>(p), n);
     }
