@@ -11,6 +11,7 @@
 #include "bench/report.h"
 #include "bench/sections.h"
 #include "bench/timing.h"
+#include "node/grpc/grpc_runtime.h"
 
 namespace passerelle::bench {
 namespace {
@@ -30,6 +31,7 @@ std::string ConfigJson(const Config& c) {
 }
 
 int Main(int argc, char** argv) {
+  grpcapi::TuneGrpcRuntime();  // as the node does (node/cli/main.cc)
   Config config;
   std::string error;
   if (!ParseConfig(argc, argv, &config, &error)) {

@@ -13,6 +13,8 @@ PACKAGES=(
   librocksdb-dev libboost1.74-dev libboost-system1.74-dev nlohmann-json3-dev catch2
   # crypto, logging, CLI, text
   libsodium-dev libargon2-dev libspdlog-dev libcli11-dev libutf8proc-dev libssl-dev
+  # tcmalloc for the node and bench programs (CMakeLists.txt says why)
+  libgoogle-perftools-dev
   # libFuzzer targets (tests/fuzz) are built with clang and its sanitizer runtimes
   clang-14 libclang-rt-14-dev
   # demo and web client; chromium drives the browser tests

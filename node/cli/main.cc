@@ -10,10 +10,12 @@
 #include "node/cli/cmd_users.h"
 #include "node/cli/commands.h"
 #include "node/cli/config.h"
+#include "node/grpc/grpc_runtime.h"
 
 using passerelle::cli::NodeConfig;
 
 int main(int argc, char** argv) {
+  passerelle::grpcapi::TuneGrpcRuntime();
   CLI::App app{"Passerelle: peer-to-peer partnership tracker node"};
   app.require_subcommand(1);
   std::string config_file;

@@ -13,9 +13,10 @@ class AgreementAdapter final : public AgreementBase {
  public:
   using AgreementBase::AgreementBase;
 
-  grpc::Status Approve(grpc::ServerContext* context, const v1::ApproveAgreementRequest* request,
-                       v1::Agreement* response) override {
-    return calls_.Approve(context, request->id(), request->terms_hash(), response);
+  grpc::ServerUnaryReactor* Approve(grpc::CallbackServerContext* context,
+                                    const v1::ApproveAgreementRequest* request,
+                                    v1::Agreement* response) override {
+    return Done(context, calls_.Approve(context, request->id(), request->terms_hash(), response));
   }
 };
 

@@ -15,7 +15,7 @@ namespace {
 using nlohmann::json;
 
 // The service's answer as a record message.
-grpc::Status Reply(const Result<json>& result, grpc::ServerContext* context,
+grpc::Status Reply(const Result<json>& result, grpc::ServerContextBase* context,
                    google::protobuf::Message* out) {
   if (!result.ok()) return ToGrpcStatus(result.status(), context);
   return ToGrpcStatus(RecordToMessage(*result, out), context);
@@ -57,12 +57,12 @@ RecordCalls::RecordCalls(service::RecordService* service, std::string kind)
   plural_ = family != nullptr ? family->plural : kind_;  // unknown kinds fail in the service
 }
 
-grpc::Status RecordCalls::Get(grpc::ServerContext* context, const v1::GetRequest& request,
+grpc::Status RecordCalls::Get(grpc::ServerContextBase* context, const v1::GetRequest& request,
                               google::protobuf::Message* record) const {
   return Reply(service_->Get(kind_, request.id()), context, record);
 }
 
-grpc::Status RecordCalls::List(grpc::ServerContext* context, const v1::ListRequest& request,
+grpc::Status RecordCalls::List(grpc::ServerContextBase* context, const v1::ListRequest& request,
                                google::protobuf::Message* response) const {
   if (request.page_size() < 0)
     return ToGrpcStatus(Status::Invalid("page_size", "must not be negative"), context);
@@ -77,7 +77,7 @@ grpc::Status RecordCalls::List(grpc::ServerContext* context, const v1::ListReque
   return ToGrpcStatus(RecordToMessage(body, response), context);
 }
 
-grpc::Status RecordCalls::Create(grpc::ServerContext* context,
+grpc::Status RecordCalls::Create(grpc::ServerContextBase* context,
                                  const google::protobuf::Message& record,
                                  google::protobuf::Message* created) const {
   auto fields = MessageToRecord(record);
@@ -85,7 +85,7 @@ grpc::Status RecordCalls::Create(grpc::ServerContext* context,
   return Reply(service_->Create(kind_, std::move(*fields), service::Caller{}), context, created);
 }
 
-grpc::Status RecordCalls::Update(grpc::ServerContext* context,
+grpc::Status RecordCalls::Update(grpc::ServerContextBase* context,
                                  const google::protobuf::Message& record,
                                  const google::protobuf::FieldMask& mask,
                                  std::optional<uint64_t> expected_version,
@@ -99,14 +99,14 @@ grpc::Status RecordCalls::Update(grpc::ServerContext* context,
   return Reply(service_->Update(kind_, *id, update, service::Caller{}), context, updated);
 }
 
-grpc::Status RecordCalls::Delete(grpc::ServerContext* context,
+grpc::Status RecordCalls::Delete(grpc::ServerContextBase* context,
                                  const v1::DeleteRequest& request) const {
   std::optional<uint64_t> expected;
   if (request.has_expected_version()) expected = request.expected_version();
   return ToGrpcStatus(service_->Delete(kind_, request.id(), expected, service::Caller{}), context);
 }
 
-grpc::Status RecordCalls::Approve(grpc::ServerContext* context, const std::string& id,
+grpc::Status RecordCalls::Approve(grpc::ServerContextBase* context, const std::string& id,
                                   const std::string& terms_hash,
                                   google::protobuf::Message* approved) const {
   return Reply(service_->Approve(kind_, id, terms_hash, service::Caller{}), context, approved);

@@ -14,7 +14,7 @@ class Message;
 class FieldMask;
 }  // namespace google::protobuf
 namespace grpc {
-class ServerContext;
+class ServerContextBase;
 }
 namespace passerelle::service {
 class RecordService;
@@ -32,21 +32,21 @@ class RecordCalls {
   // `kind` is a family's kind ("agreement"); `service` must outlive this object.
   RecordCalls(service::RecordService* service, std::string kind);
 
-  grpc::Status Get(grpc::ServerContext* context, const v1::GetRequest& request,
+  grpc::Status Get(grpc::ServerContextBase* context, const v1::GetRequest& request,
                    google::protobuf::Message* record) const;
   // `response` has a repeated field named after the family's plural and next_page_token.
-  grpc::Status List(grpc::ServerContext* context, const v1::ListRequest& request,
+  grpc::Status List(grpc::ServerContextBase* context, const v1::ListRequest& request,
                     google::protobuf::Message* response) const;
-  grpc::Status Create(grpc::ServerContext* context, const google::protobuf::Message& record,
+  grpc::Status Create(grpc::ServerContextBase* context, const google::protobuf::Message& record,
                       google::protobuf::Message* created) const;
   // `record` carries the id and new values; `mask` lists the fields to change.
-  grpc::Status Update(grpc::ServerContext* context, const google::protobuf::Message& record,
+  grpc::Status Update(grpc::ServerContextBase* context, const google::protobuf::Message& record,
                       const google::protobuf::FieldMask& mask,
                       std::optional<uint64_t> expected_version,
                       google::protobuf::Message* updated) const;
-  grpc::Status Delete(grpc::ServerContext* context, const v1::DeleteRequest& request) const;
+  grpc::Status Delete(grpc::ServerContextBase* context, const v1::DeleteRequest& request) const;
   // Agreements: this member's approval of the terms named by `terms_hash`.
-  grpc::Status Approve(grpc::ServerContext* context, const std::string& id,
+  grpc::Status Approve(grpc::ServerContextBase* context, const std::string& id,
                        const std::string& terms_hash, google::protobuf::Message* approved) const;
 
  private:

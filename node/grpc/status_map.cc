@@ -23,7 +23,7 @@ std::string MetadataSafe(const std::string& s) {
 
 }  // namespace
 
-grpc::Status ToGrpcStatus(const Status& status, grpc::ServerContext* context) {
+grpc::Status ToGrpcStatus(const Status& status, grpc::ServerContextBase* context) {
   if (status.ok()) return grpc::Status::OK;
   std::string message = status.message();
   if (!status.field().empty()) {

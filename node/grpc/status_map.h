@@ -13,6 +13,6 @@ namespace passerelle::grpcapi {
 inline constexpr char kFieldMetadataKey[] = "x-passerelle-field";
 
 // `context` may be null (no trailing metadata then).
-grpc::Status ToGrpcStatus(const Status& status, grpc::ServerContext* context);
+grpc::Status ToGrpcStatus(const Status& status, grpc::ServerContextBase* context);
 
 }  // namespace passerelle::grpcapi
