@@ -36,6 +36,10 @@ class CountingStore final : public storage::KvStore {
     scans_.fetch_add(1, std::memory_order_relaxed);
     return inner_->Scan(column, prefix, start);
   }
+  Status Last(storage::Column column, std::string_view prefix, std::string* key,
+              std::string* value) const override {
+    return inner_->Last(column, prefix, key, value);
+  }
 
   KvCounts counts() const {
     return {gets_.load(), scans_.load(), writes_.load(), entries_.load(), bytes_.load()};

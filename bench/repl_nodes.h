@@ -43,6 +43,10 @@ class TimedStore final : public storage::KvStore {
                                           std::string_view start) const override {
     return inner_->Scan(column, prefix, start);
   }
+  Status Last(storage::Column column, std::string_view prefix, std::string* key,
+              std::string* value) const override {
+    return inner_->Last(column, prefix, key, value);
+  }
   double write_seconds() const { return write_ns_.load() / 1e9; }
 
  private:

@@ -66,6 +66,10 @@ class KvStore {
   virtual std::unique_ptr<Iterator> Scan(Column column, std::string_view prefix,
                                          std::string_view start = {}) const = 0;
 
+  // The greatest key that begins with `prefix` (non-empty), and its value; NotFound
+  // when there is none.
+  virtual Status Last(Column column, std::string_view prefix, std::string* key,
+                      std::string* value) const = 0;
   // Operational figures for monitoring (name -> value, summed over columns), e.g.
   // "live_sst_bytes", "compactions_running". Empty for stores without any.
   virtual std::map<std::string, uint64_t> Stats() const { return {}; }
@@ -76,6 +80,10 @@ class KvStore {
     return {Code::kUnimplemented, "this store cannot take checkpoints"};
   }
 };
+
+// The least string greater than every string that begins with `prefix`; empty when
+// there is none (the prefix is all 0xff bytes).
+std::string PrefixSuccessor(std::string_view prefix);
 
 // Opens (creating if needed) a RocksDB store in `dir`. `sync` makes every Write fsync
 // its WAL (survives power loss); without it a write survives a killed process.

@@ -52,6 +52,20 @@ class MemStore final : public KvStore {
     return std::make_unique<MemIterator>(std::move(rows));
   }
 
+  Status Last(Column column, std::string_view prefix, std::string* key,
+              std::string* value) const override {
+    std::lock_guard lock(mu_);
+    const auto& m = columns_[static_cast<int>(column)];
+    std::string after = PrefixSuccessor(prefix);
+    auto it = after.empty() ? m.end() : m.lower_bound(after);
+    if (it == m.begin() || !std::prev(it)->first.starts_with(prefix))
+      return Status::NotFound("no key with this prefix");
+    --it;
+    *key = it->first;
+    *value = it->second;
+    return Status::Ok();
+  }
+
  private:
   mutable std::mutex mu_;
   std::map<std::string, std::string> columns_[kColumnCount];  // Guarded by mu_

@@ -81,6 +81,23 @@ class RocksStore final : public KvStore {
     return std::make_unique<RocksIterator>(it, std::string(prefix));
   }
 
+  Status Last(Column column, std::string_view prefix, std::string* key,
+              std::string* value) const override {
+    rocksdb::ReadOptions ro;
+    std::string after = PrefixSuccessor(prefix);
+    rocksdb::Slice bound(after);
+    if (!after.empty()) ro.iterate_upper_bound = &bound;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, Handle(column)));
+    it->SeekToLast();
+    if (!it->Valid()) return it->status().ok() ? Status::NotFound("no key with this prefix")
+                                               : FromRocks(it->status());
+    if (!it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size())))
+      return Status::NotFound("no key with this prefix");
+    key->assign(it->key().data(), it->key().size());
+    value->assign(it->value().data(), it->value().size());
+    return Status::Ok();
+  }
+
   std::map<std::string, uint64_t> Stats() const override {
     // Integer properties summed over the columns (names as they appear in /metrics).
     static const std::pair<const char*, const std::string*> kProps[] = {

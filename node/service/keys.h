@@ -5,8 +5,7 @@
 //            'h' kind \0 id \0 hlc(be64) origin \0 seq(be64) -> ops key (a record's history)
 //            'w' kind \0 id                              -> a record's search entry (search_index.h;
 //                                                     every 'w' key is its own; 's' was version 2's)
-//   meta     "vv\0" origin                              -> seq(be64) + hlc(be64) + head hash
-//            "format"                                    -> on-disk format version
+//   meta     "format"                                    -> on-disk format version
 //            "user/" name                                -> account JSON (accounts.h; this node only)
 //            "search_index"                              -> search index version (rebuilt when not current)
 #pragma once
@@ -18,7 +17,10 @@
 
 namespace passerelle::service::keys {
 
-constexpr int kFormatVersion = 3;  // 3: CBOR ops/records, head hlc, seq in history keys
+// 3: CBOR ops/records, head hlc, seq in history keys. 4: no "vv\0" origin entries in
+// meta: the version vector is read from the op log's last key of each origin at open
+// (one entry less per local write). Format 3 is migrated on open.
+constexpr int kFormatVersion = 4;
 
 inline std::string Op(std::string_view origin, uint64_t seq) {
   std::string k(origin);
@@ -60,10 +62,13 @@ inline std::string History(std::string_view kind, std::string_view id, uint64_t 
   core::PutBigEndian64(&k, seq);  // two ops never share a key, whatever their clocks
   return k;
 }
-inline std::string VersionVector(std::string_view origin) {
-  return std::string("vv\0", 3) + std::string(origin);
+inline std::string OpPrefix(std::string_view origin) {
+  std::string k(origin);
+  k.push_back('\0');
+  return k;
 }
-inline constexpr std::string_view kVersionVectorPrefix{"vv\0", 3};
+// Format 3's version-vector entries (deleted when a format 3 store is opened).
+inline constexpr std::string_view kFormat3VersionVectorPrefix{"vv\0", 3};
 inline constexpr std::string_view kFormat = "format";
 inline constexpr std::string_view kUserPrefix = "user/";
 inline std::string User(std::string_view name) { return std::string(kUserPrefix) + std::string(name); }

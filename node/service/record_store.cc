@@ -46,12 +46,14 @@ bool FromHex(std::string_view hex, std::string* out) {
 Status RecordStore::Open() {
   std::string format;
   Status s = kv_->Get(Column::kMeta, keys::kFormat, &format);
-  storage::WriteBatch init;
   if (s.code() == Code::kNotFound) {
+    storage::WriteBatch init;
     init.Put(Column::kMeta, std::string(keys::kFormat), std::to_string(keys::kFormatVersion));
     PASSERELLE_RETURN_IF_ERROR(kv_->Write(init));
   } else if (!s.ok()) {
     return s;
+  } else if (format == "3") {
+    PASSERELLE_RETURN_IF_ERROR(MigrateFromFormat3());
   } else if (format != std::to_string(keys::kFormatVersion)) {
     bool newer = std::atoi(format.c_str()) > keys::kFormatVersion;
     return {Code::kFailedPrecondition,
@@ -60,19 +62,42 @@ Status RecordStore::Open() {
                 (newer ? " (upgrade passerelle)"
                        : " (export it with the passerelle that wrote it, then import)")};
   }
+  PASSERELLE_RETURN_IF_ERROR(LoadPositions());
+  return OpenSearchIndex(kv_, &search_);
+}
+
+Status RecordStore::MigrateFromFormat3() {
+  storage::WriteBatch batch;
+  auto it = kv_->Scan(Column::kMeta, keys::kFormat3VersionVectorPrefix);
+  for (; it->Valid(); it->Next()) batch.Delete(Column::kMeta, std::string(it->key()));
+  PASSERELLE_RETURN_IF_ERROR(it->status());
+  batch.Put(Column::kMeta, std::string(keys::kFormat), std::to_string(keys::kFormatVersion));
+  return kv_->Write(batch);
+}
+
+Status RecordStore::LoadPositions() {
   std::lock_guard lock(mu_);
   positions_.clear();
-  for (auto it = kv_->Scan(Column::kMeta, keys::kVersionVectorPrefix); it->Valid(); it->Next()) {
-    std::string origin(it->key().substr(keys::kVersionVectorPrefix.size()));
-    std::string_view v = it->value();
-    OriginPosition pos;
-    if (!core::GetBigEndian64(&v, &pos.seq) || !core::GetBigEndian64(&v, &pos.hlc))
-      return {Code::kDataLoss, "bad version vector entry"};
-    pos.head_hash = std::string(v);
-    positions_[origin] = pos;
-    max_hlc_ = std::max(max_hlc_, pos.hlc);
+  max_hlc_ = 0;
+  // One seek per origin: its first key names it, its last key is its head.
+  std::string start, key, bytes;
+  for (;;) {
+    auto it = kv_->Scan(Column::kOps, "", start);
+    if (!it->Valid()) return it->status();
+    std::string_view first = it->key();
+    size_t nul = first.find('\0');
+    if (nul == std::string_view::npos || nul == 0)
+      return {Code::kDataLoss, "op log key without an origin"};
+    std::string origin(first.substr(0, nul));
+    PASSERELLE_RETURN_IF_ERROR(kv_->Last(Column::kOps, keys::OpPrefix(origin), &key, &bytes));
+    std::string hash;
+    auto head = core::DecodeOp(bytes, &hash);
+    if (!head.ok() || head->origin != origin || keys::Op(origin, head->seq) != key)
+      return {Code::kDataLoss, "the last op of origin " + origin + " is unreadable"};
+    positions_[origin] = {head->seq, hash, head->hlc};
+    max_hlc_ = std::max(max_hlc_, head->hlc);
+    start = origin + '\x01';  // past every "origin \0 ..." key
   }
-  return OpenSearchIndex(kv_, &search_);
 }
 
 Result<RecordState> RecordStore::Get(std::string_view kind, std::string_view id) const {
@@ -136,11 +161,6 @@ Result<RecordState> RecordStore::CommitLocal(core::Op* op, core::OpEffect* effec
   PutIndexes(*family, prior, after, &batch);
   std::vector<SearchChange> search_changes;
   PutSearchEntries(*family, prior, after, &batch, &search_changes);
-  std::string vv;
-  core::PutBigEndian64(&vv, op->seq);
-  core::PutBigEndian64(&vv, op->hlc);
-  vv += head;
-  batch.Put(Column::kMeta, keys::VersionVector(op->origin), vv);
   PASSERELLE_RETURN_IF_ERROR(kv_->Write(batch));
   for (const auto& change : search_changes) search_.Apply(change);
   {
@@ -234,11 +254,6 @@ Result<RecordStore::RemoteResult> RecordStore::CommitRemote(
   }
   const core::Op& last = ops.back();
   const std::string& head = hashes.back();
-  std::string vv;
-  core::PutBigEndian64(&vv, last.seq);
-  core::PutBigEndian64(&vv, last.hlc);
-  vv += head;
-  batch.Put(Column::kMeta, keys::VersionVector(origin), vv);
   PASSERELLE_RETURN_IF_ERROR(kv_->Write(batch));
   for (const auto& change : search_changes) search_.Apply(change);
   std::lock_guard lock(mu_);

@@ -1,6 +1,7 @@
 // RecordStore: the op log and what it folds into, on a KvStore. Committing an op
 // writes, in ONE atomic batch, the op, the record re-folded with it, the index entries
-// that changed, the record's history entry and the origin's version-vector entry.
+// that changed and the record's history entry. The version vector is the op log's
+// last key per origin (read at open, then kept in memory).
 // Reads are thread-safe; callers serialise Commit* calls (RecordService's write lock).
 #pragma once
 
@@ -33,8 +34,8 @@ class RecordStore {
  public:
   explicit RecordStore(storage::KvStore* kv) : kv_(kv) {}
 
-  // Checks the on-disk format (refuses a newer one), loads the version vector and the
-  // search postings.
+  // Checks the on-disk format (refuses a newer one, migrates format 3), loads the
+  // version vector from the op log and the search postings.
   Status Open();
 
   // Numbers a new local op (seq, prev_hash from `origin`'s head), folds it into its
@@ -101,6 +102,9 @@ class RecordStore {
   core::Hlc max_hlc() const;
 
  private:
+  Status MigrateFromFormat3();
+  // positions_ and max_hlc_ from the op log: each origin's last op.
+  Status LoadPositions();
   // Caches derived values on a state about to be stored (the terms hash).
   static void Derive(const records::Family& family, core::RecordState* state);
   void PutIndexes(const records::Family& family, const core::RecordState* before,

@@ -1,5 +1,6 @@
 #include "node/core/coding.h"
 #include "node/core/signing.h"
+#include "node/service/keys.h"
 #include "node/service/record_service.h"
 #include "tests/service/fixture.h"
 
@@ -71,6 +72,32 @@ TEST_CASE("Service: writes survive reopening the store exactly", "[service][stor
   REQUIRE_OK(history);
   REQUIRE(history->size() == 3);
   CHECK((*history)[2]["hlc"].get<uint64_t>() > (*history)[1]["hlc"].get<uint64_t>());
+}
+
+TEST_CASE("Service: a format 3 store opens migrated, its version vector read from the op log", "[service][storage]") {
+  ServiceFixture f;
+  SeedParties(f);
+  auto vv = f.service->VersionVector();
+  REQUIRE(vv.at("quebec-consortium") > 1);
+  // What format 3 kept: a version-vector entry per origin (here a stale one, to tell
+  // which source the reopened store believes).
+  storage::WriteBatch old;
+  old.Put(storage::Column::kMeta, "format", "3");
+  std::string stale;
+  core::PutBigEndian64(&stale, 1);
+  core::PutBigEndian64(&stale, 1);
+  old.Put(storage::Column::kMeta, std::string("vv\0quebec-consortium", 21), stale + "hash");
+  REQUIRE_OK(f.store->Write(old));
+  f.Reopen();
+  CHECK(f.service->VersionVector() == vv);
+  std::string value;
+  CHECK(f.store->Get(storage::Column::kMeta, std::string("vv\0quebec-consortium", 21), &value).code() ==
+        Code::kNotFound);
+  REQUIRE_OK(f.store->Get(storage::Column::kMeta, "format", &value));
+  CHECK(value == std::to_string(service::keys::kFormatVersion));
+  // The chain continues from the real head.
+  REQUIRE_OK(f.service->Create("institutions", Institution("cegep-abitibi-temiscamingue"), f.caller));
+  CHECK(f.service->VersionVector().at("quebec-consortium") == vv.at("quebec-consortium") + 1);
 }
 
 TEST_CASE("Service: indexes follow updates and deletes", "[service][index]") {

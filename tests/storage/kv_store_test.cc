@@ -33,6 +33,24 @@ void Exercise(KvStore* kv) {
   del.Put(Column::kRecords, "agreement/c", "4");
   REQUIRE_OK(kv->Write(del));
   CHECK(Keys(*kv, Column::kRecords, "agreement/") == std::vector<std::string>{"agreement/b", "agreement/c"});
+
+  // Last: the greatest key of a prefix, also when the next key up begins with 0xff
+  // bytes or the prefix ends with them.
+  WriteBatch edge;
+  edge.Put(Column::kOps, std::string("org\0\x01", 5), "one");
+  edge.Put(Column::kOps, std::string("org\0\xff\xff", 6), "last");
+  edge.Put(Column::kOps, std::string("org\x01", 4), "next origin");
+  edge.Put(Column::kOps, std::string("z\xff\xff\x01", 4), "all-ff prefix");
+  REQUIRE_OK(kv->Write(edge));
+  std::string key;
+  REQUIRE_OK(kv->Last(Column::kOps, std::string("org\0", 4), &key, &v));
+  CHECK(key == std::string("org\0\xff\xff", 6));
+  CHECK(v == "last");
+  REQUIRE_OK(kv->Last(Column::kOps, "z\xff\xff", &key, &v));
+  CHECK(v == "all-ff prefix");
+  CHECK(kv->Last(Column::kOps, "orh", &key, &v).code() == Code::kNotFound);
+  CHECK(kv->Last(Column::kOps, std::string("org\0\x02", 5), &key, &v).code() == Code::kNotFound);
+  CHECK(kv->Last(Column::kMeta, "org", &key, &v).code() == Code::kNotFound);
 }
 
 }  // namespace
