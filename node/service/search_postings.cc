@@ -27,7 +27,8 @@ void SearchPostings::Apply(const SearchChange& change) {
   uint32_t number = RecordNumber(change.kind, change.id);
   records_[number].title_bytes = change.title_bytes;
   std::unordered_set<std::string_view> kept;  // words in both: updated in place below
-  for (const auto& w : change.new_words) kept.insert(w.word);
+  if (!change.old_words.empty())
+    for (const auto& w : change.new_words) kept.insert(w.word);
   for (const auto& w : change.old_words) {
     if (kept.count(w.word)) continue;
     auto it = lists_.find(w.word);
@@ -37,11 +38,19 @@ void SearchPostings::Apply(const SearchChange& change) {
     if (at == list.end() || NumberOf(*at) != number) continue;
     list.erase(at);
     --postings_;
-    if (list.empty()) lists_.erase(it);
+    if (list.empty()) {
+      words_.erase(it->first);
+      lists_.erase(it);
+    }
   }
   for (const auto& w : change.new_words) {
     uint32_t posting = number << 1 | (w.in_title ? 1 : 0);
-    List& list = lists_[w.word];
+    auto it = lists_.find(w.word);
+    if (it == lists_.end()) {
+      it = lists_.try_emplace(w.word).first;
+      words_.insert(it->first);
+    }
+    List& list = it->second;
     if (list.empty() || NumberOf(list.back()) < number) {  // a new record: the usual case
       list.push_back(posting);
       ++postings_;
@@ -61,15 +70,17 @@ void SearchPostings::Clear() {
   std::unique_lock lock(mu_);
   records_.clear();
   numbers_.clear();
+  words_.clear();
   lists_.clear();
   postings_ = 0;
 }
 
 template <typename Visit>
 void SearchPostings::WalkLists(std::string_view word, bool prefix, Visit visit) const {
-  for (auto it = lists_.lower_bound(word); it != lists_.end(); ++it) {
-    if (prefix ? !std::string_view(it->first).starts_with(word) : it->first != word) return;
-    if (!visit(it->first, it->second) || !prefix) return;
+  for (auto it = words_.lower_bound(word); it != words_.end(); ++it) {
+    if (prefix ? !it->starts_with(word) : *it != word) return;
+    auto list = lists_.find(*it);
+    if (!visit(list->first, list->second) || !prefix) return;
   }
 }
 

@@ -5,7 +5,7 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -65,10 +65,18 @@ class SearchPostings {
   template <typename Visit>
   void WalkLists(std::string_view word, bool prefix, Visit visit) const;
 
+  struct WordHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
   mutable std::shared_mutex mu_;
   std::vector<Record> records_;                           // by number; never reused
   std::unordered_map<std::string, uint32_t> numbers_;     // kind \0 id -> number
-  std::map<std::string, List, std::less<>> lists_;        // by word
+  // By word: hashed for commits (a create touches ~16 words), with the words also in
+  // order (views of lists_' keys, which do not move) for prefix walks.
+  std::unordered_map<std::string, List, WordHash, std::equal_to<>> lists_;
+  std::set<std::string_view> words_;
   size_t postings_ = 0;
 };
 
