@@ -1,7 +1,7 @@
 // RecordAdapter<...>: the gRPC service class of one record family, in a few lines:
-// each method forwards to RecordCalls. Callback API (measured faster than the
-// synchronous one for creates: no thread per waiting call). Include only from the per-area .cc files (it
-// pulls in generated headers).
+// each method forwards to RecordCalls. Include only from the per-area .cc files (it
+// pulls in generated headers). gRPC's callback API: no sync-server thread pool to size
+// for calls queued on the write lock (bench, 8 clients: creates 5.4-5.8k -> 5.5-6.2k/s).
 #pragma once
 
 #include <google/protobuf/empty.pb.h>
