@@ -63,7 +63,7 @@ RunResult RunEmpty(int port, int clients, size_t calls) {
   });
 }
 
-// Rate of the empty call with `service` behind a server configured as the node's is.
+// Rate of the empty call with `service` behind a server with gRPC's default options.
 RunResult RunEmptyServer(grpc::Service* service, size_t clients,
                          size_t calls) {
   grpc::ServerBuilder builder;
