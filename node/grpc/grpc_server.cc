@@ -61,8 +61,7 @@ Result<std::unique_ptr<GrpcServer>> StartGrpcServer(service::RecordService* serv
   auto credentials = options.credentials ? options.credentials : grpc::InsecureServerCredentials();
   builder.AddListeningPort(address, credentials, &port);
   builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
-  // Writes serialise on the service's lock: one completion queue and a bounded pool of
-  // pollers (kMaxPollers) rather than gRPC's defaults.
+  // The synchronous services' thread pool: one completion queue, kMaxPollers pollers.
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS, 1);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 1);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, kMaxPollers);

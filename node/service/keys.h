@@ -22,9 +22,13 @@ namespace passerelle::service::keys {
 // (one entry less per local write). Format 3 is migrated on open.
 constexpr int kFormatVersion = 4;
 
-inline std::string Op(std::string_view origin, uint64_t seq) {
+inline std::string OpPrefix(std::string_view origin) {
   std::string k(origin);
   k.push_back('\0');
+  return k;
+}
+inline std::string Op(std::string_view origin, uint64_t seq) {
+  std::string k = OpPrefix(origin);
   core::PutBigEndian64(&k, seq);
   return k;
 }
@@ -60,11 +64,6 @@ inline std::string History(std::string_view kind, std::string_view id, uint64_t 
   core::PutBigEndian64(&k, hlc);
   k.append(origin).push_back('\0');
   core::PutBigEndian64(&k, seq);  // two ops never share a key, whatever their clocks
-  return k;
-}
-inline std::string OpPrefix(std::string_view origin) {
-  std::string k(origin);
-  k.push_back('\0');
   return k;
 }
 // Format 3's version-vector entries (deleted when a format 3 store is opened).

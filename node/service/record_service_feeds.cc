@@ -90,7 +90,7 @@ void RecordService::LoadRecentChanges() {
   std::vector<core::Op> ops;
   for (const auto& [origin, seq] : store_->VersionVector()) {
     uint64_t from = seq > kChangeRingSize ? seq - kChangeRingSize + 1 : 1;
-    for (auto it = kv_->Scan(storage::Column::kOps, origin + '\0', keys::Op(origin, from)); it->Valid();
+    for (auto it = kv_->Scan(storage::Column::kOps, keys::OpPrefix(origin), keys::Op(origin, from)); it->Valid();
          it->Next()) {
       auto op = core::DecodeOp(it->value());
       if (op.ok()) ops.push_back(std::move(op).value());

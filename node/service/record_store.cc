@@ -89,14 +89,15 @@ Status RecordStore::LoadPositions() {
     if (nul == std::string_view::npos || nul == 0)
       return {Code::kDataLoss, "op log key without an origin"};
     std::string origin(first.substr(0, nul));
-    PASSERELLE_RETURN_IF_ERROR(kv_->Last(Column::kOps, keys::OpPrefix(origin), &key, &bytes));
+    const std::string prefix = keys::OpPrefix(origin);
+    PASSERELLE_RETURN_IF_ERROR(kv_->Last(Column::kOps, prefix, &key, &bytes));
     std::string hash;
     auto head = core::DecodeOp(bytes, &hash);
     if (!head.ok() || head->origin != origin || keys::Op(origin, head->seq) != key)
       return {Code::kDataLoss, "the last op of origin " + origin + " is unreadable"};
     positions_[origin] = {head->seq, hash, head->hlc};
     max_hlc_ = std::max(max_hlc_, head->hlc);
-    start = origin + '\x01';  // past every "origin \0 ..." key
+    start = storage::PrefixSuccessor(prefix);  // the next origin's first key
   }
 }
 
@@ -273,7 +274,7 @@ Result<std::vector<std::string>> RecordStore::ReadSignedOps(const std::string& o
                                                             uint64_t after_seq,
                                                             size_t max_ops) const {
   std::vector<std::string> ops;
-  std::string prefix = origin + '\0';
+  std::string prefix = keys::OpPrefix(origin);
   size_t last_signed = 0;
   // A batch may run past max_ops to reach a signed op (ops are signed at least every
   // kSignEvery, so this stays bounded).
