@@ -569,6 +569,12 @@ RecordService::PreparedPeerBatch RecordService::PreparePeerBatch(std::vector<std
   return out;
 }
 
+void RecordService::PlanPeerBatch(PreparedPeerBatch* batch,
+                                  std::shared_ptr<const RemotePlan> previous) const {
+  if (batch->refused.refusal != core::Refusal::kNone || batch->ops.empty()) return;
+  batch->plan = store_->PlanRemote(batch->ops, batch->encoded, batch->hashes, std::move(previous));
+}
+
 RecordService::PeerBatchResult RecordService::CommitPeerBatch(PreparedPeerBatch batch) {
   PeerBatchResult out = batch.refused;
   if (out.refusal != core::Refusal::kNone || batch.ops.empty()) return out;
@@ -588,11 +594,21 @@ RecordService::PeerBatchResult RecordService::CommitPeerBatch(PreparedPeerBatch 
   if (check.already_have == ops.size()) return out;
   const size_t skip = check.already_have;
   std::vector<core::Op> fresh(std::make_move_iterator(ops.begin() + skip), std::make_move_iterator(ops.end()));
-  std::vector<std::string_view> fresh_bytes(batch.encoded.begin() + skip, batch.encoded.end());
-  std::vector<std::string> fresh_hashes(std::make_move_iterator(batch.hashes.begin() + skip),
-                                        std::make_move_iterator(batch.hashes.end()));
-  auto stored = store_->CommitRemote(fresh, fresh_bytes, fresh_hashes);
-  if (!stored.ok()) return refuse(core::Refusal::kMalformed, stored.status().ToString());
+  std::optional<RecordStore::RemoteResult> stored;
+  if (batch.plan != nullptr) {
+    auto written = store_->CommitPlan(*batch.plan, skip);
+    if (!written.ok()) return refuse(core::Refusal::kMalformed, written.status().ToString());
+    stored = std::move(written).value();
+    out.as_planned = stored.has_value();
+  }
+  if (!stored) {  // no plan, or it no longer holds: fold under the lock
+    std::vector<std::string_view> fresh_bytes(batch.encoded.begin() + skip, batch.encoded.end());
+    std::vector<std::string> fresh_hashes(std::make_move_iterator(batch.hashes.begin() + skip),
+                                          std::make_move_iterator(batch.hashes.end()));
+    auto folded = store_->CommitRemote(fresh, fresh_bytes, fresh_hashes);
+    if (!folded.ok()) return refuse(core::Refusal::kMalformed, folded.status().ToString());
+    stored = std::move(folded).value();
+  }
   for (const auto& op : fresh) clock_->Observe(op.hlc);
   BumpGeneration();
   PublishChanges(fresh.data(), fresh.size(), stored->titles);

@@ -30,6 +30,7 @@ class ChangeFeed;
 class Members;
 class RecordStore;
 struct PendingOp;
+struct RemotePlan;
 
 struct ListQuery {
   // Equality filters by index name (?party=inmq, ?status=late), and "<index>_before"
@@ -108,24 +109,29 @@ class RecordService {
     core::Refusal refusal = core::Refusal::kNone;  // kNone: accepted
     std::string detail;
     size_t applied = 0, duplicates = 0, no_effect = 0;
+    bool as_planned = false;  // stored as PlanPeerBatch worked it out (else folded at commit)
   };
   // Checks and stores encoded ops (core::EncodeOp) of ONE origin received from a peer
   // (any peer: ops are relayed). Refused batches store nothing. Never throws,
   // whatever the bytes hold.
   PeerBatchResult ApplyPeerBatch(const std::vector<std::string>& encoded);
-  // ApplyPeerBatch in two steps, so that a caller can decode and check the next batch
-  // while the current one commits: PreparePeerBatch decodes, hashes and validates each
-  // op (no lock, no store access, thread-safe); CommitPeerBatch checks the chain and
-  // its signature against the store and stores the batch atomically.
-  // ApplyPeerBatch(e) == CommitPeerBatch(PreparePeerBatch(e)).
+  // ApplyPeerBatch in steps, so that a caller can work on the next batches while the
+  // current one commits: PreparePeerBatch decodes, hashes and validates each op;
+  // PlanPeerBatch works out its store writes (both without the lock, thread-safe);
+  // CommitPeerBatch checks the chain and its signature against the store and stores the
+  // batch atomically: as planned if the plan still holds, else folded again under the
+  // lock. ApplyPeerBatch(e) == CommitPeerBatch(PreparePeerBatch(e)), planned or not.
   struct PreparedPeerBatch {
     std::vector<std::string> encoded;
     std::vector<core::Op> ops;        // decoded; empty when refused
     std::vector<std::string> hashes;  // OpHash of each op
     std::string origin_key;           // the origin's Ed25519 public key
     PeerBatchResult refused;          // refusal != kNone: refused while preparing
+    std::shared_ptr<const RemotePlan> plan;  // its store writes (record_store.h), if planned
   };
   PreparedPeerBatch PreparePeerBatch(std::vector<std::string> encoded) const;
+  // `previous`: the plan of the batch planned just before, which may be committing.
+  void PlanPeerBatch(PreparedPeerBatch* batch, std::shared_ptr<const RemotePlan> previous) const;
   PeerBatchResult CommitPeerBatch(PreparedPeerBatch batch);
   // Encoded ops of `origin` after `after_seq` (about max_ops), ending on a signed op,
   // for a peer, as stored; signs this node's own chain head first if it is unsigned.

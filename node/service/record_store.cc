@@ -16,15 +16,6 @@ namespace {
 using core::RecordState;
 using storage::Column;
 
-std::set<std::string> IndexKeys(const records::Family& family, const RecordState& s) {
-  std::set<std::string> out;
-  if (!s.live()) return out;
-  for (const auto& index : family.indexes)
-    for (const auto& value : index.values(s.fields))
-      if (!value.empty()) out.insert(keys::Index(family.kind, index.name, value, s.id));
-  return out;
-}
-
 bool FromHex(std::string_view hex, std::string* out) {
   if (hex.size() % 2) return false;
   out->clear();
@@ -42,6 +33,24 @@ bool FromHex(std::string_view hex, std::string* out) {
 }
 
 }  // namespace
+
+std::set<std::string> RecordStore::IndexKeys(const records::Family& family, const RecordState& s) {
+  std::set<std::string> out;
+  if (!s.live()) return out;
+  for (const auto& index : family.indexes)
+    for (const auto& value : index.values(s.fields))
+      if (!value.empty()) out.insert(keys::Index(family.kind, index.name, value, s.id));
+  return out;
+}
+
+void RecordStore::Committed(const std::string& origin, const OriginPosition& head,
+                            core::Hlc max_hlc, uint64_t plan_id) {
+  std::lock_guard lock(mu_);
+  positions_[origin] = head;
+  max_hlc_ = std::max(max_hlc_, max_hlc);
+  ++commits_;
+  if (plan_id != 0) last_plan_ = plan_id;
+}
 
 Status RecordStore::Open() {
   std::string format;
@@ -164,11 +173,7 @@ Result<RecordState> RecordStore::CommitLocal(core::Op* op, core::OpEffect* effec
   PutSearchEntries(*family, prior, after, &batch, &search_changes);
   PASSERELLE_RETURN_IF_ERROR(kv_->Write(batch));
   for (const auto& change : search_changes) search_.Apply(change);
-  {
-    std::lock_guard lock(mu_);
-    positions_[op->origin] = {op->seq, head, op->hlc};
-    max_hlc_ = std::max(max_hlc_, op->hlc);
-  }
+  Committed(op->origin, {op->seq, std::move(head), op->hlc}, op->hlc, 0);
   return after;
 }
 
@@ -185,82 +190,6 @@ void RecordStore::PutIndexChanges(const std::set<std::string>& old_keys,
     if (!new_keys.count(k)) batch->Delete(Column::kIndex, k);
   for (const auto& k : new_keys)
     if (!old_keys.count(k)) batch->Put(Column::kIndex, k, "");
-}
-
-Result<RecordStore::RemoteResult> RecordStore::CommitRemote(
-    const std::vector<core::Op>& ops, const std::vector<std::string_view>& encoded,
-    const std::vector<std::string>& hashes) {
-  RemoteResult result;
-  if (ops.empty()) return result;
-  const std::string& origin = ops.front().origin;
-  // Per record touched: its index keys and state before the batch (the search index
-  // compares searched fields), its state as folded so far, and which ops touched it.
-  struct Touched {
-    const records::Family* family;
-    std::set<std::string> old_index_keys;
-    std::optional<RecordState> before;
-    RecordState after;
-    std::vector<size_t> batch_ops;  // indexes into `ops`
-  };
-  std::map<std::string, Touched> touched;  // by record key
-  storage::WriteBatch batch;
-  batch.Reserve(ops.size() * 8 + 1);
-  for (size_t i = 0; i < ops.size(); ++i) {
-    const core::Op& op = ops[i];
-    const records::Family* family = records::FindFamily(op.kind);
-    if (family == nullptr) return Status::Invalid("kind", "unknown record family " + op.kind);
-    std::string rkey = keys::Record(op.kind, op.record_id);
-    auto [it, fresh] = touched.try_emplace(std::move(rkey));
-    Touched& t = it->second;
-    if (fresh) {
-      t.family = family;
-      auto existing = Get(op.kind, op.record_id);
-      if (existing.ok()) {
-        t.after = std::move(existing).value();
-        t.old_index_keys = IndexKeys(*family, t.after);
-        t.before = t.after;
-      } else if (existing.status().code() != Code::kNotFound) {
-        return existing.status();
-      }
-    }
-    t.batch_ops.push_back(i);
-    std::string op_key = keys::Op(op.origin, op.seq);
-    batch.Put(Column::kIndex, keys::History(op.kind, op.record_id, op.hlc, op.origin, op.seq), op_key);
-    batch.Put(Column::kOps, std::move(op_key), std::string(encoded[i]));
-    result.applied++;
-    if (core::SortsAfter(t.after, op)) {
-      if (core::Apply(&t.after, op) != core::OpEffect::kApplied) result.no_effect++;
-      continue;
-    }
-    // A late op: fold the record again from all its ops, noting this op's effect.
-    auto stored = History(op.kind, op.record_id);
-    if (!stored.ok()) return stored.status();
-    std::vector<core::Op> all = std::move(stored).value();
-    for (size_t j : t.batch_ops) all.push_back(ops[j]);
-    std::sort(all.begin(), all.end(), core::FoldsBefore);
-    RecordState state;
-    for (const auto& o : all) {
-      auto effect = core::Apply(&state, o);
-      if (o.origin == op.origin && o.seq == op.seq && effect != core::OpEffect::kApplied) result.no_effect++;
-    }
-    t.after = std::move(state);
-  }
-  std::vector<SearchChange> search_changes;
-  for (auto& [rkey, t] : touched) {
-    Derive(*t.family, &t.after);
-    PutIndexChanges(t.old_index_keys, IndexKeys(*t.family, t.after), &batch);
-    batch.Put(Column::kRecords, rkey, core::EncodeRecordState(t.after));
-    PutSearchEntries(*t.family, t.before ? &*t.before : nullptr, t.after, &batch, &search_changes);
-    result.titles[rkey] = RecordTitle(*t.family, t.after.fields, t.after.id);
-  }
-  const core::Op& last = ops.back();
-  const std::string& head = hashes.back();
-  PASSERELLE_RETURN_IF_ERROR(kv_->Write(batch));
-  for (const auto& change : search_changes) search_.Apply(change);
-  std::lock_guard lock(mu_);
-  positions_[origin] = {last.seq, head, last.hlc};
-  for (const auto& op : ops) max_hlc_ = std::max(max_hlc_, op.hlc);
-  return result;
 }
 
 core::ChainHead RecordStore::Head(const std::string& origin) const {

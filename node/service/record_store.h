@@ -5,9 +5,12 @@
 // Reads are thread-safe; callers serialise Commit* calls (RecordService's write lock).
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -29,6 +32,8 @@ struct OriginPosition {
   std::string head_hash;  // OpHash of that op
   core::Hlc hlc = 0;      // its timestamp
 };
+
+struct RemotePlan;  // below
 
 class RecordStore {
  public:
@@ -62,6 +67,21 @@ class RecordStore {
   Result<RemoteResult> CommitRemote(const std::vector<core::Op>& ops,
                                     const std::vector<std::string_view>& encoded,
                                     const std::vector<std::string>& hashes);
+
+  // CommitRemote in two steps, so that a batch's fold, index and search work can run
+  // while the batch before it is written: PlanRemote works out the writes without the
+  // write lock; CommitPlan, under it, writes them if what the plan read still holds.
+  // Plans `ops` (one origin, in seq order, not yet checked) past the ones the store or
+  // `previous` already holds. `previous`: the plan made just before (of any origin);
+  // while it is not committed its records are read from it. Thread-safe.
+  std::shared_ptr<const RemotePlan> PlanRemote(const std::vector<core::Op>& ops,
+                                               const std::vector<std::string>& encoded,
+                                               const std::vector<std::string>& hashes,
+                                               std::shared_ptr<const RemotePlan> previous) const;
+  // Writes `plan` when it still holds: nothing was committed since it was made but the
+  // plan it read from, and `skip` ops (the checked batch's duplicates) are the ones it
+  // left out. Otherwise stores nothing and returns std::nullopt: call CommitRemote.
+  Result<std::optional<RemoteResult>> CommitPlan(const RemotePlan& plan, size_t skip);
 
   // The newest stored op of `origin` (seq 0 when none).
   core::ChainHead Head(const std::string& origin) const;
@@ -105,18 +125,56 @@ class RecordStore {
   Status MigrateFromFormat3();
   // positions_ and max_hlc_ from the op log: each origin's last op.
   Status LoadPositions();
+  // The index entries a state has (none when it is not live).
+  static std::set<std::string> IndexKeys(const records::Family& family, const core::RecordState& s);
   // Caches derived values on a state about to be stored (the terms hash).
   static void Derive(const records::Family& family, core::RecordState* state);
   void PutIndexes(const records::Family& family, const core::RecordState* before,
                   const core::RecordState& after, storage::WriteBatch* batch) const;
   static void PutIndexChanges(const std::set<std::string>& old_keys,
                               const std::set<std::string>& new_keys, storage::WriteBatch* batch);
+  // The fold, index and search writes of ops[skip..] onto `plan`; `overlay`: records
+  // to read from it rather than the store. False when an op sorts before a record's
+  // folded ops and that record is in `overlay` (its history is not stored yet).
+  Result<bool> Fold(const std::vector<core::Op>& ops, size_t skip,
+                    const std::vector<std::string_view>& encoded, const RemotePlan* overlay,
+                    RemotePlan* plan) const;
+  // After a commit: the origin's new head, and one more commit counted.
+  void Committed(const std::string& origin, const OriginPosition& head, core::Hlc max_hlc,
+                 uint64_t plan_id);
 
   storage::KvStore* kv_;
   mutable std::mutex mu_;                           // guards positions_ (readers too)
   std::map<std::string, OriginPosition> positions_;  // Guarded by mu_
   core::Hlc max_hlc_ = 0;                            // Guarded by mu_
+  uint64_t commits_ = 0;    // commits so far, of any kind. Guarded by mu_
+  uint64_t last_plan_ = 0;  // id of the last plan committed as planned. Guarded by mu_
+  mutable std::atomic<uint64_t> next_plan_id_{1};
   SearchPostings search_;                            // changed after each commit's write
+};
+
+// What PlanRemote worked out; read-only once made (a later plan reads its records).
+struct RemotePlan {
+  struct Touched {
+    const records::Family* family = nullptr;
+    std::set<std::string> old_index_keys;      // as stored before the batch
+    std::optional<core::RecordState> before;   // as stored before the batch (none: new)
+    core::RecordState after;                   // folded with the batch's ops
+    std::vector<size_t> batch_ops;             // indexes into the batch's ops
+  };
+  uint64_t id = 0;
+  std::string origin;
+  size_t skip = 0;            // leading ops already stored (or in the previous plan)
+  OriginPosition head;        // the origin's head once committed
+  core::Hlc max_hlc = 0;
+  bool complete = false;      // false: nothing planned; the batch folds under the lock
+  std::map<std::string, Touched> touched;  // by record key
+  storage::WriteBatch batch;
+  std::vector<SearchChange> search_changes;
+  RecordStore::RemoteResult result;
+  // What it read, so that CommitPlan can tell whether it still holds.
+  uint64_t base_commits = 0;  // commits_ when planning began
+  uint64_t read_plan = 0;     // the uncommitted plan it read records from (0: none)
 };
 
 }  // namespace passerelle::service

@@ -72,6 +72,7 @@ class Simulation {
   void Heal() {
     cut_.clear();
     while (!queue_.empty()) Deliver(false);
+    for (int i = 0; i < n_; ++i) Settle(i);
     SyncAll();
   }
 
@@ -104,6 +105,10 @@ class Simulation {
   }
 
   size_t writes() const { return writes_.size(); }
+  // Planned peer batches stored as planned, and folded again at commit (the plan no
+  // longer held).
+  size_t stored_as_planned() const { return stored_as_planned_; }
+  size_t stored_refolded() const { return stored_refolded_; }
 
  private:
   static std::string Member(int i) { return "m" + std::to_string(i); }
@@ -183,14 +188,40 @@ class Simulation {
     Apply(m.to, m.ops);
   }
 
+  // Half the batches go as PeerSync sends them: prepared and planned (reading from the
+  // node's previous plan, which may not be committed yet), then committed after the
+  // batch before it, at once or later, after more local writes and other batches, so
+  // that plans that no longer hold are exercised too. The others go in one call.
   void Apply(int node, const std::vector<std::string>& ops) {
-    auto r = nodes_[node]->ApplyPeerBatch(ops);
+    if (rng_() % 2 == 0) {
+      Settle(node);
+      Count(nodes_[node]->ApplyPeerBatch(ops), false);
+      return;
+    }
+    auto next = std::make_unique<Prepared>(nodes_[node]->PreparePeerBatch(ops));
+    nodes_[node]->PlanPeerBatch(next.get(), last_plan_[node]);
+    last_plan_[node] = next->plan;
+    Settle(node);
+    pending_[node] = std::move(next);
+    if (rng_() % 2 == 0) Settle(node);
+  }
+
+  // Commits the node's planned batch, if one waits.
+  void Settle(int node) {
+    if (!pending_[node]) return;
+    bool planned = pending_[node]->plan != nullptr;
+    Count(nodes_[node]->CommitPeerBatch(std::move(*pending_[node])), planned);
+    pending_[node].reset();
+  }
+
+  void Count(const service::RecordService::PeerBatchResult& r, bool planned) {
     // A gap is expected when batches arrive out of order or were dropped; anything
     // else means an honest peer's ops were refused.
     if (r.refusal != core::Refusal::kNone && r.refusal != core::Refusal::kGap) {
       UNSCOPED_INFO("refused: " << core::RefusalName(r.refusal) << " " << r.detail);
       refused_++;
     }
+    if (r.applied > 0 && planned) (r.as_planned ? stored_as_planned_ : stored_refolded_)++;
   }
 
   void SyncAll() {
@@ -206,6 +237,7 @@ class Simulation {
               if (ops.empty()) break;
               at = core::DecodeOp(ops.back())->seq;
               Apply(b, ops);
+              Settle(b);
             }
           }
         }
@@ -230,6 +262,10 @@ class Simulation {
   std::map<std::pair<std::string, std::string>, std::vector<Write>> writes_;
   std::set<std::string> deleted_;
   int refused_ = 0;
+  using Prepared = service::RecordService::PreparedPeerBatch;
+  std::map<int, std::shared_ptr<const service::RemotePlan>> last_plan_;  // by node
+  std::map<int, std::unique_ptr<Prepared>> pending_;  // by node: planned, not committed
+  size_t stored_as_planned_ = 0, stored_refolded_ = 0;
 };
 
 }  // namespace
@@ -238,7 +274,7 @@ TEST_CASE("Sync simulation: random schedules converge to equal digests", "[sync]
   uint64_t first = 1, count = 1000;
   if (const char* s = std::getenv("SIM_SEEDS")) count = std::stoull(s);
   if (const char* s = std::getenv("SIM_SEED")) first = std::stoull(s), count = 1;
-  size_t total_writes = 0;
+  size_t total_writes = 0, as_planned = 0, refolded = 0;
   for (uint64_t seed = first; seed < first + count; ++seed) {
     INFO("failing seed: replay with SIM_SEED=" << seed);
     std::mt19937_64 pick(seed);
@@ -249,6 +285,11 @@ TEST_CASE("Sync simulation: random schedules converge to equal digests", "[sync]
     sim.Heal();
     sim.Check();
     total_writes += sim.writes();
+    as_planned += sim.stored_as_planned();
+    refolded += sim.stored_refolded();
   }
   CHECK(total_writes > count);  // the schedules did write
+  // Planned batches were stored both ways: plans that held, and plans that did not.
+  CHECK(as_planned > count);
+  CHECK(refolded > count / 10);
 }
