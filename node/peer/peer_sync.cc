@@ -185,7 +185,10 @@ void PeerSync::PullOnce(Peer* peer, bool* made_contact) {
     for (auto& bytes : *batch.mutable_ops()) ops.push_back(std::move(bytes));  // no copy
     size_t count = ops.size();
     auto prepared = std::make_shared<Prepared>(service_->PreparePeerBatch(std::move(ops)));
-    service_->PlanPeerBatch(prepared.get(), std::move(last_plan));
+    if (!service_->PlanPeerBatch(prepared.get(), last_plan)) {
+      committer.Wait();  // batch k folds again under the lock: plan k+1 on what it stores
+      service_->PlanPeerBatch(prepared.get(), nullptr);
+    }
     last_plan = prepared->plan;
     auto sender_vv = std::make_shared<std::map<std::string, uint64_t>>(
         batch.sender_version_vector().begin(), batch.sender_version_vector().end());

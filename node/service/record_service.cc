@@ -569,10 +569,11 @@ RecordService::PreparedPeerBatch RecordService::PreparePeerBatch(std::vector<std
   return out;
 }
 
-void RecordService::PlanPeerBatch(PreparedPeerBatch* batch,
+bool RecordService::PlanPeerBatch(PreparedPeerBatch* batch,
                                   std::shared_ptr<const RemotePlan> previous) const {
-  if (batch->refused.refusal != core::Refusal::kNone || batch->ops.empty()) return;
+  if (batch->refused.refusal != core::Refusal::kNone || batch->ops.empty()) return true;
   batch->plan = store_->PlanRemote(batch->ops, batch->encoded, batch->hashes, std::move(previous));
+  return !batch->plan->wait_for_previous;
 }
 
 RecordService::PeerBatchResult RecordService::CommitPeerBatch(PreparedPeerBatch batch) {

@@ -131,7 +131,9 @@ class RecordService {
   };
   PreparedPeerBatch PreparePeerBatch(std::vector<std::string> encoded) const;
   // `previous`: the plan of the batch planned just before, which may be committing.
-  void PlanPeerBatch(PreparedPeerBatch* batch, std::shared_ptr<const RemotePlan> previous) const;
+  // False when the batch cannot be planned on top of it: plan it again, with no
+  // previous, once that batch is committed (or commit it unplanned).
+  bool PlanPeerBatch(PreparedPeerBatch* batch, std::shared_ptr<const RemotePlan> previous) const;
   PeerBatchResult CommitPeerBatch(PreparedPeerBatch batch);
   // Encoded ops of `origin` after `after_seq` (about max_ops), ending on a signed op,
   // for a peer, as stored; signs this node's own chain head first if it is unsigned.

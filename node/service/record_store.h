@@ -73,7 +73,9 @@ class RecordStore {
   // write lock; CommitPlan, under it, writes them if what the plan read still holds.
   // Plans `ops` (one origin, in seq order, not yet checked) past the ones the store or
   // `previous` already holds. `previous`: the plan made just before (of any origin);
-  // while it is not committed its records are read from it. Thread-safe.
+  // while it is being committed its records are read from it. When that cannot be
+  // (it will not be written as planned), the plan says wait_for_previous: plan again
+  // with no previous once it is committed. Thread-safe.
   std::shared_ptr<const RemotePlan> PlanRemote(const std::vector<core::Op>& ops,
                                                const std::vector<std::string>& encoded,
                                                const std::vector<std::string>& hashes,
@@ -81,6 +83,7 @@ class RecordStore {
   // Writes `plan` when it still holds: nothing was committed since it was made but the
   // plan it read from, and `skip` ops (the checked batch's duplicates) are the ones it
   // left out. Otherwise stores nothing and returns std::nullopt: call CommitRemote.
+  // Call under the same write lock as the other Commit* calls.
   Result<std::optional<RemoteResult>> CommitPlan(const RemotePlan& plan, size_t skip);
 
   // The newest stored op of `origin` (seq 0 when none).
@@ -139,6 +142,8 @@ class RecordStore {
   Result<bool> Fold(const std::vector<core::Op>& ops, size_t skip,
                     const std::vector<std::string_view>& encoded, const RemotePlan* overlay,
                     RemotePlan* plan) const;
+  // Whether `plan` would be written as planned if committed now. Requires mu_.
+  bool HoldsLocked(const RemotePlan& plan) const;
   // After a commit: the origin's new head, and one more commit counted.
   void Committed(const std::string& origin, const OriginPosition& head, core::Hlc max_hlc,
                  uint64_t plan_id);
@@ -168,6 +173,7 @@ struct RemotePlan {
   OriginPosition head;        // the origin's head once committed
   core::Hlc max_hlc = 0;
   bool complete = false;      // false: nothing planned; the batch folds under the lock
+  bool wait_for_previous = false;  // not planned because of `previous`: plan again after it
   std::map<std::string, Touched> touched;  // by record key
   storage::WriteBatch batch;
   std::vector<SearchChange> search_changes;

@@ -111,8 +111,12 @@ std::shared_ptr<const RemotePlan> RecordStore::PlanRemote(
     auto it = positions_.find(plan->origin);
     head = it == positions_.end() ? 0 : it->second.seq;
     if (previous != nullptr && last_plan_ != previous->id) {
-      // Not committed yet (or not as planned: then this plan will not hold either).
-      if (!previous->complete) return plan;  // it folds under the lock: nothing to read
+      // Committing now, or settled some other way (folded again, refused, duplicates):
+      // read from it only if it would still be written as planned.
+      if (!HoldsLocked(*previous)) {
+        plan->wait_for_previous = true;
+        return plan;
+      }
       plan->read_plan = previous->id;
       if (previous->origin == plan->origin) head = std::max(head, previous->head.seq);
     }
@@ -122,11 +126,21 @@ std::shared_ptr<const RemotePlan> RecordStore::PlanRemote(
   std::vector<std::string_view> views(encoded.begin(), encoded.end());
   auto folded = Fold(ops, plan->skip, views, plan->read_plan != 0 ? previous.get() : nullptr,
                      plan.get());
-  if (!folded.ok() || !*folded) return plan;  // incomplete: CommitPlan defers to CommitRemote
+  if (!folded.ok()) return plan;  // CommitRemote will say why
+  if (!*folded) {  // a late op on a record of `previous`: its history must be stored first
+    plan->wait_for_previous = true;
+    return plan;
+  }
   plan->head = {ops.back().seq, hashes.back(), ops.back().hlc};
   for (size_t i = plan->skip; i < ops.size(); ++i) plan->max_hlc = std::max(plan->max_hlc, ops[i].hlc);
   plan->complete = true;
   return plan;
+}
+
+bool RecordStore::HoldsLocked(const RemotePlan& plan) const {
+  if (!plan.complete) return false;
+  if (plan.read_plan == 0) return commits_ == plan.base_commits;
+  return last_plan_ == plan.read_plan && commits_ == plan.base_commits + 1;
 }
 
 Result<std::optional<RecordStore::RemoteResult>> RecordStore::CommitPlan(const RemotePlan& plan,
@@ -134,11 +148,9 @@ Result<std::optional<RecordStore::RemoteResult>> RecordStore::CommitPlan(const R
   if (!plan.complete || plan.skip != skip) return std::optional<RemoteResult>();
   {
     std::lock_guard lock(mu_);
-    bool holds = plan.read_plan == 0
-                     ? commits_ == plan.base_commits
-                     : last_plan_ == plan.read_plan && commits_ == plan.base_commits + 1;
-    if (!holds) return std::optional<RemoteResult>();
+    if (!HoldsLocked(plan)) return std::optional<RemoteResult>();
   }
+  // The caller's write lock keeps any other commit out until Committed() below.
   PASSERELLE_RETURN_IF_ERROR(kv_->Write(plan.batch));
   for (const auto& change : plan.search_changes) search_.Apply(change);
   Committed(plan.origin, plan.head, plan.max_hlc, plan.id);
