@@ -197,14 +197,17 @@ std::vector<Family> MakeFamilies() {
                  FieldIndex("kind", "kind"), FieldIndex("status", "status")};
   agr.check = [](const json& r) -> Status {
     PASSERELLE_RETURN_IF_ERROR(DateOrder(r, "start_date", "end_date"));
-    if (r.value("status", "") == "signed")
-      return Status::Invalid("status", "an agreement becomes signed when every party has approved its terms (approve)");
     if (auto roles = r.find("party_roles"); roles != r.end()) {
       const auto& parties = r["parties"];
       for (const auto& [party, role] : roles->items())
         if (std::find(parties.begin(), parties.end(), party) == parties.end())
           return Status::Invalid("party_roles." + party, "not one of the parties");
     }
+    return Status::Ok();
+  };
+  agr.field_check = [](const std::string& name, const json& value) -> Status {
+    if (name == "status" && value == "signed")
+      return Status::Invalid("status", "an agreement becomes signed when every party has approved its terms (approve)");
     return Status::Ok();
   };
   agr.search_fields = {"title", "parties", "place", "id"};

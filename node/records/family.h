@@ -56,7 +56,11 @@ struct Family {
   std::vector<FieldSpec> fields;
   std::vector<IndexSpec> indexes;
   // Rules across fields (date order, women + men <= total); fields are already typed.
+  // Checked on whole records only (a local write, a peer's create).
   std::function<Status(const nlohmann::json& fields)> check;
+  // Rules on one field's value alone, checked on whole records and on a peer's update
+  // alike (which `check` cannot judge); the value is already typed. May be empty.
+  std::function<Status(const std::string& name, const nlohmann::json& value)> field_check;
   // Owners are the members acting for the institutions named in these fields…
   std::vector<std::string> owner_institution_fields;
   // …or, failing that, the owners of the record referenced by these (kind, field) pairs.

@@ -190,6 +190,30 @@ class Validator {
   std::vector<Reference>* refs_;
 };
 
+// An approval ("approval.<member>": {terms, at, user}), as a create or an update sets it.
+Status CheckApproval(const std::string& name, const nlohmann::json& value) {
+  if (!IsValidId(std::string_view(name).substr(kApprovalPrefix.size())))
+    return Status::Invalid(name, "approval of an invalid member id");
+  bool ok = value.is_object() && value.contains("terms") && value["terms"].is_string() &&
+            value["terms"].get_ref<const std::string&>().size() == 64;
+  if (ok)
+    for (const auto& [key, v] : value.items())
+      ok = ok && (key == "terms" || ((key == "at" || key == "user") && v.is_string()));
+  if (!ok) return Status::Invalid(name, "approval must be {terms, at, user}");
+  return Status::Ok();
+}
+
+// A whole record's fields: each field typed, then the rules on single fields and
+// across fields.
+Status CheckRecord(const Family& family, Validator& v, const nlohmann::json& fields) {
+  PASSERELLE_RETURN_IF_ERROR(v.Object(family.fields, fields, ""));
+  if (family.field_check)
+    for (const auto& [name, value] : fields.items())
+      PASSERELLE_RETURN_IF_ERROR(family.field_check(name, value));
+  if (family.check) return family.check(fields);
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string JoinValues(const std::vector<std::string>& v) { return Join(v); }
@@ -200,11 +224,7 @@ Status ValidateChanges(const Family& family, const nlohmann::json& changes) {
   Validator v(&refs);
   for (const auto& [name, value] : changes.items()) {
     if (!family.terms_fields.empty() && IsApprovalField(name)) {
-      if (!IsValidId(name.substr(kApprovalPrefix.size())) || !value.is_object() ||
-          !value.contains("terms") || !value["terms"].is_string() || value.size() > 3 ||
-          (value.contains("at") && !value["at"].is_string()) ||
-          (value.contains("user") && !value["user"].is_string()))
-        return Status::Invalid(name, "approval must be {terms, at, user}");
+      PASSERELLE_RETURN_IF_ERROR(CheckApproval(name, value));
       continue;
     }
     const FieldSpec* spec = nullptr;
@@ -218,6 +238,7 @@ Status ValidateChanges(const Family& family, const nlohmann::json& changes) {
     FieldSpec optional = *spec;
     optional.required = false;
     PASSERELLE_RETURN_IF_ERROR(v.Object({optional}, nlohmann::json{{name, value}}, ""));
+    if (family.field_check) PASSERELLE_RETURN_IF_ERROR(family.field_check(name, value));
   }
   return Status::Ok();
 }
@@ -265,19 +286,11 @@ Status Validate(const Family& family, const nlohmann::json& fields, std::vector<
         ordinary[name] = value;
         continue;
       }
-      if (!IsValidId(name.substr(kApprovalPrefix.size())))
-        return Status::Invalid(name, "approval of an invalid member id");
-      if (!value.is_object() || !value.contains("terms") || !value["terms"].is_string() ||
-          value["terms"].get_ref<const std::string&>().size() != 64 || value.size() > 3)
-        return Status::Invalid(name, "approval must be {terms, at, user}");
+      PASSERELLE_RETURN_IF_ERROR(CheckApproval(name, value));
     }
-    PASSERELLE_RETURN_IF_ERROR(v.Object(family.fields, ordinary, ""));
-    if (family.check) return family.check(ordinary);
-    return Status::Ok();
+    return CheckRecord(family, v, ordinary);
   }
-  PASSERELLE_RETURN_IF_ERROR(v.Object(family.fields, fields, ""));
-  if (family.check) return family.check(fields);
-  return Status::Ok();
+  return CheckRecord(family, v, fields);
 }
 
 }  // namespace passerelle::records

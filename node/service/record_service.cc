@@ -9,6 +9,7 @@
 #include "node/core/hlc.h"
 #include "node/records/approval.h"
 #include "node/records/family.h"
+#include "node/service/accounts.h"
 #include "node/service/change_feed.h"
 #include "node/service/keys.h"
 #include "node/service/members.h"
@@ -524,22 +525,30 @@ RecordService::PreparedPeerBatch RecordService::PreparePeerBatch(std::vector<std
     out.ops.clear();
     return std::move(out);
   };
+  // No honest node sends more (RecordStore::ReadSignedOps): refused before decoding.
+  if (out.encoded.size() > kMaxBatchOpsReceived)
+    return refuse(core::Refusal::kMalformed, "a batch of " + std::to_string(out.encoded.size()) +
+                                                 " ops; at most " + std::to_string(kMaxBatchOpsReceived));
   out.hashes.resize(out.encoded.size());
   out.ops.reserve(out.encoded.size());
   for (size_t i = 0; i < out.encoded.size(); ++i) {
     auto op = core::DecodeOp(out.encoded[i], &out.hashes[i]);
     if (!op.ok()) return refuse(core::Refusal::kMalformed, "undecodable op: " + op.status().message());
     out.ops.push_back(std::move(op).value());
+    if (i > 0) continue;
+    const Member* member = members_->Find(out.ops.front().origin);
+    if (member == nullptr || !core::FromHex(member->public_key, &out.origin_key))
+      return refuse(core::Refusal::kUnknownOrigin,
+                    "origin '" + out.ops.front().origin + "' is not a member with a key");
   }
   const std::string origin = out.ops.front().origin;
-  const Member* member = members_->Find(origin);
-  if (member == nullptr || !core::FromHex(member->public_key, &out.origin_key))
-    return refuse(core::Refusal::kUnknownOrigin, "origin '" + origin + "' is not a member with a key");
   for (auto& op : out.ops) {
     // The author must be the origin (a node writes for its own member only), and the
-    // op must name a known family and a valid id: the fold relies on both.
-    if (op.author != op.origin || records::FindFamily(op.kind) == nullptr ||
-        !records::IsValidId(op.record_id))
+    // op must name a family by its kind (not its plural: keys are built from either),
+    // a valid id and a user name as accounts have: the fold and the readers rely on it.
+    const records::Family* named = records::FindFamily(op.kind);
+    if (op.author != op.origin || named == nullptr || named->kind != op.kind ||
+        !records::IsValidId(op.record_id) || op.user.size() > kMaxUsernameBytes)
       return refuse(core::Refusal::kMalformed, "op " + std::to_string(op.seq) + " of " + origin + " is malformed");
     // Every value a peer's op sets is checked against the family's rules (a create as a
     // whole record): an honest node never sends anything else, and the readers of a

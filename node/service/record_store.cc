@@ -209,7 +209,7 @@ Result<std::vector<std::string>> RecordStore::ReadSignedOps(const std::string& o
   // kSignEvery, so this stays bounded).
   // Bytes are bounded too: past kBatchByteBudget the batch ends at the next signed op
   // (origins sign large ops and every kSignEvery-th, so that stays bounded).
-  size_t hard_cap = max_ops * 16 + 1024, bytes = 0;
+  size_t hard_cap = std::min(max_ops * 16 + 1024, kMaxBatchOpsReceived), bytes = 0;
   for (auto it = kv_->Scan(Column::kOps, prefix, keys::Op(origin, after_seq + 1)); it->Valid();
        it->Next()) {
     ops.emplace_back(it->value());

@@ -26,6 +26,8 @@ namespace passerelle::service {
 
 // A batch for a peer stops at the first signed op past this many bytes.
 constexpr size_t kBatchByteBudget = 4 << 20;
+// The most ops a batch for a peer holds, and a received batch may hold.
+constexpr size_t kMaxBatchOpsReceived = 17 * 1024;
 
 struct OriginPosition {
   uint64_t seq = 0;       // highest seq stored for this origin
@@ -137,8 +139,9 @@ class RecordStore {
   static void PutIndexChanges(const std::set<std::string>& old_keys,
                               const std::set<std::string>& new_keys, storage::WriteBatch* batch);
   // The fold, index and search writes of ops[skip..] onto `plan`; `overlay`: records
-  // to read from it rather than the store. False when an op sorts before a record's
-  // folded ops and that record is in `overlay` (its history is not stored yet).
+  // to read from it rather than the store. A record an op reaches late (sorting before
+  // what it folded) is folded again from all its ops, once per batch. False when that
+  // record is in `overlay` (its history is not stored yet).
   Result<bool> Fold(const std::vector<core::Op>& ops, size_t skip,
                     const std::vector<std::string_view>& encoded, const RemotePlan* overlay,
                     RemotePlan* plan) const;
@@ -166,6 +169,9 @@ struct RemotePlan {
     std::optional<core::RecordState> before;   // as stored before the batch (none: new)
     core::RecordState after;                   // folded with the batch's ops
     std::vector<size_t> batch_ops;             // indexes into the batch's ops
+    bool from_overlay = false;                 // read from the previous plan, not the store
+    bool late = false;       // an op sorted before what it had folded: folded again whole
+    size_t no_effect = 0;    // the batch's ops on it that the fold refused
   };
   uint64_t id = 0;
   std::string origin;

@@ -20,23 +20,25 @@ Result<bool> RecordStore::Fold(const std::vector<core::Op>& ops, size_t skip,
     const core::Op& op = ops[i];
     const records::Family* family = records::FindFamily(op.kind);
     if (family == nullptr) return Status::Invalid("kind", "unknown record family " + op.kind);
-    std::string rkey = keys::Record(op.kind, op.record_id);
-    const RemotePlan::Touched* planned = nullptr;  // the record as `overlay` leaves it
-    if (overlay != nullptr) {
-      auto o = overlay->touched.find(rkey);
-      if (o != overlay->touched.end()) planned = &o->second;
-    }
-    auto [it, fresh] = plan->touched.try_emplace(std::move(rkey));
+    // Keys from the family's kind, whatever name the op used for it.
+    std::string rkey = keys::Record(family->kind, op.record_id);
+    auto [it, fresh] = plan->touched.try_emplace(rkey);
     RemotePlan::Touched& t = it->second;
     if (fresh) {
       t.family = family;
+      const RemotePlan::Touched* planned = nullptr;
+      if (overlay != nullptr) {
+        auto o = overlay->touched.find(rkey);
+        if (o != overlay->touched.end()) planned = &o->second;
+      }
       if (planned != nullptr) {
         // Stored once `overlay` commits, as a read from the store would find it.
         t.after = planned->after;
+        t.from_overlay = true;
         t.old_index_keys = IndexKeys(*family, t.after);
         t.before = t.after;
       } else {
-        auto existing = Get(op.kind, op.record_id);
+        auto existing = Get(family->kind, op.record_id);
         if (existing.ok()) {
           t.after = std::move(existing).value();
           t.old_index_keys = IndexKeys(*family, t.after);
@@ -48,30 +50,37 @@ Result<bool> RecordStore::Fold(const std::vector<core::Op>& ops, size_t skip,
     }
     t.batch_ops.push_back(i);
     std::string op_key = keys::Op(op.origin, op.seq);
-    plan->batch.Put(Column::kIndex, keys::History(op.kind, op.record_id, op.hlc, op.origin, op.seq), op_key);
+    plan->batch.Put(Column::kIndex, keys::History(family->kind, op.record_id, op.hlc, op.origin, op.seq), op_key);
     plan->batch.Put(Column::kOps, std::move(op_key), std::string(encoded[i]));
     plan->result.applied++;
+    if (t.late) continue;
     if (core::SortsAfter(t.after, op)) {
-      if (core::Apply(&t.after, op) != core::OpEffect::kApplied) plan->result.no_effect++;
+      if (core::Apply(&t.after, op) != core::OpEffect::kApplied) t.no_effect++;
       continue;
     }
-    // A late op: fold the record again from all its ops, noting this op's effect. The
-    // stored history lacks an uncommitted plan's ops: such a record waits for the lock.
-    if (planned != nullptr) return false;
-    auto stored = History(op.kind, op.record_id);
-    if (!stored.ok()) return stored.status();
-    std::vector<core::Op> all = std::move(stored).value();
-    for (size_t j : t.batch_ops) all.push_back(ops[j]);
-    std::sort(all.begin(), all.end(), core::FoldsBefore);
-    RecordState state;
-    for (const auto& o : all) {
-      auto effect = core::Apply(&state, o);
-      if (o.origin == op.origin && o.seq == op.seq && effect != core::OpEffect::kApplied)
-        plan->result.no_effect++;
-    }
-    t.after = std::move(state);
+    // A late op: the record is folded again below. The stored history lacks an
+    // uncommitted plan's ops: such a record waits for that plan to be stored.
+    if (t.from_overlay) return false;
+    t.late = true;
   }
   for (auto& [rkey, t] : plan->touched) {
+    if (t.late) {
+      // Folded again from all its ops, stored and in this batch: once per batch however
+      // many came late, each batch op's effect being the one it has in that fold.
+      const core::Op& first = ops[t.batch_ops.front()];
+      auto stored = History(t.family->kind, first.record_id);
+      if (!stored.ok()) return stored.status();
+      std::vector<core::Op> all = std::move(stored).value();
+      for (size_t j : t.batch_ops) all.push_back(ops[j]);
+      std::sort(all.begin(), all.end(), core::FoldsBefore);
+      t.after = RecordState{};
+      t.no_effect = 0;
+      for (const auto& o : all)
+        if (core::Apply(&t.after, o) != core::OpEffect::kApplied && o.origin == first.origin &&
+            o.seq >= first.seq)
+          t.no_effect++;
+    }
+    plan->result.no_effect += t.no_effect;
     Derive(*t.family, &t.after);
     PutIndexChanges(t.old_index_keys, IndexKeys(*t.family, t.after), &plan->batch);
     plan->batch.Put(Column::kRecords, rkey, core::EncodeRecordState(t.after));

@@ -2,6 +2,7 @@
 #include "node/core/signing.h"
 #include "node/service/keys.h"
 #include "node/service/record_service.h"
+#include "node/service/record_store.h"
 #include "tests/service/fixture.h"
 
 using namespace passerelle;
@@ -283,9 +284,11 @@ TEST_CASE("Approval: an agreement is signed once every party approved the curren
 
 namespace {
 
-// A chain of ops by `origin`, hashed, numbered from 1, its last op signed with `key`.
+// A chain of ops by `origin`, hashed, numbered from 1, its last op signed with `key`;
+// `edit` may change each op before it is hashed.
 std::vector<std::string> SignedChain(const std::string& origin, const core::KeyPair& key,
-                                     std::vector<std::tuple<core::OpType, std::string, std::string, json>> specs) {
+                                     std::vector<std::tuple<core::OpType, std::string, std::string, json>> specs,
+                                     const std::function<void(core::Op&)>& edit = nullptr) {
   std::vector<std::string> out;
   std::string prev;
   uint64_t seq = 0;
@@ -299,6 +302,7 @@ std::vector<std::string> SignedChain(const std::string& origin, const core::KeyP
     op.record_id = id;
     op.fields = fields;
     op.prev_hash = prev;
+    if (edit) edit(op);
     prev = core::OpHash(op);
     if (seq == specs.size()) op.signature = core::SignHash(key, prev);
     out.push_back(core::EncodeOp(op));
@@ -371,4 +375,75 @@ TEST_CASE("Peers: an op on a record nobody created does not block creating it", 
   auto created = f.service->Create("institutions", Institution("inmq"), f.caller);
   REQUIRE_OK(created);
   CHECK((*created)["name"] == "Institution inmq");
+}
+
+TEST_CASE("Peers: malformed batches are refused whole and store nothing", "[service][peer]") {
+  ServiceFixture f;
+  auto morocco = core::KeyPairFromSeed("m");
+  f.members = WithMorocco(morocco, R"(["maroc-ministere-energie-mines"])");
+  f.Reopen();
+  const std::string id = "maroc-ministere-energie-mines";
+  json inst = {{"id", id}, {"name", "Ministère"}, {"type", "ministry"}, {"owners", {"morocco"}}};
+  json agr = {{"id", "agr-m"}, {"title", "Entente"}, {"parties", {id}}, {"kind", "mou"},
+              {"owners", {"morocco"}}};
+  auto refused = [&](const std::vector<std::string>& ops, const std::string& why) {
+    INFO(why);
+    auto r = f.service->ApplyPeerBatch(ops);
+    CHECK(r.refusal == core::Refusal::kMalformed);
+    CHECK(f.service->VersionVector().count("morocco") == 0);
+    return r.detail;
+  };
+  SECTION("a family named by its plural (its keys would be another record's)") {
+    refused(SignedChain("morocco", morocco, {{core::OpType::kCreate, "institutions", id, inst}}),
+            "plural kind");
+  }
+  SECTION("a user name longer than any account's") {
+    refused(SignedChain("morocco", morocco, {{core::OpType::kCreate, "institution", id, inst}},
+                        [](core::Op& op) { op.user = std::string(65, 'u'); }),
+            "long user");
+  }
+  SECTION("more ops than any honest batch, refused before decoding") {
+    std::vector<std::string> junk(service::kMaxBatchOpsReceived + 1, "not an op");
+    CHECK(refused(junk, "oversized").find("at most") != std::string::npos);
+  }
+  SECTION("an agreement made signed by hand, by a create or an update") {
+    json signed_agr = agr;
+    signed_agr["status"] = "signed";
+    refused(SignedChain("morocco", morocco, {{core::OpType::kCreate, "institution", id, inst},
+                                             {core::OpType::kCreate, "agreement", "agr-m", signed_agr}}),
+            "signed create");
+    refused(SignedChain("morocco", morocco, {{core::OpType::kCreate, "institution", id, inst},
+                                             {core::OpType::kCreate, "agreement", "agr-m", agr},
+                                             {core::OpType::kUpdate, "agreement", "agr-m", {{"status", "signed"}}}}),
+            "signed update");
+  }
+  SECTION("an approval with a field beyond {terms, at, user}") {
+    json approved = agr;
+    approved["approval.morocco"] = {{"terms", std::string(64, 'a')}, {"extra", "x"}};
+    refused(SignedChain("morocco", morocco, {{core::OpType::kCreate, "institution", id, inst},
+                                             {core::OpType::kCreate, "agreement", "agr-m", approved}}),
+            "approval shape");
+  }
+  // The valid chain is accepted.
+  auto good = SignedChain("morocco", morocco, {{core::OpType::kCreate, "institution", id, inst},
+                                               {core::OpType::kCreate, "agreement", "agr-m", agr}});
+  CHECK(f.service->ApplyPeerBatch(good).refusal == core::Refusal::kNone);
+}
+
+TEST_CASE("Peers: many late ops on one record are folded in once, each with its effect", "[service][peer]") {
+  ServiceFixture f;
+  auto morocco = core::KeyPairFromSeed("m");
+  f.members = WithMorocco(morocco, R"(["maroc-ministere-energie-mines"])");
+  f.Reopen();
+  f.now_ms = 1'800'000'000'000;  // after every op of morocco's chain: each of them is late
+  REQUIRE_OK(f.service->Create("institutions", Institution("inmq"), f.caller));
+  std::vector<std::tuple<core::OpType, std::string, std::string, json>> specs;
+  for (int i = 0; i < 200; ++i)  // not an owner of inmq: stored, without effect
+    specs.push_back({core::OpType::kUpdate, "institution", "inmq", {{"name", "Squatted " + std::to_string(i)}}});
+  auto r = f.service->ApplyPeerBatch(SignedChain("morocco", morocco, specs));
+  REQUIRE(r.refusal == core::Refusal::kNone);
+  CHECK(r.applied == 200);
+  CHECK(r.no_effect == 200);
+  CHECK(f.service->Get("institutions", "inmq").value()["name"] == "Institution inmq");
+  CHECK(f.service->History("institutions", "inmq").value().size() == 201);
 }
