@@ -28,6 +28,11 @@ Status Read(const json& j, const char* key, T* out) {
   return Status::Ok();
 }
 
+// A host name or address that only this machine reaches.
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
 }  // namespace
 
 Status SplitHostPort(const std::string& option, const std::string& value, std::string* host,
@@ -61,6 +66,7 @@ const std::vector<OptionInfo>& ConfigOptions() {
       {"tls_cert", OptionType::kString, "this node's certificate (PEM)"},
       {"tls_key", OptionType::kString, "this node's TLS private key (PEM)"},
       {"insecure_peers", OptionType::kBool, "allow replication without TLS (tests only)"},
+      {"grpc_allow_remote", OptionType::kBool, "let grpc_listen be a non-loopback address (every gRPC call acts as admin)"},
       {"repair_interval_ms", OptionType::kInt, "a peer stream is re-opened at least this often"},
       {"max_clock_skew_ms", OptionType::kInt, "peer ops dated further ahead are refused"},
       {"claim_unowned", OptionType::kBool, "import takes records touching no member"},
@@ -108,6 +114,7 @@ Status ApplyConfig(const json& j, NodeConfig* c) {
   PASSERELLE_RETURN_IF_ERROR(Read(j, "tls_cert", &c->tls_cert));
   PASSERELLE_RETURN_IF_ERROR(Read(j, "tls_key", &c->tls_key));
   PASSERELLE_RETURN_IF_ERROR(Read(j, "insecure_peers", &c->insecure_peers));
+  PASSERELLE_RETURN_IF_ERROR(Read(j, "grpc_allow_remote", &c->grpc_allow_remote));
   PASSERELLE_RETURN_IF_ERROR(Read(j, "repair_interval_ms", &c->repair_interval_ms));
   PASSERELLE_RETURN_IF_ERROR(Read(j, "max_clock_skew_ms", &c->max_clock_skew_ms));
   PASSERELLE_RETURN_IF_ERROR(Read(j, "claim_unowned", &c->claim_unowned));
@@ -204,6 +211,9 @@ Status CheckConfig(const NodeConfig& c) {
   std::string host;
   uint16_t port;
   PASSERELLE_RETURN_IF_ERROR(SplitHostPort("grpc_listen", c.grpc_listen, &host, &port));
+  if (!c.grpc_allow_remote && !IsLoopback(host))
+    return Status::Invalid("grpc_listen", "the gRPC port has no accounts (every call acts as this node's admin): bind it to "
+                                          "127.0.0.1, or set grpc_allow_remote to expose '" + host + "' on purpose");
   PASSERELLE_RETURN_IF_ERROR(SplitHostPort("http_listen", c.http_listen, &host, &port));
   if (!c.peer_listen.empty())
     PASSERELLE_RETURN_IF_ERROR(SplitHostPort("peer_listen", c.peer_listen, &host, &port));

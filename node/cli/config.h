@@ -30,6 +30,7 @@ struct NodeConfig {
   std::string signing_key;                     // file with this member's Ed25519 secret key (hex)
   std::string tls_ca, tls_cert, tls_key;       // PEM files for mutual TLS between nodes
   bool insecure_peers = false;                 // allow peers without TLS (tests only)
+  bool grpc_allow_remote = false;              // grpc_listen may be off loopback (it has no accounts)
   uint64_t repair_interval_ms = 30000;         // a peer stream is re-opened at least this often
   uint64_t max_clock_skew_ms = 300000;         // ops dated further ahead are refused
   bool claim_unowned = true;                   // import takes records touching no member

@@ -39,6 +39,8 @@ TEST_CASE("Config: unknown or invalid options are refused naming the option", "[
       {{{"colour", "blue"}}, "colour"},
       {{{"http_listen", "8081"}}, "http_listen"},
       {{{"grpc_listen", "127.0.0.1:99999"}}, "grpc_listen"},
+      {{{"grpc_listen", "0.0.0.0:9081"}}, "grpc_listen"},  // no accounts: loopback unless allowed
+      {{{"grpc_listen", "[::]:9081"}}, "grpc_listen"},
       {{{"sync_writes", "yes"}}, "sync_writes"},
       {{{"http_threads", 0}}, "http_threads"},
       {{{"max_request_bytes", 10}}, "max_request_bytes"},
@@ -56,6 +58,14 @@ TEST_CASE("Config: unknown or invalid options are refused naming the option", "[
     CHECK(s.code() == Code::kInvalidArgument);
     CHECK(s.field() == c.field);
   }
+  for (const char* loopback : {"127.0.0.1:9081", "localhost:0", "[::1]:9081"}) {
+    NodeConfig cfg = base;
+    REQUIRE_OK(ApplyConfig({{"grpc_listen", loopback}}, &cfg));
+    CHECK(CheckConfig(cfg).ok());
+  }
+  NodeConfig remote = base;
+  REQUIRE_OK(ApplyConfig({{"grpc_listen", "0.0.0.0:9081"}, {"grpc_allow_remote", true}}, &remote));
+  CHECK(CheckConfig(remote).ok());  // exposed on purpose
   TempDir dir;
   auto path = (dir.path() / "bad.json").string();
   std::ofstream(path) << "{\"member_id\": ";
