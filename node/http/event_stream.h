@@ -2,8 +2,9 @@
 // (200, text/event-stream, no body); the session (session_events.cc) sees it, writes
 // those headers, subscribes to the service's ChangeFeed and streams, on its own strand
 // and never blocking an io thread: `event: change` per committed op, `: keep-alive`
-// every 15 s. The body ends when the connection closes (client, server Stop, or a
-// client too slow to read: more than kMaxPendingEventBytes queued).
+// every 15 s (Deps::event_keep_alive). The body ends when the connection closes (client,
+// server Stop, the session it was opened with ending, or a client too slow to read:
+// more than kMaxPendingEventBytes queued).
 #pragma once
 
 #include <chrono>
@@ -19,7 +20,6 @@ struct Change;
 namespace passerelle::http {
 
 constexpr char kEventStreamType[] = "text/event-stream";
-constexpr auto kEventKeepAlive = std::chrono::seconds(15);
 constexpr size_t kMaxPendingEventBytes = 1 << 20;
 
 // The response that starts a stream (also what HandleRequest returns for it).

@@ -5,6 +5,7 @@
 // May throw only on a bug; the session turns any exception into a 500 JSON error.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -38,6 +39,9 @@ struct Deps {
   std::function<std::string()> metrics_text;
   // GET /api/v1/equivalences; null: a graph is built per request (tests, tools).
   service::EquivalenceService* equivalences = nullptr;
+  // How often an event stream sends a keep-alive comment and checks that the session it
+  // was opened with is still live (logged out, expired: the stream ends).
+  std::chrono::milliseconds event_keep_alive{15000};
 };
 
 // Thread-safe as long as the service is (it is). `client_address` is the peer's IP as

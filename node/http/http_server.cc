@@ -83,6 +83,7 @@ HttpServer::HttpServer(service::RecordService* service, HttpOptions options)
   impl_->deps.readiness = impl_->options.readiness;
   impl_->deps.metrics_text = impl_->options.metrics_text;
   impl_->deps.equivalences = impl_->options.equivalences;
+  impl_->deps.event_keep_alive = impl_->options.event_keep_alive;
 }
 
 HttpServer::~HttpServer() { Stop(); }

@@ -5,6 +5,7 @@
 // nor Stop from a request handler.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -34,6 +35,7 @@ struct HttpOptions {
   std::function<nlohmann::json()> readiness;       // GET /readyz (see handler.h)
   std::function<std::string()> metrics_text;       // GET /metrics (see handler.h)
   service::EquivalenceService* equivalences = nullptr;  // must outlive the server; null: see Deps
+  std::chrono::milliseconds event_keep_alive{15000};   // see Deps
 };
 
 class HttpServer {

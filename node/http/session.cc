@@ -132,7 +132,7 @@ void Session::OnRead(beast::error_code ec, size_t) {
   RecordRequest(request, response.result_int(),
                 std::chrono::duration_cast<std::chrono::microseconds>(
                     std::chrono::steady_clock::now() - started));
-  if (IsEventStream(response)) return StartEventStream(response);
+  if (IsEventStream(response)) return StartEventStream(request, response);
   const After after = response.keep_alive() ? After::kKeepAlive : After::kClose;
   Send(std::move(response), after);
 }

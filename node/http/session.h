@@ -83,12 +83,14 @@ class Session : public std::enable_shared_from_this<Session> {
   void Drain();
 
   // Server-Sent Events (event_stream.h; session_events.cc), all on the strand.
-  void StartEventStream(const Response& response);
+  // `request` is the one that opened it: the stream ends once its session does.
+  void StartEventStream(const Request& request, const Response& response);
   void QueueEvents(std::string text);
   void WriteEvents();
   void ArmKeepAlive();
   void CloseEvents();  // unsubscribes, stops the timer, closes the socket
   uint64_t subscription_ = 0;  // ChangeFeed subscription; 0 when not streaming
+  std::string events_session_;  // the session cookie the stream was opened with
   std::unique_ptr<boost::asio::steady_timer> keep_alive_;
   std::string events_pending_, events_writing_;
   bool events_write_busy_ = false;

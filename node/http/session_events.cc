@@ -5,11 +5,13 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
+#include "node/http/auth.h"
 #include "node/http/errors.h"
 #include "node/http/event_stream.h"
 #include "node/http/session.h"
 #include "node/service/change_feed.h"
 #include "node/service/record_service.h"
+#include "node/service/sessions.h"
 
 namespace passerelle::http {
 
@@ -17,8 +19,9 @@ namespace beast = boost::beast;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-void Session::StartEventStream(const Response& response) {
+void Session::StartEventStream(const Request& request, const Response& response) {
   if (closing_) return;
+  events_session_ = SessionCookieOf(request);
   std::weak_ptr<Session> weak = weak_from_this();
   auto executor = stream_.get_executor();
   subscription_ = deps_->service->changes().Subscribe(
@@ -66,9 +69,13 @@ void Session::WriteEvents() {
 }
 
 void Session::ArmKeepAlive() {
-  keep_alive_->expires_after(kEventKeepAlive);
+  keep_alive_->expires_after(deps_->event_keep_alive);
   keep_alive_->async_wait([self = shared_from_this()](beast::error_code ec) {
     if (ec || self->subscription_ == 0) return;
+    // Logged out, expired or ended by an account change: so does the stream.
+    const Deps& deps = *self->deps_;
+    if (deps.sessions != nullptr && !deps.sessions->IsLive(self->events_session_, NowMs(deps)))
+      return self->CloseEvents();
     self->QueueEvents(": keep-alive\n\n");
     self->ArmKeepAlive();
   });

@@ -93,6 +93,13 @@ Result<SessionView> SessionManager::Lookup(std::string_view token, uint64_t now_
   return SessionView{std::string(token), e.csrf_token, e.username, e.role, ExpiresAt(e)};
 }
 
+bool SessionManager::IsLive(std::string_view token, uint64_t now_ms) const {
+  if (token.empty()) return false;
+  std::lock_guard lock(mu_);
+  auto it = sessions_.find(KeyOf(token));
+  return it != sessions_.end() && now_ms < ExpiresAt(it->second);
+}
+
 void SessionManager::Logout(std::string_view token) {
   std::lock_guard lock(mu_);
   sessions_.erase(KeyOf(token));

@@ -43,6 +43,9 @@ class SessionManager {
   // The live session of `token`, its idle time restarted. UNAUTHENTICATED when unknown
   // or expired (an expired session is forgotten).
   Result<SessionView> Lookup(std::string_view token, uint64_t now_ms);
+  // Whether `token` names a live session, its idle time left as it is (an open event
+  // stream is no sign of a user).
+  bool IsLive(std::string_view token, uint64_t now_ms) const;
   void Logout(std::string_view token);
   // After an account change: ends every session of the user (removed, new password) or
   // gives them the new role.

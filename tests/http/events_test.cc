@@ -92,9 +92,10 @@ struct Served {
   testing::TestSessions sessions{node.store.get()};
   std::string session;  // an admin's session token, for the event streams
   std::unique_ptr<HttpServer> server;
-  Served() {
+  explicit Served(std::chrono::milliseconds keep_alive = std::chrono::seconds(15)) {
     HttpOptions options;
     options.port = 0;
+    options.event_keep_alive = keep_alive;
     options.sessions = &sessions.sessions;
     server = std::make_unique<HttpServer>(node.service.get(), options);
     REQUIRE_OK(server->Start());
@@ -167,6 +168,20 @@ TEST_CASE("Events: a stream needs a session", "[http][events]") {
     CHECK(stream.received().rfind("HTTP/1.1 401", 0) == 0);
     CHECK(stream.received().find("text/event-stream") == std::string::npos);
   }
+}
+
+TEST_CASE("Events: a stream ends once its session does, not before", "[http][events]") {
+  Served s(std::chrono::milliseconds(50));
+  SseStream kept(s.server->port(), "/api/v1/events", s.session);
+  auto other = s.sessions.LoginAs("admin").token;
+  SseStream ended(s.server->port(), "/api/v1/events", other);
+  REQUIRE(kept.WaitFor(": connected\n\n"));
+  REQUIRE(ended.WaitFor(": connected\n\n"));
+  REQUIRE(ended.WaitFor(": keep-alive\n\n"));  // checked and kept while the session lives
+  s.sessions.sessions.Logout(other);
+  CHECK(ended.WaitClosed());
+  size_t mark = kept.received().size();
+  CHECK(kept.WaitFor(": keep-alive\n\n", mark));  // the other session's stream goes on
 }
 
 TEST_CASE("Events: a write reaches an open stream", "[http][events]") {
