@@ -1,6 +1,7 @@
 #include "node/service/login_throttle.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace passerelle::service {
 
@@ -32,11 +33,42 @@ void LoginThrottle::Success(std::string_view key) {
   entries_.erase(std::string(key));
 }
 
+size_t LoginThrottle::size() const {
+  std::lock_guard lock(mu_);
+  return entries_.size();
+}
+
 void LoginThrottle::PruneLocked(uint64_t now_ms) {
   for (auto it = entries_.begin(); it != entries_.end();) {
     const Entry& e = it->second;
     bool quiet = now_ms > e.last_failure_ms + options_.window_ms && now_ms >= e.blocked_until_ms;
     it = quiet ? entries_.erase(it) : std::next(it);
+  }
+  const size_t keep = options_.max_keys / 2;
+  if (entries_.size() <= keep) return;
+  // Still full: forget all but the `keep` most recent failures.
+  std::vector<uint64_t> times;
+  times.reserve(entries_.size());
+  for (const auto& [key, e] : entries_) times.push_back(e.last_failure_ms);
+  auto nth = times.end() - static_cast<std::ptrdiff_t>(keep);
+  std::nth_element(times.begin(), nth, times.end());
+  const uint64_t cutoff = *nth;  // the keep-th most recent time
+  size_t over = entries_.size() - keep;
+  for (auto it = entries_.begin(); it != entries_.end() && over > 0;) {
+    if (it->second.last_failure_ms < cutoff) {
+      it = entries_.erase(it);
+      --over;
+    } else {
+      ++it;
+    }
+  }
+  for (auto it = entries_.begin(); it != entries_.end() && over > 0;) {  // ties at the cutoff
+    if (it->second.last_failure_ms == cutoff) {
+      it = entries_.erase(it);
+      --over;
+    } else {
+      ++it;
+    }
   }
 }
 

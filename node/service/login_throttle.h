@@ -17,7 +17,10 @@ struct ThrottleOptions {
   uint64_t window_ms = 15 * 60 * 1000;     // a key quiet this long starts afresh
   uint64_t base_delay_ms = 2000;           // first block; doubles per further failure
   uint64_t max_delay_ms = 15 * 60 * 1000;  // cap of one block
-  size_t max_keys = 100000;                // beyond, quiet keys are forgotten first
+  // Keys remembered at most: when full, quiet keys are forgotten, then (a flood of
+  // distinct keys) the half that failed longest ago, so memory stays bounded and each
+  // failure costs O(1) amortised.
+  size_t max_keys = 100000;
 };
 
 class LoginThrottle {
@@ -30,6 +33,8 @@ class LoginThrottle {
   void Failure(std::string_view key, uint64_t now_ms);
   // Forgets the key's failures (a successful login for a username).
   void Success(std::string_view key);
+  // Keys remembered now.
+  size_t size() const;
 
  private:
   struct Entry {
