@@ -30,6 +30,20 @@ std::string SessionCookieOf(const Request& request) {
   return {};
 }
 
+bool NeedsSession(const Target& target) {
+  const auto& seg = target.segments;
+  bool api = seg.size() >= 2 && seg[0] == "api" && seg[1] == "v1";
+  return api && !(seg.size() == 3 && seg[2] == "session");
+}
+
+Status CheckSessionBeforeBody(const Request& request, const Deps& deps) {
+  auto target = ParseTarget(std::string_view(request.target().data(), request.target().size()));
+  if (!target.ok() || !NeedsSession(*target)) return Status::Ok();  // the handler answers
+  if (deps.sessions != nullptr && deps.sessions->IsLive(SessionCookieOf(request), NowMs(deps)))
+    return Status::Ok();
+  return Status(Code::kUnauthenticated, "no session: log in with POST /api/v1/session");
+}
+
 Result<Authenticated> Authenticate(const Request& request, const Deps& deps) {
   if (deps.sessions == nullptr)
     return Status(Code::kUnauthenticated, "this node has no user accounts configured");

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "node/http/handler.h"
+#include "node/http/target.h"
 #include "node/service/caller.h"
 #include "node/service/sessions.h"
 
@@ -25,6 +26,13 @@ struct Authenticated {
 // The caller of `request`, or UNAUTHENTICATED (no, unknown or expired session) or
 // PERMISSION_DENIED with field X-CSRF-Token (a change without the right token).
 Result<Authenticated> Authenticate(const Request& request, const Deps& deps);
+
+// Whether `target` is behind the gate: every /api/v1 route but the login.
+bool NeedsSession(const Target& target);
+// Before a request's body is read: UNAUTHENTICATED when its route needs a session and
+// the cookie names no live one, so nobody unauthenticated gets a body buffered.
+// (Authenticate still decides, body read, for the requests this lets through.)
+Status CheckSessionBeforeBody(const Request& request, const Deps& deps);
 
 // The value of the session cookie in the request's Cookie headers; "" when absent.
 std::string SessionCookieOf(const Request& request);

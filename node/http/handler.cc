@@ -17,7 +17,7 @@ namespace {
 Response Api(const Request& request, const Target& target, const Deps& deps,
              std::string_view client_address) {
   const auto& seg = target.segments;
-  if (seg.size() == 3 && seg[2] == "session") return HandleSession(request, deps, client_address);
+  if (!NeedsSession(target)) return HandleSession(request, deps, client_address);
   auto auth = Authenticate(request, deps);
   if (!auth.ok()) return ErrorResponse(auth.status(), request.version(), request.keep_alive());
   if (seg.size() >= 3 && seg[2] == "users") return HandleUsers(request, target, deps, *auth);

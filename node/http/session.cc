@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "node/http/auth.h"
 #include "node/http/errors.h"
 #include "node/http/event_stream.h"
 #include "node/http/http_metrics.h"
@@ -104,6 +105,10 @@ void Session::DoRead() {
 void Session::OnHeader(beast::error_code ec, size_t) {
   if (ec) return OnReadError(ec);
   const auto& req = parser_->get();
+  if (!parser_->is_done()) {  // a body follows: not read for a caller with no session
+    Status gate = CheckSessionBeforeBody(req, *deps_);
+    if (!gate.ok()) return Send(ErrorResponse(gate, req.version(), false), After::kLinger);
+  }
   if (!parser_->is_done() && beast::iequals(req[beast_http::field::expect], "100-continue")) {
     continue_ = std::make_unique<beast_http::response<beast_http::empty_body>>(
         beast_http::status::continue_, req.version());
