@@ -51,6 +51,20 @@ bool SessionRegistry::WaitEmpty(std::chrono::milliseconds timeout) {
   return empty_.wait_for(lock, timeout, [&] { return sessions_.empty(); });
 }
 
+bool SessionRegistry::StreamOpened(const std::string& token) {
+  std::lock_guard lock(mu_);
+  size_t& n = streams_[token];
+  if (n >= kMaxStreamsPerSession) return false;
+  ++n;
+  return true;
+}
+
+void SessionRegistry::StreamClosed(const std::string& token) {
+  std::lock_guard lock(mu_);
+  auto it = streams_.find(token);
+  if (it != streams_.end() && --it->second == 0) streams_.erase(it);
+}
+
 bool SessionRegistry::stopping() const {
   std::lock_guard<std::mutex> lock(mu_);
   return stopping_;

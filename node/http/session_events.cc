@@ -22,6 +22,14 @@ using tcp = net::ip::tcp;
 void Session::StartEventStream(const Request& request, const Response& response) {
   if (closing_) return;
   events_session_ = SessionCookieOf(request);
+  if (!registry_->StreamOpened(events_session_)) {
+    return Send(ErrorResponse(Status(Code::kResourceExhausted,
+                                     "this session has " + std::to_string(kMaxStreamsPerSession) +
+                                         " event streams open already"),
+                              response.version(), false, 429),
+                After::kClose);
+  }
+  events_counted_ = true;
   std::weak_ptr<Session> weak = weak_from_this();
   auto executor = stream_.get_executor();
   subscription_ = deps_->service->changes().Subscribe(
@@ -33,6 +41,7 @@ void Session::StartEventStream(const Request& request, const Response& response)
         });
       });
   if (subscription_ == 0) {
+    ReleaseStream();
     return Send(ErrorResponse(Status(Code::kUnavailable, "too many open event streams; try again later"),
                               response.version(), false, 503),
                 After::kClose);
@@ -81,10 +90,17 @@ void Session::ArmKeepAlive() {
   });
 }
 
+void Session::ReleaseStream() {
+  if (!events_counted_) return;
+  events_counted_ = false;
+  registry_->StreamClosed(events_session_);
+}
+
 void Session::CloseEvents() {
   if (subscription_ == 0) return;
   deps_->service->changes().Unsubscribe(subscription_);
   subscription_ = 0;
+  ReleaseStream();
   closing_ = true;
   if (keep_alive_) keep_alive_->cancel();
   beast::error_code ec;

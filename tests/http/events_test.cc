@@ -10,6 +10,7 @@
 #include <chrono>
 
 #include "node/http/http_server.h"
+#include "node/http/session.h"
 #include "node/service/change_feed.h"
 #include "tests/http/http_client.h"
 #include "tests/http/test_sessions.h"
@@ -184,6 +185,28 @@ TEST_CASE("Events: a stream ends once its session does, not before", "[http][eve
   CHECK(kept.WaitFor(": keep-alive\n\n", mark));  // the other session's stream goes on
 }
 
+TEST_CASE("Events: one session holds at most kMaxStreamsPerSession streams", "[http][events]") {
+  Served s;
+  std::vector<std::unique_ptr<SseStream>> streams;
+  for (size_t i = 0; i < kMaxStreamsPerSession; ++i) {
+    streams.push_back(std::make_unique<SseStream>(s.server->port(), "/api/v1/events", s.session));
+    REQUIRE(streams.back()->WaitFor(": connected\n\n"));
+  }
+  SseStream refused(s.server->port(), "/api/v1/events", s.session);
+  REQUIRE(refused.WaitFor("\r\n\r\n"));
+  CHECK(refused.received().rfind("HTTP/1.1 429", 0) == 0);
+  SseStream other(s.server->port(), "/api/v1/events", s.sessions.LoginAs("viewer-2").token);
+  CHECK(other.WaitFor(": connected\n\n"));  // another login is not affected
+  streams.pop_back();                        // a closed stream is given back
+  bool reopened = false;
+  for (auto until = Clock::now() + kDeadline; !reopened && Clock::now() < until;) {
+    SseStream again(s.server->port(), "/api/v1/events", s.session);
+    REQUIRE(again.WaitFor("\r\n\r\n"));
+    reopened = again.received().rfind("HTTP/1.1 200", 0) == 0;
+  }
+  CHECK(reopened);
+}
+
 TEST_CASE("Events: a write reaches an open stream", "[http][events]") {
   Served s;
   for (const char* target : {"/api/v1/events", "/api/v1/changes/stream"}) {
@@ -204,9 +227,11 @@ TEST_CASE("Events: a write reaches an open stream", "[http][events]") {
 TEST_CASE("Events: many open streams do not stop other requests; the count is bounded; Stop returns",
           "[http][events]") {
   Served s;
+  // Many users: each login holds at most kMaxStreamsPerSession streams.
+  auto login = [&] { return s.sessions.LoginAs("admin").token; };
   std::vector<std::unique_ptr<SseStream>> streams;
   for (int i = 0; i < 50; ++i) {
-    streams.push_back(std::make_unique<SseStream>(s.server->port(), "/api/v1/events", s.session));
+    streams.push_back(std::make_unique<SseStream>(s.server->port(), "/api/v1/events", login()));
     REQUIRE(streams.back()->WaitFor(": connected\n\n"));
   }
   auto client = s.Client();
@@ -220,10 +245,10 @@ TEST_CASE("Events: many open streams do not stop other requests; the count is bo
 
   // Up to the bound, then 503.
   while (s.node.service->changes().subscribers() < service::kMaxChangeSubscribers) {
-    streams.push_back(std::make_unique<SseStream>(s.server->port(), "/api/v1/events", s.session));
+    streams.push_back(std::make_unique<SseStream>(s.server->port(), "/api/v1/events", login()));
     REQUIRE(streams.back()->WaitFor(": connected\n\n"));
   }
-  SseStream refused(s.server->port(), "/api/v1/events", s.session);
+  SseStream refused(s.server->port(), "/api/v1/events", login());
   REQUIRE(refused.WaitFor("\r\n\r\n"));
   CHECK(refused.received().rfind("HTTP/1.1 503", 0) == 0);
   CHECK(refused.WaitClosed());
