@@ -1,5 +1,8 @@
 #include "node/cli/config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -28,9 +31,16 @@ Status Read(const json& j, const char* key, T* out) {
   return Status::Ok();
 }
 
-// A host name or address that only this machine reaches.
+// A host name or address that only this machine reaches: "localhost", 127.0.0.0/8, ::1
+// or ::ffff:127.x.y.z. Other names are not resolved here: they count as remote.
 bool IsLoopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+  if (host == "localhost") return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, host.c_str(), &v6) != 1) return false;
+  if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
+  return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
 }
 
 }  // namespace

@@ -51,17 +51,17 @@ bool SessionRegistry::WaitEmpty(std::chrono::milliseconds timeout) {
   return empty_.wait_for(lock, timeout, [&] { return sessions_.empty(); });
 }
 
-bool SessionRegistry::StreamOpened(const std::string& token) {
+bool SessionRegistry::StreamOpened(const std::string& username) {
   std::lock_guard lock(mu_);
-  size_t& n = streams_[token];
-  if (n >= kMaxStreamsPerSession) return false;
+  size_t& n = streams_[username];
+  if (n >= kMaxStreamsPerUser) return false;
   ++n;
   return true;
 }
 
-void SessionRegistry::StreamClosed(const std::string& token) {
+void SessionRegistry::StreamClosed(const std::string& username) {
   std::lock_guard lock(mu_);
-  auto it = streams_.find(token);
+  auto it = streams_.find(username);
   if (it != streams_.end() && --it->second == 0) streams_.erase(it);
 }
 

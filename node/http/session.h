@@ -29,7 +29,7 @@ constexpr auto kReadTimeout = std::chrono::seconds(30);   // slowloris bound per
 constexpr auto kWriteTimeout = std::chrono::seconds(30);  // a client that stops reading
 constexpr auto kLingerTimeout = std::chrono::seconds(5);  // draining after a refusal
 constexpr size_t kMaxLingerBytes = 64u << 20;             // drained at most, then the socket closes
-constexpr size_t kMaxStreamsPerSession = 8;  // event streams one login may hold open
+constexpr size_t kMaxStreamsPerUser = 16;  // event streams one user may hold open
 
 struct SessionLimits {
   size_t max_body_bytes = 1 << 20;
@@ -48,14 +48,15 @@ class SessionRegistry {
   // True when no session is left before `timeout`.
   bool WaitEmpty(std::chrono::milliseconds timeout);
   bool stopping() const;
-  // One more event stream for the login `token`; false when it holds kMaxStreamsPerSession
-  // (the node's streams are shared by every user). StreamClosed gives it back.
-  bool StreamOpened(const std::string& token);
-  void StreamClosed(const std::string& token);
+  // One more event stream for `username`, whatever session it uses; false when the user
+  // holds kMaxStreamsPerUser (the node's streams are shared by every user).
+  // StreamClosed gives it back.
+  bool StreamOpened(const std::string& username);
+  void StreamClosed(const std::string& username);
 
  private:
   mutable std::mutex mu_;
-  std::unordered_map<std::string, size_t> streams_;  // by session token. Guarded by mu_
+  std::unordered_map<std::string, size_t> streams_;  // by username. Guarded by mu_
   std::condition_variable empty_;
   std::unordered_map<const Session*, std::weak_ptr<Session>> sessions_;  // Guarded by mu_
   bool stopping_ = false;                                                // Guarded by mu_
@@ -98,7 +99,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReleaseStream();  // gives the stream back to the registry's count, once
   uint64_t subscription_ = 0;  // ChangeFeed subscription; 0 when not streaming
   std::string events_session_;  // the session cookie the stream was opened with
-  bool events_counted_ = false;  // counted in the registry's streams of that session
+  std::string events_user_;     // its user, as counted in the registry's streams
+  bool events_counted_ = false;
   std::unique_ptr<boost::asio::steady_timer> keep_alive_;
   std::string events_pending_, events_writing_;
   bool events_write_busy_ = false;

@@ -22,9 +22,10 @@ using tcp = net::ip::tcp;
 void Session::StartEventStream(const Request& request, const Response& response) {
   if (closing_) return;
   events_session_ = SessionCookieOf(request);
-  if (!registry_->StreamOpened(events_session_)) {
+  events_user_ = deps_->sessions != nullptr ? deps_->sessions->UserOf(events_session_) : "";
+  if (!registry_->StreamOpened(events_user_)) {
     return Send(ErrorResponse(Status(Code::kResourceExhausted,
-                                     "this session has " + std::to_string(kMaxStreamsPerSession) +
+                                     "this user has " + std::to_string(kMaxStreamsPerUser) +
                                          " event streams open already"),
                               response.version(), false, 429),
                 After::kClose);
@@ -93,7 +94,7 @@ void Session::ArmKeepAlive() {
 void Session::ReleaseStream() {
   if (!events_counted_) return;
   events_counted_ = false;
-  registry_->StreamClosed(events_session_);
+  registry_->StreamClosed(events_user_);
 }
 
 void Session::CloseEvents() {

@@ -1,6 +1,7 @@
 #include "node/service/login_throttle.h"
 
 #include <algorithm>
+#include <tuple>
 #include <vector>
 
 namespace passerelle::service {
@@ -44,32 +45,23 @@ void LoginThrottle::PruneLocked(uint64_t now_ms) {
     bool quiet = now_ms > e.last_failure_ms + options_.window_ms && now_ms >= e.blocked_until_ms;
     it = quiet ? entries_.erase(it) : std::next(it);
   }
-  const size_t keep = options_.max_keys / 2;
+  const size_t keep = std::max<size_t>(1, options_.max_keys / 2);
   if (entries_.size() <= keep) return;
-  // Still full: forget all but the `keep` most recent failures.
-  std::vector<uint64_t> times;
-  times.reserve(entries_.size());
-  for (const auto& [key, e] : entries_) times.push_back(e.last_failure_ms);
-  auto nth = times.end() - static_cast<std::ptrdiff_t>(keep);
-  std::nth_element(times.begin(), nth, times.end());
-  const uint64_t cutoff = *nth;  // the keep-th most recent time
-  size_t over = entries_.size() - keep;
-  for (auto it = entries_.begin(); it != entries_.end() && over > 0;) {
-    if (it->second.last_failure_ms < cutoff) {
-      it = entries_.erase(it);
-      --over;
-    } else {
-      ++it;
-    }
-  }
-  for (auto it = entries_.begin(); it != entries_.end() && over > 0;) {  // ties at the cutoff
-    if (it->second.last_failure_ms == cutoff) {
-      it = entries_.erase(it);
-      --over;
-    } else {
-      ++it;
-    }
-  }
+  // Still full: forget the keys that matter least, so that a flood cannot reset the
+  // backoff of a key under attack: unblocked before blocked, then fewest failures,
+  // then oldest failure.
+  using Rank = std::tuple<bool, uint32_t, uint64_t>;
+  std::vector<std::pair<Rank, const std::string*>> ranked;
+  ranked.reserve(entries_.size());
+  for (const auto& [key, e] : entries_)
+    ranked.push_back({{e.blocked_until_ms > now_ms, e.failures, e.last_failure_ms}, &key});
+  auto forget_end = ranked.begin() + static_cast<std::ptrdiff_t>(entries_.size() - keep);
+  std::nth_element(ranked.begin(), forget_end, ranked.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> forget;
+  forget.reserve(static_cast<size_t>(forget_end - ranked.begin()));
+  for (auto it = ranked.begin(); it != forget_end; ++it) forget.push_back(*it->second);
+  for (const auto& key : forget) entries_.erase(key);
 }
 
 }  // namespace passerelle::service

@@ -18,8 +18,9 @@ struct ThrottleOptions {
   uint64_t base_delay_ms = 2000;           // first block; doubles per further failure
   uint64_t max_delay_ms = 15 * 60 * 1000;  // cap of one block
   // Keys remembered at most: when full, quiet keys are forgotten, then (a flood of
-  // distinct keys) the half that failed longest ago, so memory stays bounded and each
-  // failure costs O(1) amortised.
+  // distinct keys) down to half: unblocked keys before blocked ones, fewest failures
+  // and oldest first. Memory stays bounded, a failure costs O(1) amortised, and a
+  // flood does not lift the block of a key under attack.
   size_t max_keys = 100000;
 };
 

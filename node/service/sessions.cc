@@ -100,6 +100,13 @@ bool SessionManager::IsLive(std::string_view token, uint64_t now_ms) const {
   return it != sessions_.end() && now_ms < ExpiresAt(it->second);
 }
 
+std::string SessionManager::UserOf(std::string_view token) const {
+  if (token.empty()) return {};
+  std::lock_guard lock(mu_);
+  auto it = sessions_.find(KeyOf(token));
+  return it == sessions_.end() ? std::string() : it->second.username;
+}
+
 void SessionManager::Logout(std::string_view token) {
   std::lock_guard lock(mu_);
   sessions_.erase(KeyOf(token));

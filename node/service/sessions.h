@@ -46,6 +46,8 @@ class SessionManager {
   // Whether `token` names a live session, its idle time left as it is (an open event
   // stream is no sign of a user).
   bool IsLive(std::string_view token, uint64_t now_ms) const;
+  // The username of `token`'s session; "" when there is none.
+  std::string UserOf(std::string_view token) const;
   void Logout(std::string_view token);
   // After an account change: ends every session of the user (removed, new password) or
   // gives them the new role.

@@ -41,6 +41,7 @@ TEST_CASE("Config: unknown or invalid options are refused naming the option", "[
       {{{"grpc_listen", "127.0.0.1:99999"}}, "grpc_listen"},
       {{{"grpc_listen", "0.0.0.0:9081"}}, "grpc_listen"},  // no accounts: loopback unless allowed
       {{{"grpc_listen", "[::]:9081"}}, "grpc_listen"},
+      {{{"grpc_listen", "127.evil.example:9081"}}, "grpc_listen"},  // a name, not an address
       {{{"sync_writes", "yes"}}, "sync_writes"},
       {{{"http_threads", 0}}, "http_threads"},
       {{{"max_request_bytes", 10}}, "max_request_bytes"},
@@ -58,7 +59,8 @@ TEST_CASE("Config: unknown or invalid options are refused naming the option", "[
     CHECK(s.code() == Code::kInvalidArgument);
     CHECK(s.field() == c.field);
   }
-  for (const char* loopback : {"127.0.0.1:9081", "localhost:0", "[::1]:9081"}) {
+  for (const char* loopback : {"127.0.0.1:9081", "127.3.4.5:0", "localhost:0", "[::1]:9081",
+                               "[::ffff:127.0.0.1]:9081"}) {
     NodeConfig cfg = base;
     REQUIRE_OK(ApplyConfig({{"grpc_listen", loopback}}, &cfg));
     CHECK(CheckConfig(cfg).ok());

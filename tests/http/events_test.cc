@@ -185,16 +185,17 @@ TEST_CASE("Events: a stream ends once its session does, not before", "[http][eve
   CHECK(kept.WaitFor(": keep-alive\n\n", mark));  // the other session's stream goes on
 }
 
-TEST_CASE("Events: one session holds at most kMaxStreamsPerSession streams", "[http][events]") {
+TEST_CASE("Events: one user holds at most kMaxStreamsPerUser streams, over any sessions", "[http][events]") {
   Served s;
   std::vector<std::unique_ptr<SseStream>> streams;
-  for (size_t i = 0; i < kMaxStreamsPerSession; ++i) {
-    streams.push_back(std::make_unique<SseStream>(s.server->port(), "/api/v1/events", s.session));
+  for (size_t i = 0; i < kMaxStreamsPerUser; ++i) {
+    const std::string session = i % 2 ? s.session : s.sessions.LoginAs("admin").token;
+    streams.push_back(std::make_unique<SseStream>(s.server->port(), "/api/v1/events", session));
     REQUIRE(streams.back()->WaitFor(": connected\n\n"));
   }
-  SseStream refused(s.server->port(), "/api/v1/events", s.session);
+  SseStream refused(s.server->port(), "/api/v1/events", s.sessions.LoginAs("admin").token);
   REQUIRE(refused.WaitFor("\r\n\r\n"));
-  CHECK(refused.received().rfind("HTTP/1.1 429", 0) == 0);
+  CHECK(refused.received().rfind("HTTP/1.1 429", 0) == 0);  // a fresh login of the same user
   SseStream other(s.server->port(), "/api/v1/events", s.sessions.LoginAs("viewer-2").token);
   CHECK(other.WaitFor(": connected\n\n"));  // another login is not affected
   streams.pop_back();                        // a closed stream is given back
@@ -227,8 +228,9 @@ TEST_CASE("Events: a write reaches an open stream", "[http][events]") {
 TEST_CASE("Events: many open streams do not stop other requests; the count is bounded; Stop returns",
           "[http][events]") {
   Served s;
-  // Many users: each login holds at most kMaxStreamsPerSession streams.
-  auto login = [&] { return s.sessions.LoginAs("admin").token; };
+  // Many users: each holds at most kMaxStreamsPerUser streams.
+  int users = 0;
+  auto login = [&] { return s.sessions.LoginAs("user-" + std::to_string(users++)).token; };
   std::vector<std::unique_ptr<SseStream>> streams;
   for (int i = 0; i < 50; ++i) {
     streams.push_back(std::make_unique<SseStream>(s.server->port(), "/api/v1/events", login()));
