@@ -121,7 +121,11 @@ void Session::OnHeader(beast::error_code ec, size_t) {
   const auto& req = parser_->get();
   if (!parser_->is_done()) {  // a body follows: not read for a caller with no session
     Status gate = CheckSessionBeforeBody(req, *deps_);
-    if (!gate.ok()) return Send(ErrorResponse(gate, req.version(), false), After::kLinger);
+    if (!gate.ok()) {
+      Response refused = ErrorResponse(gate, req.version(), false);
+      RecordRequest(req, refused.result_int(), std::chrono::microseconds(0));
+      return Send(std::move(refused), After::kLinger);
+    }
   }
   if (!parser_->is_done() && beast::iequals(req[beast_http::field::expect], "100-continue")) {
     continue_ = std::make_unique<beast_http::response<beast_http::empty_body>>(
