@@ -39,7 +39,7 @@ bool NeedsSession(const Target& target) {
 Status CheckSessionBeforeBody(const Request& request, const Deps& deps) {
   auto target = ParseTarget(std::string_view(request.target().data(), request.target().size()));
   if (!target.ok() || !NeedsSession(*target)) return Status::Ok();  // the handler answers
-  if (deps.sessions != nullptr && deps.sessions->IsLive(SessionCookieOf(request), NowMs(deps)))
+  if (deps.sessions != nullptr && deps.sessions->LiveUser(SessionCookieOf(request), NowMs(deps)))
     return Status::Ok();
   return Status(Code::kUnauthenticated, "no session: log in with POST /api/v1/session");
 }

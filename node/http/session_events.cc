@@ -22,7 +22,9 @@ using tcp = net::ip::tcp;
 void Session::StartEventStream(const Request& request, const Response& response) {
   if (closing_) return;
   events_session_ = SessionCookieOf(request);
-  events_user_ = deps_->sessions != nullptr ? deps_->sessions->UserOf(events_session_) : "";
+  // The route let the request through, so its session was live a moment ago.
+  if (deps_->sessions != nullptr)
+    events_user_ = deps_->sessions->LiveUser(events_session_, NowMs(*deps_)).value_or("");
   if (!registry_->StreamOpened(events_user_)) {
     return Send(ErrorResponse(Status(Code::kResourceExhausted,
                                      "this user has " + std::to_string(kMaxStreamsPerUser) +
@@ -84,7 +86,7 @@ void Session::ArmKeepAlive() {
     if (ec || self->subscription_ == 0) return;
     // Logged out, expired or ended by an account change: so does the stream.
     const Deps& deps = *self->deps_;
-    if (deps.sessions != nullptr && !deps.sessions->IsLive(self->events_session_, NowMs(deps)))
+    if (deps.sessions != nullptr && !deps.sessions->LiveUser(self->events_session_, NowMs(deps)))
       return self->CloseEvents();
     self->QueueEvents(": keep-alive\n\n");
     self->ArmKeepAlive();

@@ -604,20 +604,22 @@ RecordService::PeerBatchResult RecordService::CommitPeerBatch(PreparedPeerBatch 
   if (check.already_have == ops.size()) return out;
   const size_t skip = check.already_have;
   std::vector<core::Op> fresh(std::make_move_iterator(ops.begin() + skip), std::make_move_iterator(ops.end()));
-  std::optional<RecordStore::RemoteResult> stored;
+  const RecordStore::RemoteResult* stored = nullptr;  // the plan's, or `folded`
+  RecordStore::RemoteResult folded;
   if (batch.plan != nullptr) {
     auto written = store_->CommitPlan(*batch.plan, skip);
     if (!written.ok()) return refuse(core::Refusal::kMalformed, written.status().ToString());
-    stored = std::move(written).value();
-    out.as_planned = stored.has_value();
+    if (*written) stored = &batch.plan->result;
+    out.as_planned = *written;
   }
-  if (!stored) {  // no plan, or it no longer holds: fold under the lock
+  if (stored == nullptr) {  // no plan, or it no longer holds: fold under the lock
     std::vector<std::string_view> fresh_bytes(batch.encoded.begin() + skip, batch.encoded.end());
     std::vector<std::string> fresh_hashes(std::make_move_iterator(batch.hashes.begin() + skip),
                                           std::make_move_iterator(batch.hashes.end()));
-    auto folded = store_->CommitRemote(fresh, fresh_bytes, fresh_hashes);
-    if (!folded.ok()) return refuse(core::Refusal::kMalformed, folded.status().ToString());
-    stored = std::move(folded).value();
+    auto result = store_->CommitRemote(fresh, fresh_bytes, fresh_hashes);
+    if (!result.ok()) return refuse(core::Refusal::kMalformed, result.status().ToString());
+    folded = std::move(result).value();
+    stored = &folded;
   }
   for (const auto& op : fresh) clock_->Observe(op.hlc);
   BumpGeneration();

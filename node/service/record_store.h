@@ -84,9 +84,10 @@ class RecordStore {
                                                std::shared_ptr<const RemotePlan> previous) const;
   // Writes `plan` when it still holds: nothing was committed since it was made but the
   // plan it read from, and `skip` ops (the checked batch's duplicates) are the ones it
-  // left out. Otherwise stores nothing and returns std::nullopt: call CommitRemote.
-  // Call under the same write lock as the other Commit* calls.
-  Result<std::optional<RemoteResult>> CommitPlan(const RemotePlan& plan, size_t skip);
+  // left out; then true, and plan.result is what was stored. Otherwise stores nothing
+  // and returns false: call CommitRemote. Call under the same write lock as the other
+  // Commit* calls.
+  Result<bool> CommitPlan(const RemotePlan& plan, size_t skip);
 
   // The newest stored op of `origin` (seq 0 when none).
   core::ChainHead Head(const std::string& origin) const;

@@ -152,18 +152,17 @@ bool RecordStore::HoldsLocked(const RemotePlan& plan) const {
   return last_plan_ == plan.read_plan && commits_ == plan.base_commits + 1;
 }
 
-Result<std::optional<RecordStore::RemoteResult>> RecordStore::CommitPlan(const RemotePlan& plan,
-                                                                         size_t skip) {
-  if (!plan.complete || plan.skip != skip) return std::optional<RemoteResult>();
+Result<bool> RecordStore::CommitPlan(const RemotePlan& plan, size_t skip) {
+  if (!plan.complete || plan.skip != skip) return false;
   {
     std::lock_guard lock(mu_);
-    if (!HoldsLocked(plan)) return std::optional<RemoteResult>();
+    if (!HoldsLocked(plan)) return false;
   }
   // The caller's write lock keeps any other commit out until Committed() below.
   PASSERELLE_RETURN_IF_ERROR(kv_->Write(plan.batch));
   for (const auto& change : plan.search_changes) search_.Apply(change);
   Committed(plan.origin, plan.head, plan.max_hlc, plan.id);
-  return std::optional<RemoteResult>(plan.result);
+  return true;
 }
 
 }  // namespace passerelle::service

@@ -93,18 +93,12 @@ Result<SessionView> SessionManager::Lookup(std::string_view token, uint64_t now_
   return SessionView{std::string(token), e.csrf_token, e.username, e.role, ExpiresAt(e)};
 }
 
-bool SessionManager::IsLive(std::string_view token, uint64_t now_ms) const {
-  if (token.empty()) return false;
+std::optional<std::string> SessionManager::LiveUser(std::string_view token, uint64_t now_ms) const {
+  if (token.empty()) return std::nullopt;
   std::lock_guard lock(mu_);
   auto it = sessions_.find(KeyOf(token));
-  return it != sessions_.end() && now_ms < ExpiresAt(it->second);
-}
-
-std::string SessionManager::UserOf(std::string_view token) const {
-  if (token.empty()) return {};
-  std::lock_guard lock(mu_);
-  auto it = sessions_.find(KeyOf(token));
-  return it == sessions_.end() ? std::string() : it->second.username;
+  if (it == sessions_.end() || now_ms >= ExpiresAt(it->second)) return std::nullopt;
+  return it->second.username;
 }
 
 void SessionManager::Logout(std::string_view token) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -43,11 +44,9 @@ class SessionManager {
   // The live session of `token`, its idle time restarted. UNAUTHENTICATED when unknown
   // or expired (an expired session is forgotten).
   Result<SessionView> Lookup(std::string_view token, uint64_t now_ms);
-  // Whether `token` names a live session, its idle time left as it is (an open event
-  // stream is no sign of a user).
-  bool IsLive(std::string_view token, uint64_t now_ms) const;
-  // The username of `token`'s session; "" when there is none.
-  std::string UserOf(std::string_view token) const;
+  // The user of `token`'s live session, its idle time left as it is (an open event
+  // stream is no sign of a user); nullopt when unknown or expired.
+  std::optional<std::string> LiveUser(std::string_view token, uint64_t now_ms) const;
   void Logout(std::string_view token);
   // After an account change: ends every session of the user (removed, new password) or
   // gives them the new role.
