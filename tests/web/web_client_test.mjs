@@ -181,6 +181,34 @@ try {
     await p.context().close();
   });
 
+  await scenario("edit forms send only what changed: a save keeps approvals, a cleared field is erased", async () => {
+    const id = "web-test-unchanged";
+    const made = await Q.api("POST", "/api/v1/agreements", { id, title: "Accord (formulaire inchangé)", kind: "cooperation",
+      parties: ["inmq"], documents: [{ title: "Texte signé", url: "https://example.org/accord.pdf", sha256: "ab".repeat(32) }] });
+    expect(made.status === 201, `agreement created (${made.status} ${JSON.stringify(made.body)})`);
+    const approved = await Q.api("POST", `/api/v1/agreements/${id}/approve`, { terms_hash: made.body.terms_hash });
+    expect(approved.body?.status === "signed", `signed by its one party (${JSON.stringify(approved.body)})`);
+    await q.goto(`${Q.url}/#/agreements/${id}/edit`);
+    await q.waitForSelector("#agreement-form");
+    await q.click("#agreement-form button[type=submit]");
+    await q.waitForSelector('#view[data-rendered="agreements"] #agreement-status');
+    const after = (await Q.api("GET", `/api/v1/agreements/${id}`)).body;
+    expect(after.status === "signed" && after.version === approved.body.version && after.documents[0].sha256 === "ab".repeat(32),
+      `saved unchanged: still signed at v${approved.body.version} (now ${after.status}, v${after.version})`);
+    const forum = await Q.api("POST", "/api/v1/forums", { id: "web-test-forum-clear", title: "Forum (test navigateur)", location: "Lima", country: "PE" });
+    expect(forum.status === 201, `forum created (${forum.status} ${JSON.stringify(forum.body)})`);
+    await q.goto(`${Q.url}/#/forums/web-test-forum-clear/edit`);
+    await q.waitForSelector("#forum-form");
+    await q.fill("#forum-form [name=location]", "");
+    await q.click("#forum-form button[type=submit]");
+    await q.waitForFunction(() => location.hash === "#/forums/web-test-forum-clear" && !document.querySelector("#forum-form") &&
+      document.querySelector('#view[data-rendered="forums"] h1'));
+    await until("the cleared location erased", async () => {
+      const f = (await Q.api("GET", "/api/v1/forums/web-test-forum-clear")).body;
+      return f.version === forum.body.version + 1 && !("location" in f) && f.country === "PE";
+    }, 10000);
+  });
+
   await scenario("deliverable status change moves the dashboard's late count", async () => {
     const r = await Q.api("PATCH", "/api/v1/deliverables/B02-d1", { due_date: "2020-01-01", status: "in_progress" });
     expect(r.status === 200, `deliverable set late (${r.status} ${JSON.stringify(r.body)})`);

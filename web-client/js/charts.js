@@ -9,10 +9,12 @@ export function indicatorChart(ind) {
   if (!ms.length && typeof ind.value !== "number") return null;
   const bars = ms.length ? ms : [{ period: ind.period ? [ind.period.start, ind.period.end].filter(Boolean).join("–") : "", value: ind.value }];
   const max = Math.max(...bars.map((m) => m.value || 0), ind.target || 0, ind.baseline || 0, 1);
-  const W = 320, H = 160, pad = 28, bw = Math.min(40, (W - pad * 2) / bars.length - 8);
+  // Bars share the width (at least 1 px each); past 12 periods only every k-th is labelled.
+  const W = 320, H = 160, pad = 28, slot = (W - pad * 2) / bars.length, bw = Math.max(1, Math.min(40, slot * 0.8));
+  const every = Math.ceil(bars.length / 12);
   const y = (v) => H - pad - (v / max) * (H - pad * 2);
   const items = bars.map((m, i) => {
-    const x = pad + i * ((W - pad * 2) / bars.length) + 4;
+    const x = pad + i * slot + (slot - bw) / 2;
     const split = typeof m.women === "number" || typeof m.men === "number";
     const label = `${m.period}: ${fmtNum(m.value)}` + (split ? ` (${t("f_women")} ${fmtNum(m.women ?? 0)}, ${t("f_men")} ${fmtNum(m.men ?? 0)})` : "");
     const parts = split
@@ -21,7 +23,7 @@ export function indicatorChart(ind) {
          svg("rect", { class: "bar-rest", x, y: y(m.value || 0), width: bw, height: Math.max(0, y((m.women || 0) + (m.men || 0)) - y(m.value || 0)) })]
       : [svg("rect", { class: "bar", x, y: y(m.value || 0), width: bw, height: H - pad - y(m.value || 0) })];
     return svg("g", {}, svg("title", {}, label), parts,
-      svg("text", { x: x + bw / 2, y: H - pad + 14, "text-anchor": "middle", class: "axis" }, String(m.period || "")));
+      i % every ? null : svg("text", { x: x + bw / 2, y: H - pad + 14, "text-anchor": "middle", class: "axis" }, String(m.period || "")));
   });
   const line = (v, cls, name) => typeof v === "number"
     ? svg("g", {}, svg("line", { class: cls, x1: pad, x2: W - pad, y1: y(v), y2: y(v) }),

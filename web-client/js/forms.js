@@ -48,3 +48,19 @@ export function showError(form, err) {
 
 // Lines of a textarea, trimmed, empty ones dropped.
 export const lines = (s) => s.split("\n").map((x) => x.trim()).filter(Boolean);
+
+const isEmpty = (v) => v === undefined || v === null || v === "" || (Array.isArray(v) && !v.length);
+
+// A create form's body: the fields that have a value.
+export const presentFields = (values) => Object.fromEntries(Object.entries(values).filter(([, v]) => !isEmpty(v)));
+
+// An edit form's PATCH body: the fields whose value changed since the form was filled
+// (compared as JSON), a cleared one as null so the node erases it. Untouched fields are
+// not sent, so a save cannot write back what the form only shows (an agreement's computed
+// status, its parties' order, a document's hash) and so undo approvals.
+export function changedFields(before, after) {
+  const patch = {};
+  for (const [k, v] of Object.entries(after))
+    if (JSON.stringify(isEmpty(v) ? null : v) !== JSON.stringify(isEmpty(before[k]) ? null : before[k])) patch[k] = isEmpty(v) ? null : v;
+  return patch;
+}

@@ -5,7 +5,7 @@
 import { api, get, listAll, session, institutionIndex, institutionName } from "../api.js";
 import { h, facts } from "../dom.js";
 import { t, tv, fmtDate, fmtDateTime, countryName } from "../i18n.js";
-import { field, input, textarea, select, showError, clearErrors, lines } from "../forms.js";
+import { field, input, textarea, select, showError, clearErrors, lines, changedFields, presentFields } from "../forms.js";
 import { canWrite } from "../roles.js";
 
 export const name = "agreements";
@@ -25,16 +25,17 @@ export function render(box, ctx) {
 const countryOf = (idx, p) => (idx.get(p) ? idx.get(p).country || "" : "");
 
 async function list(box, ctx) {
-  const [all, idx] = await Promise.all([listAll("agreements"), institutionIndex()]);
   const q = ctx.query;
-  const soon = new Date(Date.now() + 90 * 86400000).toISOString().slice(0, 10);
-  const today = new Date().toISOString().slice(0, 10);
+  // "Expiring" is the node's rule (the dashboard's list: partial dates, closed statuses).
+  const [all, idx, dash] = await Promise.all([listAll("agreements"), institutionIndex(),
+    q.get("expiring") ? get("/api/v1/dashboard") : null]);
+  const expiring = new Set(((dash && dash.expiring_agreements) || []).map((x) => x.id));
   const shown = all.filter((a) =>
     (!q.get("party") || (a.parties || []).includes(q.get("party"))) &&
     (!q.get("country") || (a.parties || []).some((p) => countryOf(idx, p) === q.get("country"))) &&
     (!q.get("kind") || a.kind === q.get("kind")) &&
     (!q.get("status") || a.status === q.get("status")) &&
-    (!q.get("expiring") || (a.end_date && a.end_date >= today && a.end_date <= soon)))
+    (!q.get("expiring") || expiring.has(a.id)))
     .sort((a, b) => a.title.localeCompare(b.title));
   const parties = [...new Set(all.flatMap((a) => a.parties || []))].sort((a, b) => institutionName(idx, a).localeCompare(institutionName(idx, b)));
   const countries = [...new Set(parties.map((p) => countryOf(idx, p)).filter(Boolean))].sort();
@@ -143,21 +144,34 @@ async function form(box, ctx, id) {
     field(t("f_documents"), f.documents, "documents", t("f_documents_help")),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, t("save")),
       h("a", { class: "button", href: id ? `#/agreements/${encodeURIComponent(id)}` : "#/agreements" }, t("cancel"))));
+  // The form's values. Parties still chosen keep their stored order and new ones follow;
+  // a document line that still reads "title | url" keeps its stored object (and sha256).
+  const read = () => {
+    const chosen = [...f.parties.selectedOptions].map((o) => o.value);
+    const stored = a.parties || [];
+    const docs = lines(f.documents.value).map((l) => {
+      const [title, url] = l.split("|").map((x) => x.trim());
+      return (a.documents || []).find((d) => d.title === title && (d.url || "") === (url || "")) || (url ? { title, url } : { title });
+    });
+    const v = { title: f.title.value.trim(), parties: [...stored.filter((p) => chosen.includes(p)), ...chosen.filter((p) => !stored.includes(p))],
+      kind: f.kind.value, documents: docs };
+    for (const k of ["status", "start_date", "end_date", "place", "purpose"]) v[k] = f[k].value.trim();
+    return v;
+  };
+  const before = read();
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     clearErrors(form);
-    const body = { title: f.title.value.trim(), parties: [...f.parties.selectedOptions].map((o) => o.value), kind: f.kind.value };
-    for (const k of ["status", "start_date", "end_date", "place", "purpose"]) if (f[k].value.trim()) body[k] = f[k].value.trim();
-    const docs = lines(f.documents.value).map((l) => { const [title, url] = l.split("|").map((x) => x.trim()); return url ? { title, url } : { title }; });
-    if (docs.length || (a.documents || []).length) body.documents = docs;
+    const values = read();
     // Comfort checks; the node checks again and names the field.
     if (!id && !/^[A-Za-z0-9._-]+$/.test(f.id.value.trim())) return showError(form, { field: "id", message: t("required") });
-    if (!body.title) return showError(form, { field: "title", message: t("required") });
-    if (!body.parties.length) return showError(form, { field: "parties", message: t("required") });
+    if (!values.title) return showError(form, { field: "title", message: t("required") });
+    if (!values.parties.length) return showError(form, { field: "parties", message: t("required") });
     try {
-      const saved = id
-        ? await api("PATCH", `/api/v1/agreements/${encodeURIComponent(id)}?expected_version=${a.version}`, body)
-        : await api("POST", "/api/v1/agreements", { id: f.id.value.trim(), ...body });
+      const patch = id ? changedFields(before, values) : null;
+      const saved = !id ? await api("POST", "/api/v1/agreements", { id: f.id.value.trim(), ...presentFields(values) })
+        : Object.keys(patch).length ? await api("PATCH", `/api/v1/agreements/${encodeURIComponent(id)}?expected_version=${a.version}`, patch)
+        : a;
       ctx.editing = false;
       ctx.go(`#/agreements/${encodeURIComponent(saved.id)}`);
     } catch (err) { showError(form, err); }

@@ -11,7 +11,7 @@ import { field, select } from "../forms.js";
 
 export const name = "equivalences";
 
-const fold = (s) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+const fold = (s) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/œ/g, "oe").replace(/æ/g, "ae");
 
 async function findQualifications(q) {
   try {

@@ -3,7 +3,7 @@
 import { api, get, listAll, institutionIndex, institutionName } from "../api.js";
 import { h, facts } from "../dom.js";
 import { t, tv, fmtDate, fmtNum, countryName } from "../i18n.js";
-import { field, input, textarea, select, showError, clearErrors, lines } from "../forms.js";
+import { field, input, textarea, select, showError, clearErrors, lines, changedFields, presentFields } from "../forms.js";
 import { canWrite } from "../roles.js";
 import { historyTable } from "./agreements.js";
 
@@ -82,24 +82,30 @@ async function form(box, ctx, id) {
     Object.entries(f).map(([k, c]) => field(t(labels[k]), c, k, k === "themes" || k === "recommendations" ? t("f_themes_help") : undefined)),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, t("save")),
       h("a", { class: "button", href: id ? `#/forums/${encodeURIComponent(id)}` : "#/forums" }, t("cancel"))));
+  // The form's values; a count that is not a whole number >= 0 is kept as typed and refused below.
+  const read = () => {
+    const v = {};
+    for (const k of ["title", "start_date", "end_date", "location", "country", "format"]) v[k] = f[k].value.trim();
+    v.country = v.country.toUpperCase();
+    for (const k of ["participants_total", "participants_women", "participants_men", "policies_shared"])
+      v[k] = f[k].value === "" ? null : Number.isInteger(Number(f[k].value)) && Number(f[k].value) >= 0 ? Number(f[k].value) : f[k].value;
+    for (const k of ["themes", "recommendations"]) v[k] = lines(f[k].value);
+    return v;
+  };
+  const before = read();
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     clearErrors(form);
-    const body = {};
-    for (const k of ["title", "start_date", "end_date", "location", "country", "format"]) if (f[k].value.trim()) body[k] = f[k].value.trim();
-    if (body.country) body.country = body.country.toUpperCase();
-    for (const k of ["participants_total", "participants_women", "participants_men", "policies_shared"]) {
-      if (f[k].value === "") continue;
-      const n = Number(f[k].value);
-      if (!Number.isInteger(n) || n < 0) return showError(form, { field: k, message: t("error", { msg: f[k].value }) });
-      body[k] = n;
-    }
-    for (const k of ["themes", "recommendations"]) { const l = lines(f[k].value); if (l.length || (f0[k] || []).length) body[k] = l; }
+    const values = read();
+    for (const k of ["participants_total", "participants_women", "participants_men", "policies_shared"])
+      if (typeof values[k] === "string") return showError(form, { field: k, message: t("error", { msg: values[k] }) });
     if (!id && !f.id.value.trim()) return showError(form, { field: "id", message: t("required") });
-    if (!body.title) return showError(form, { field: "title", message: t("required") });
+    if (!values.title) return showError(form, { field: "title", message: t("required") });
     try {
-      const saved = id ? await api("PATCH", `/api/v1/forums/${encodeURIComponent(id)}?expected_version=${f0.version}`, body)
-                       : await api("POST", "/api/v1/forums", { id: f.id.value.trim(), ...body });
+      const patch = id ? changedFields(before, values) : null;
+      const saved = !id ? await api("POST", "/api/v1/forums", { id: f.id.value.trim(), ...presentFields(values) })
+        : Object.keys(patch).length ? await api("PATCH", `/api/v1/forums/${encodeURIComponent(id)}?expected_version=${f0.version}`, patch)
+        : f0;
       ctx.editing = false;
       ctx.go(`#/forums/${encodeURIComponent(saved.id)}`);
     } catch (err) { showError(form, err); }

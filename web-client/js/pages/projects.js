@@ -5,7 +5,7 @@
 import { api, get, listAll, institutionIndex, institutionName } from "../api.js";
 import { h, facts, nextId } from "../dom.js";
 import { t, tv, fmtDate, fmtNum, countryName } from "../i18n.js";
-import { select } from "../forms.js";
+import { select, changedFields } from "../forms.js";
 import { canWrite } from "../roles.js";
 import { indicatorChart } from "../charts.js";
 
@@ -101,11 +101,9 @@ function deliverableRow(d, idx, editable, ctx) {
   const save = h("button", { type: "button", class: "save-deliverable" }, t("save"));
   save.addEventListener("click", async () => {
     err.textContent = "";
-    const body = {};
-    if (status.value) body.status = status.value;
-    if (evidence.value.trim()) body.evidence = evidence.value.trim();
+    const body = changedFields({ status: d.status, evidence: d.evidence }, { status: status.value, evidence: evidence.value.trim() });
     try {
-      await api("PATCH", `/api/v1/deliverables/${encodeURIComponent(d.id)}?expected_version=${d.version}`, body);
+      if (Object.keys(body).length) await api("PATCH", `/api/v1/deliverables/${encodeURIComponent(d.id)}?expected_version=${d.version}`, body);
       err.textContent = t("saved");
       ctx.editing = false;  // live refresh resumes (the page then shows the saved state)
     } catch (e) { err.textContent = `${e.field ? e.field + ": " : ""}${e.message}`; }
