@@ -8,7 +8,7 @@
 namespace passerelle::equivalence {
 namespace {
 
-// Case-insensitive (ASCII) substring; both sides already in LowerAscii.
+// Substring ignoring case and accents; both sides already SectorKey'd.
 bool SectorMatches(const std::string& sector_key, const std::string& wanted_key) {
   return sector_key.find(wanted_key) != std::string::npos;
 }
@@ -35,7 +35,7 @@ bool IsTarget(const Framework& fw, const Query& q, const std::string& source_fw)
 
 class Search {
  public:
-  Search(const Graph& g, const Query& q) : g_(g), q_(q), sector_key_(LowerAscii(q.sector)) {}
+  Search(const Graph& g, const Query& q) : g_(g), q_(q), sector_key_(SectorKey(q.sector)) {}
 
   Answer Run() {
     Answer answer;

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "node/equivalence/engine.h"
+#include "node/text/text_fold.h"
 
 namespace passerelle::equivalence {
 
@@ -32,11 +33,7 @@ std::vector<std::string> Strs(const json& o, const char* key) {
 }
 }  // namespace
 
-std::string LowerAscii(std::string s) {
-  for (auto& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
+std::string SectorKey(std::string_view sector) { return text::FoldText(sector); }
 
 namespace {
 
@@ -92,7 +89,7 @@ void Graph::AddQualification(const json& r) {
   q.title = Str(r, "title");
   q.country = Str(r, "country");
   q.sector = Str(r, "sector");
-  q.sector_key = LowerAscii(q.sector);
+  q.sector_key = SectorKey(q.sector);
   q.framework_id = Str(r, "framework_id");
   q.level = Int(r, "level");
   qualification_index_[q.id] = static_cast<uint32_t>(qualifications_.size());
@@ -162,7 +159,7 @@ void Graph::Finish() {
     }
     mm.weight = StepWeight(mm) * std::pow(kDimensionFactor, mm.differing_dimensions.size());
     mm.is_decided = mm.decided();
-    mm.sector_key = LowerAscii(mm.sector);
+    mm.sector_key = SectorKey(mm.sector);
     nodes_[a].edges.push_back({i, static_cast<uint32_t>(b), true});
     nodes_[b].edges.push_back({i, static_cast<uint32_t>(a), false});
   }

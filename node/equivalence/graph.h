@@ -8,6 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -32,7 +33,7 @@ struct Framework {
 struct Qualification {
   std::string id, title, country, sector, framework_id;
   int level = 0;  // 0: not placed at a level
-  std::string sector_key;  // LowerAscii(sector)
+  std::string sector_key;  // SectorKey(sector)
 };
 
 struct LevelRef {
@@ -50,13 +51,14 @@ struct LevelMapping {
   std::vector<std::string> differing_dimensions;
   double weight = 0;
   bool is_decided = false;   // decided(), precomputed
-  std::string sector_key;    // sector in ASCII lower case, for the sector filter
+  std::string sector_key;    // SectorKey(sector), for the sector filter
   // Approved, completed or stated: a decision. Proposed and planned are not.
   bool decided() const { return status == "approved" || status == "completed" || status == "stated"; }
 };
 
-// ASCII lower case (bytes beyond ASCII unchanged): sector filters compare in it.
-std::string LowerAscii(std::string s);
+// A sector as the sector filter compares it: case and accents folded (text_fold.h), so
+// "Électricité", "electricite" and "ÉLECTRICITÉ" match alike.
+std::string SectorKey(std::string_view sector);
 
 // One node per framework level; edges are mappings, each usable both ways.
 class Graph {

@@ -12,7 +12,7 @@
 #include "node/service/record_service.h"
 #include "node/service/record_store.h"
 #include "node/service/search_index.h"
-#include "node/service/text_fold.h"
+#include "node/text/text_fold.h"
 #include "storage/kv_store.h"
 
 namespace passerelle::service {
@@ -46,7 +46,7 @@ Result<json> RecordService::Search(std::string_view q, std::string_view kind, si
     if (family == nullptr) return Status::Invalid("kind", "unknown record family '" + std::string(kind) + "'");
     family_kind = family->kind;
   }
-  std::vector<std::string> words = FoldedWords(q);
+  std::vector<std::string> words = text::FoldedWords(q);
   if (words.empty()) return Status::Invalid("q", "has no letters or digits to search for");
   if (words.size() > kMaxQueryWords)
     return Status::Invalid("q", "has more than " + std::to_string(kMaxQueryWords) + " words");

@@ -6,7 +6,7 @@
 #include <optional>
 #include <tuple>
 
-#include "node/service/text_fold.h"
+#include "node/text/text_fold.h"
 
 namespace passerelle::service {
 namespace {
@@ -71,7 +71,7 @@ std::optional<Entry> MakeEntry(const records::Family& family, const core::Record
     if (auto it = s.fields.find(field); field != "id" && it != s.fields.end()) text = TextOf(*it);
     if (text.empty()) continue;
     FieldText ft{field, Clip(text), {}};
-    for (auto& w : FoldedWords(text)) {
+    for (auto& w : text::FoldedWords(text)) {
       if (e.words.size() >= kMaxWordsPerRecord && !e.words.count(w)) continue;
       e.words.insert(w);
       ft.words.push_back(std::move(w));

@@ -20,7 +20,7 @@ namespace passerelle::service {
 
 // Bumped when what the index holds changes: a store with another version is re-indexed
 // at open (OpenSearchIndex), so no data directory needs converting by hand.
-constexpr int kSearchIndexVersion = 3;  // 3: postings in memory, no 's' keys
+constexpr int kSearchIndexVersion = 4;  // 3: postings in memory, no 's' keys; 4: œ, æ folded to oe, ae
 // At most this many distinct words of one record are indexed (the first ones).
 constexpr size_t kMaxWordsPerRecord = 200;
 // A query looks at the records of its rarest word, at most this many, in index order

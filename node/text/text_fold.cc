@@ -1,9 +1,9 @@
-#include "node/service/text_fold.h"
+#include "node/text/text_fold.h"
 
 #include <cstdlib>
 #include <utf8proc.h>
 
-namespace passerelle::service {
+namespace passerelle::text {
 namespace {
 
 bool IsWordChar(utf8proc_int32_t cp) {
@@ -49,7 +49,17 @@ void FoldNonAscii(std::string_view text, std::string* out) {
       static_cast<utf8proc_option_t>(UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK |
                                      UTF8PROC_CASEFOLD | UTF8PROC_IGNORE));
   if (n < 0) return;
-  out->append(reinterpret_cast<const char*>(folded), static_cast<size_t>(n));
+  // utf8proc keeps the ligatures œ and æ (Œ and Æ fold to them): French writes "oeuvre"
+  // and "œuvre" alike, so they become "oe" and "ae".
+  for (utf8proc_ssize_t i = 0; i < n; ++i) {
+    if (folded[i] == 0xC5 && i + 1 < n && folded[i + 1] == 0x93) {
+      out->append("oe"), ++i;
+    } else if (folded[i] == 0xC3 && i + 1 < n && folded[i + 1] == 0xA6) {
+      out->append("ae"), ++i;
+    } else {
+      out->push_back(static_cast<char>(folded[i]));
+    }
+  }
   std::free(folded);
 }
 
@@ -111,4 +121,4 @@ std::vector<std::string> FoldedWords(std::string_view text) {
   return words;
 }
 
-}  // namespace passerelle::service
+}  // namespace passerelle::text

@@ -119,6 +119,8 @@ TEST_CASE("Equivalence engine: lookups over the test world", "[equivalence]") {
        {"cl:3"}, {"m-cl3-mrc4", "m-co4-mrc4"}, 0.8, {"framework_in_development"}, {}},
       {"sector filter keeps levels with qualifications of the sector", {"cl", 1}, "CO", "", "mines", false, false,
        {"co:5"}, {"m-cl1-mrc8", "m-co5-mrc8-mines"}, 0.5, {"strength_unstated", "framework_in_development"}, {}},
+      {"sector filter ignores case and accents (\"Électricité\")", {"cl", 3}, "CO", "", "ELECTRICITE", false, false,
+       {"co:4"}, {"m-cl3-mrc4", "m-co4-mrc4"}, 0.8, {"framework_in_development"}, {}},
       {"sector filter drops sector-specific mappings of another sector", {"cl", 1}, "CO", "", "tourisme", false, false,
        {}, {}, -1, {}, {}},
       {"mapping from a non-authority ignored and reported", {"cl", 5}, "", "mrc", "", false, false,
