@@ -45,6 +45,40 @@ std::string TermsHash(const Family& family, const json& fields) {
   return hex;
 }
 
+namespace {
+
+// The shown status from the stored one: approvals, once there are any, decide between
+// signed (every owner approved the current terms) and proposed; ended agreements keep
+// their stored status.
+std::string DerivedStatus(const std::string& stored, bool any_approval, bool all_current) {
+  if (!any_approval || stored == "expired" || stored == "terminated") return stored;
+  if (all_current) return stored == "active" ? "active" : "signed";
+  return "proposed";
+}
+
+bool IsCurrentApproval(const json& approval, const std::string& terms_hash) {
+  auto t = approval.find("terms");
+  return approval.is_object() && t != approval.end() && *t == terms_hash;
+}
+
+}  // namespace
+
+std::string ShownStatus(const json& fields, const std::vector<std::string>& owners,
+                        const std::string& terms_hash) {
+  if (!fields.is_object()) return "";
+  const auto& object = fields.get_ref<const json::object_t&>();
+  auto first = object.lower_bound(std::string(kApprovalPrefix));
+  bool any = first != object.end() && IsApprovalField(first->first);
+  bool all_current = !owners.empty();
+  for (const auto& owner : owners) {
+    auto a = object.find(std::string(kApprovalPrefix) + owner);
+    all_current &= a != object.end() && IsCurrentApproval(a->second, terms_hash);
+  }
+  auto st = object.find("status");
+  return DerivedStatus(st != object.end() && st->second.is_string() ? st->second.get<std::string>() : "",
+                       any, all_current);
+}
+
 json PresentWithApprovals(const Family& family, json record, const std::string& terms_hash) {
   if (family.terms_fields.empty() || !record.is_object()) return record;
   std::string current = terms_hash.empty() ? TermsHash(family, record) : terms_hash;
@@ -52,7 +86,7 @@ json PresentWithApprovals(const Family& family, json record, const std::string& 
   for (auto it = record.begin(); it != record.end();) {
     if (IsApprovalField(it.key())) {
       json a = it.value().is_object() ? it.value() : json::object();
-      a["current"] = a.contains("terms") && a["terms"] == current;
+      a["current"] = IsCurrentApproval(a, current);
       approvals[it.key().substr(kApprovalPrefix.size())] = a;
       it = record.erase(it);
     } else {
@@ -65,13 +99,8 @@ json PresentWithApprovals(const Family& family, json record, const std::string& 
                    approvals[owner.get<std::string>()]["current"].get<bool>();
   auto st = record.find("status");
   std::string stored = st != record.end() && st->is_string() ? st->get<std::string>() : "";
-  if (approvals.empty() || stored == "expired" || stored == "terminated") {
-    // nothing approved yet, or an ended agreement: the status is as stored
-  } else if (all_current) {
-    record["status"] = stored == "active" ? "active" : "signed";
-  } else {
-    record["status"] = "proposed";  // some party has not approved the current terms
-  }
+  if (std::string shown = DerivedStatus(stored, !approvals.empty(), all_current); !shown.empty())
+    record["status"] = shown;
   if (!approvals.empty()) record["approvals"] = approvals;  // absent, as over gRPC, when none
   record["terms_hash"] = current;
   return record;

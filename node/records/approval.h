@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "node/records/family.h"
 
@@ -27,5 +28,10 @@ std::string TermsHash(const Family& family, const nlohmann::json& fields);
 // `terms_hash` may pass the hash when already known ("" computes it).
 nlohmann::json PresentWithApprovals(const Family& family, nlohmann::json record,
                                     const std::string& terms_hash = "");
+
+// The status PresentWithApprovals shows for a record of a family with terms, from its
+// stored fields (approval.* included), sorted owners and current terms hash; "" if none.
+std::string ShownStatus(const nlohmann::json& fields, const std::vector<std::string>& owners,
+                        const std::string& terms_hash);
 
 }  // namespace passerelle::records

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "node/records/family.h"
+#include "node/records/approval.h"
 
 namespace passerelle::records {
 namespace {
@@ -54,7 +55,8 @@ const std::vector<std::string> kQualifiers = {"more_than", "at_least", "approx",
 
 // Index value helpers.
 IndexSpec FieldIndex(std::string name, std::string field) {
-  return {std::move(name), [field](const json& r) {
+  return {std::move(name), [field](const IndexedRecord& rec) {
+            const json& r = rec.fields;
             std::vector<std::string> out;
             auto it = r.find(field);
             if (it == r.end()) return out;
@@ -67,7 +69,8 @@ IndexSpec FieldIndex(std::string name, std::string field) {
           }};
 }
 IndexSpec CountryIndex() {
-  return {"country", [](const json& r) {
+  return {"country", [](const IndexedRecord& rec) {
+            const json& r = rec.fields;
             std::set<std::string> out;
             if (auto it = r.find("country"); it != r.end() && it->is_string()) out.insert(it->get<std::string>());
             if (auto it = r.find("countries"); it != r.end() && it->is_array())
@@ -85,7 +88,8 @@ std::vector<std::string> LevelKey(const json& o) {
   return {fw->get<std::string>() + ":" + std::to_string(lv->get<int64_t>())};
 }
 IndexSpec SideIndex(std::string name, std::string side, bool level) {
-  return {std::move(name), [side, level](const json& r) -> std::vector<std::string> {
+  return {std::move(name), [side, level](const IndexedRecord& rec) -> std::vector<std::string> {
+            const json& r = rec.fields;
             auto it = r.find(side);
             if (it == r.end() || !it->is_object()) return {};
             if (level) return LevelKey(*it);
@@ -194,7 +198,12 @@ std::vector<Family> MakeFamilies() {
        ListOf(WeakRef("related_projects", "project")), ListOf(WeakRef("related_events", "event")),
        ListOf(WeakRef("related_institutions", "institution"))});
   agr.indexes = {FieldIndex("party", "parties"), FieldIndex("end_date", "end_date"),
-                 FieldIndex("kind", "kind"), FieldIndex("status", "status")};
+                 FieldIndex("kind", "kind"),
+                 // the status the API shows ("signed" once every party approved the terms)
+                 {"status", [](const IndexedRecord& r) {
+                    std::string shown = ShownStatus(r.fields, r.owners, r.terms_hash);
+                    return shown.empty() ? std::vector<std::string>{} : std::vector<std::string>{shown};
+                  }}};
   agr.check = [](const json& r) -> Status {
     PASSERELLE_RETURN_IF_ERROR(DateOrder(r, "start_date", "end_date"));
     if (auto roles = r.find("party_roles"); roles != r.end()) {
@@ -369,7 +378,7 @@ std::vector<Family> MakeFamilies() {
        Enum("status", {"in_development", "developed", "revised", "offered"}),
        Ref("framework_id", "framework"), Int("level", 1, 20),
        ListOf(WeakRef("related_projects", "project")), Milestones()});
-  qual.indexes = {{"level", [](const json& r) { return LevelKey(r); }},
+  qual.indexes = {{"level", [](const IndexedRecord& r) { return LevelKey(r.fields); }},
                   FieldIndex("framework", "framework_id"), CountryIndex(),
                   FieldIndex("sector", "sector")};
   qual.check = [](const json& r) -> Status {

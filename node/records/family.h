@@ -44,10 +44,18 @@ struct FieldSpec {
   std::vector<FieldSpec> children;  // kObject
 };
 
-// A secondary index: for a record's fields, the values it is found under.
+// What an index reads of a record: its content fields, and its owners and terms hash for
+// values the API derives (an agreement's shown status, approval.h).
+struct IndexedRecord {
+  const nlohmann::json& fields;
+  const std::vector<std::string>& owners;
+  const std::string& terms_hash;
+};
+
+// A secondary index: for a record, the values it is found under.
 struct IndexSpec {
   std::string name;    // also the List filter name: ?party=inmq
-  std::function<std::vector<std::string>(const nlohmann::json& fields)> values;
+  std::function<std::vector<std::string>(const IndexedRecord& record)> values;
 };
 
 struct Family {

@@ -21,6 +21,10 @@ namespace passerelle::service::keys {
 // meta: the version vector is read from the op log's last key of each origin at open
 // (one entry less per local write). Format 3 is migrated on open.
 constexpr int kFormatVersion = 4;
+// Secondary index definitions (families.cc); a store with another version in meta has its
+// index entries rebuilt at open. 2: an agreement's status index holds its shown status.
+constexpr int kIndexVersion = 2;
+inline constexpr std::string_view kIndexVersionKey = "index_version";
 
 inline std::string OpPrefix(std::string_view origin) {
   std::string k(origin);

@@ -240,6 +240,26 @@ Result<json> RecordService::CommitLocked(PendingOp pending, const core::RecordSt
   return Present(family, std::move(*state));
 }
 
+Status RecordService::OwnersOrDerived(const records::Family& family, const json& content,
+                                      std::vector<std::string>* owners) const {
+  bool unclaimed = false;
+  auto derived = DeriveOwners(family, content, &unclaimed);
+  if (!derived.ok()) return derived.status();
+  if (owners->empty()) {
+    *owners = std::move(derived).value();
+    return Status::Ok();
+  }
+  if (unclaimed) return Status::Ok();  // no member is named: the writer's choice stands
+  for (const auto& m : *derived)
+    if (!IsOwner(*owners, m))
+      return Status(Code::kPermissionDenied,
+                    "owners must include member " + m + ", a default owner of this " + family.kind +
+                        " (acting for an institution it names, or owning its parent record);"
+                        " owners may add members, not leave default ones out",
+                    "owners");
+  return Status::Ok();
+}
+
 Status RecordService::ParseOwners(const json& list, std::vector<std::string>* owners) const {
   if (!list.is_array() || list.empty())
     return Status::Invalid("owners", "must be a non-empty list of member ids");
@@ -264,11 +284,7 @@ Result<json> RecordService::Create(std::string_view kind, json record, const Cal
   json content = ContentFields(record);
   PASSERELLE_RETURN_IF_ERROR(CheckReferences(**family, content));
   PASSERELLE_RETURN_IF_ERROR(CheckMappingAuthority(**family, content));
-  if (owners.empty()) {
-    auto derived = DeriveOwners(**family, content);
-    if (!derived.ok()) return derived.status();
-    owners = std::move(derived).value();
-  }
+  PASSERELLE_RETURN_IF_ERROR(OwnersOrDerived(**family, content, &owners));
   if (!IsOwner(owners, member_id_))
     return Status(Code::kPermissionDenied,
                   "this node acts for member " + member_id_ + "; the record would belong to " +
@@ -347,7 +363,7 @@ Result<RecordPage> RecordService::List(std::string_view kind, const ListQuery& q
   }
   auto keep = [&](const core::RecordState& s) {
     for (size_t i = 1; i < filters.size(); ++i) {
-      auto values = filters[i].index->values(s.fields);
+      auto values = filters[i].index->values({s.fields, s.owners, s.terms_hash});
       bool ok = std::any_of(values.begin(), values.end(), [&](const std::string& v) {
         return filters[i].upper_bound ? v <= filters[i].value : v == filters[i].value;
       });
@@ -427,6 +443,8 @@ Result<json> RecordService::Update(std::string_view kind, std::string_view id,
     std::set<std::string> all(owners.begin(), owners.end());
     all.insert(derived->begin(), derived->end());
     if (all.size() != owners.size()) new_owners.assign(all.begin(), all.end());
+  } else {
+    PASSERELLE_RETURN_IF_ERROR(OwnersOrDerived(fam, content, &new_owners));
   }
   if (!new_owners.empty()) {
     std::sort(new_owners.begin(), new_owners.end());

@@ -38,7 +38,7 @@ std::set<std::string> RecordStore::IndexKeys(const records::Family& family, cons
   std::set<std::string> out;
   if (!s.live()) return out;
   for (const auto& index : family.indexes)
-    for (const auto& value : index.values(s.fields))
+    for (const auto& value : index.values({s.fields, s.owners, s.terms_hash}))
       if (!value.empty()) out.insert(keys::Index(family.kind, index.name, value, s.id));
   return out;
 }
@@ -72,7 +72,41 @@ Status RecordStore::Open() {
                        : " (export it with the passerelle that wrote it, then import)")};
   }
   PASSERELLE_RETURN_IF_ERROR(LoadPositions());
+  PASSERELLE_RETURN_IF_ERROR(RebuildIndexesIfStale());
   return OpenSearchIndex(kv_, &search_);
+}
+
+Status RecordStore::RebuildIndexesIfStale() {
+  std::string version;
+  Status s = kv_->Get(Column::kMeta, keys::kIndexVersionKey, &version);
+  if (!s.ok() && s.code() != Code::kNotFound) return s;
+  if (s.ok() && version == std::to_string(keys::kIndexVersion)) return Status::Ok();
+  // Small batches: a large store is rebuilt without one huge write; the version goes
+  // last, so a crash midway rebuilds again at the next open.
+  storage::WriteBatch batch;
+  auto flush = [&]() -> Status {
+    Status w = batch.empty() ? Status::Ok() : kv_->Write(batch);
+    batch = storage::WriteBatch();
+    return w;
+  };
+  size_t n = 0;
+  for (auto it = kv_->Scan(Column::kIndex, "i"); it->Valid(); it->Next()) {
+    batch.Delete(Column::kIndex, std::string(it->key()));
+    if (++n % 2000 == 0) PASSERELLE_RETURN_IF_ERROR(flush());
+  }
+  PASSERELLE_RETURN_IF_ERROR(flush());
+  auto it = kv_->Scan(Column::kRecords, "");
+  for (; it->Valid(); it->Next()) {
+    auto state = core::DecodeRecordState(it->value());
+    if (!state.ok()) return Status(Code::kDataLoss, "stored record unreadable: " + state.status().message());
+    const records::Family* family = records::FindFamily(state->kind);
+    if (family == nullptr) continue;
+    for (const auto& key : IndexKeys(*family, *state)) batch.Put(Column::kIndex, key, "");
+    if (++n % 500 == 0) PASSERELLE_RETURN_IF_ERROR(flush());
+  }
+  PASSERELLE_RETURN_IF_ERROR(it->status());
+  batch.Put(Column::kMeta, std::string(keys::kIndexVersionKey), std::to_string(keys::kIndexVersion));
+  return flush();
 }
 
 Status RecordStore::MigrateFromFormat3() {

@@ -129,6 +129,8 @@ class RecordStore {
 
  private:
   Status MigrateFromFormat3();
+  // Rewrites every secondary index entry from the records when kIndexVersion changed.
+  Status RebuildIndexesIfStale();
   // positions_ and max_hlc_ from the op log: each origin's last op.
   Status LoadPositions();
   // The index entries a state has (none when it is not live).

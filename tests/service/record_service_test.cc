@@ -125,6 +125,26 @@ TEST_CASE("Service: indexes follow updates and deletes", "[service][index]") {
   CHECK(ListIds(*f.service, "agreements") == std::vector<std::string>{"agr-2"});
 }
 
+TEST_CASE("Service: index entries are rebuilt at open when their definitions changed", "[service][index]") {
+  ServiceFixture f;
+  SeedParties(f);
+  REQUIRE_OK(f.service->Create("agreements", Agreement("agr-1", {"inmq", "cican"}), f.caller));
+  // A store written by an older definition: no index version, one entry missing and one
+  // that no longer means anything.
+  storage::WriteBatch old;
+  old.Delete(storage::Column::kMeta, std::string(service::keys::kIndexVersionKey));
+  old.Delete(storage::Column::kIndex, service::keys::Index("agreement", "party", "cican", "agr-1"));
+  old.Put(storage::Column::kIndex, service::keys::Index("agreement", "status", "obsolete", "agr-1"), "");
+  REQUIRE_OK(f.store->Write(old));
+  CHECK(ListIds(*f.service, "agreements", {{"party", "cican"}}).empty());
+  f.Reopen();
+  CHECK(ListIds(*f.service, "agreements", {{"party", "cican"}}) == std::vector<std::string>{"agr-1"});
+  CHECK(ListIds(*f.service, "agreements", {{"status", "obsolete"}}).empty());
+  std::string version;
+  REQUIRE_OK(f.store->Get(storage::Column::kMeta, std::string(service::keys::kIndexVersionKey), &version));
+  CHECK(version == std::to_string(service::keys::kIndexVersion));
+}
+
 TEST_CASE("Service: list pages through every record once", "[service]") {
   ServiceFixture f;
   for (int i = 0; i < 25; ++i) {
@@ -213,6 +233,30 @@ TEST_CASE("Service: only the owners' node may write a record", "[service][owners
   auto joint = quebec.service->Create("agreements", agr, quebec.caller);
   REQUIRE_OK(joint);
   CHECK((*joint)["owners"] == json::array({"quebec-consortium"}));
+
+  SECTION("owners named in the request may add members, never leave the default ones out") {
+    // morocco's ministry is acted for by morocco: naming quebec alone as owner is refused.
+    auto sneaky = Institution("maroc-ministere-energie-mines", "MA");
+    sneaky["owners"] = {"quebec-consortium"};
+    auto made = quebec.service->Create("institutions", sneaky, quebec.caller);
+    CHECK(made.status().code() == Code::kPermissionDenied);
+    CHECK(made.status().field() == "owners");
+    CHECK(made.status().message().find("morocco") != std::string::npos);
+    sneaky["owners"] = {"quebec-consortium", "morocco"};
+    REQUIRE_OK(quebec.service->Create("institutions", sneaky, quebec.caller));
+    auto both = Agreement("agr-both", {"inmq", "maroc-ministere-energie-mines"});
+    both["owners"] = {"quebec-consortium"};
+    CHECK(quebec.service->Create("agreements", both, quebec.caller).status().field() == "owners");
+    both.erase("owners");
+    REQUIRE_OK(quebec.service->Create("agreements", both, quebec.caller));
+    // An update may not drop a party's member either.
+    service::UpdateRequest drop;
+    drop.patch = {{"owners", {"quebec-consortium"}}};
+    auto dropped = quebec.service->Update("agreements", "agr-both", drop, quebec.caller);
+    CHECK(dropped.status().code() == Code::kPermissionDenied);
+    CHECK(quebec.service->Get("agreements", "agr-both").value()["owners"] ==
+          json::array({"morocco", "quebec-consortium"}));
+  }
 }
 
 TEST_CASE("Approval: an agreement is signed once every party approved the current terms", "[service][approval]") {
@@ -259,6 +303,11 @@ TEST_CASE("Approval: an agreement is signed once every party approved the curren
   CHECK((*both)["status"] == "signed");
   sync(m, q);
   CHECK(q.Get("agreements", "agr-inmq-maroc").value()["status"] == "signed");
+  // The status filter finds it by the status it shows, on both nodes.
+  for (auto* node : {&q, &m}) {
+    CHECK(ListIds(*node, "agreements", {{"status", "signed"}}) == std::vector<std::string>{"agr-inmq-maroc"});
+    CHECK(ListIds(*node, "agreements", {{"status", "proposed"}}).empty());
+  }
 
   SECTION("a stale terms hash is refused") {
     CHECK(q.Approve("agreements", "agr-inmq-maroc", std::string(64, '0'), {"alice"}).status().code() == Code::kAborted);
@@ -272,6 +321,8 @@ TEST_CASE("Approval: an agreement is signed once every party approved the curren
     CHECK((*changed)["terms_hash"] != terms);
     sync(q, m);
     CHECK(m.Get("agreements", "agr-inmq-maroc").value()["status"] == "proposed");
+    CHECK(ListIds(m, "agreements", {{"status", "proposed"}}) == std::vector<std::string>{"agr-inmq-maroc"});
+    CHECK(ListIds(m, "agreements", {{"status", "signed"}}).empty());
   }
   SECTION("approvals cannot be written as ordinary fields, nor signed by hand") {
     service::UpdateRequest up;
