@@ -19,16 +19,13 @@
 namespace passerelle::cli {
 
 int RunBackup(const NodeConfig& config, const std::string& dir) {
-  std::string host;
-  uint16_t port;
-  Status s = SplitHostPort("grpc_listen", config.grpc_listen, &host, &port);
-  if (!s.ok()) return Fail("bad configuration", s);
-  if (host == "0.0.0.0" || host == "::" || host.empty()) host = "127.0.0.1";
+  auto target = GrpcTarget(config);
+  if (!target.ok()) return Fail("bad configuration", target.status());
   std::error_code ec;
   std::string absolute = std::filesystem::absolute(dir, ec).lexically_normal().string();
   if (ec) return Fail("bad backup directory", Status::Invalid("dir", ec.message()));
 
-  auto channel = grpc::CreateChannel(host + ":" + std::to_string(port), grpc::InsecureChannelCredentials());
+  auto channel = grpc::CreateChannel(*target, grpc::InsecureChannelCredentials());
   auto stub = v1::AdminService::NewStub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
@@ -37,7 +34,7 @@ int RunBackup(const NodeConfig& config, const std::string& dir) {
   v1::BackupReply reply;
   grpc::Status st = stub->Backup(&ctx, req, &reply);
   if (!st.ok()) {
-    std::string where = host + ":" + std::to_string(port);
+    const std::string& where = *target;
     if (st.error_code() == grpc::StatusCode::UNAVAILABLE)
       return Fail("backup failed", Status(Code::kUnavailable, "cannot reach the node's gRPC port " + where +
                                                                   " (is it running?): " + st.error_message()));

@@ -14,7 +14,7 @@ int Fail(const std::string& what, const Status& status) {
 }
 
 int RunImport(const NodeConfig& config, const std::string& dir) {
-  auto ctx = OpenNode(config);
+  auto ctx = OpenNode(config, StoreMode::kCreateIfMissing);
   if (!ctx.ok()) return Fail("cannot open node data", ctx.status());
   std::string current;
   auto progress = [&](const std::string& file, size_t done, size_t total) {
@@ -35,7 +35,7 @@ int RunImport(const NodeConfig& config, const std::string& dir) {
 }
 
 int RunExport(const NodeConfig& config, const std::string& dir) {
-  auto ctx = OpenNode(config);
+  auto ctx = OpenNode(config, StoreMode::kMustExist);
   if (!ctx.ok()) return Fail("cannot open node data", ctx.status());
   Status s = service::ExportSeed(*(*ctx)->service, dir);
   if (!s.ok()) return Fail("export failed", s);

@@ -24,9 +24,8 @@ using nlohmann::json;
 // The node's answer over its gRPC port (the administrative interface; REST needs a user
 // session), converted to the REST shape; UNAVAILABLE with connected=false when nothing
 // listens there.
-Result<json> AskNode(const std::string& host, uint16_t port, const service::EquivalenceRequest& r,
+Result<json> AskNode(const std::string& target, const service::EquivalenceRequest& r,
                      bool* connected) {
-  const std::string target = host + ":" + std::to_string(port);
   auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
   *connected = channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(2));
   if (!*connected) return Status(Code::kUnavailable, "no node answers on " + target);
@@ -119,15 +118,12 @@ void Print(const json& a, std::ostream& out) {
 }  // namespace
 
 int RunEquivalence(const NodeConfig& config, const service::EquivalenceRequest& request, bool as_json) {
-  std::string host;
-  uint16_t port;
-  Status s = SplitHostPort("grpc_listen", config.grpc_listen, &host, &port);
-  if (!s.ok()) return Fail("bad configuration", s);
-  if (host == "0.0.0.0") host = "127.0.0.1";
+  auto target = GrpcTarget(config);
+  if (!target.ok()) return Fail("bad configuration", target.status());
   bool connected = false;
-  auto answer = AskNode(host, port, request, &connected);
+  auto answer = AskNode(*target, request, &connected);
   if (!connected) {  // no node running there: read its data directory
-    auto ctx = OpenNode(config);
+    auto ctx = OpenNode(config, StoreMode::kMustExist);
     if (!ctx.ok()) return Fail("no node answers on " + config.grpc_listen + " and its data cannot be opened", ctx.status());
     service::EquivalenceService equivalences((*ctx)->service.get());
     answer = equivalences.Lookup(request);

@@ -56,7 +56,7 @@ int RunNode(const NodeConfig& config, const std::string& import_dir) {
 
   Status logging = log::Init(config.log_format, config.log_level);
   if (!logging.ok()) return Fail("bad configuration", logging);
-  auto ctx = OpenNode(config);
+  auto ctx = OpenNode(config, StoreMode::kCreateIfMissing);
   if (!ctx.ok()) return Fail("cannot start node", ctx.status());
   auto& svc = *(*ctx)->service;
   const auto& members = (*ctx)->members;
@@ -66,6 +66,15 @@ int RunNode(const NodeConfig& config, const std::string& import_dir) {
   bool federated = HasPeers(config, members);
   if (federated && config.signing_key.empty())
     return Fail("bad configuration", Status::Invalid("signing_key", "is required when the members file lists other nodes"));
+  if (!svc.own_head_confirmed()) {
+    if (!federated) {  // no peer can hold newer ops of this member: nothing to wait for
+      s = svc.ConfirmOwnHead();
+      if (!s.ok()) return Fail("cannot start node", s);
+    } else {
+      PLOG_WARN("passerelle node {}: restored from a backup; local writes wait until a peer confirms "
+                "it holds no newer op of {}", config.member_id, config.member_id);
+    }
+  }
 
   // Replication: the peer port (mutual TLS) and the pulling side.
   std::unique_ptr<peer::PeerServer> peer_server;

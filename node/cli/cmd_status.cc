@@ -18,8 +18,7 @@
 namespace passerelle::cli {
 namespace {
 
-Result<nlohmann::json> FetchStatus(const std::string& host, uint16_t port) {
-  const std::string target = host + ":" + std::to_string(port);
+Result<nlohmann::json> FetchStatus(const std::string& target) {
   auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
   auto stub = v1::NodeService::NewStub(channel);
   grpc::ClientContext ctx;
@@ -44,18 +43,16 @@ Result<nlohmann::json> FetchStatus(const std::string& host, uint16_t port) {
   }
   return nlohmann::json{{"member_id", st.member_id()}, {"version_vector", vv},
                         {"digest", st.digest()},       {"peers", peers},
-                        {"refused", refused},          {"refused_total", st.refused_total()}};
+                        {"refused", refused},          {"refused_total", st.refused_total()},
+                        {"own_chain_confirmed", st.own_chain_confirmed()}};
 }
 
 }  // namespace
 
 int RunStatus(const NodeConfig& config, bool as_json) {
-  std::string host;
-  uint16_t port;
-  Status s = SplitHostPort("grpc_listen", config.grpc_listen, &host, &port);
-  if (!s.ok()) return Fail("bad configuration", s);
-  if (host == "0.0.0.0") host = "127.0.0.1";
-  auto j = FetchStatus(host, port);
+  auto target = GrpcTarget(config);
+  if (!target.ok()) return Fail("bad configuration", target.status());
+  auto j = FetchStatus(*target);
   if (!j.ok()) return Fail("status", j.status());
   if (as_json) {
     std::cout << core::DumpJson(*j, 2) << std::endl;
@@ -75,6 +72,8 @@ int RunStatus(const NodeConfig& config, bool as_json) {
     if (p.contains("last_error")) std::cout << " (last error: " << p["last_error"].get<std::string>() << ")";
     std::cout << "\n";
   }
+  if (!j->value("own_chain_confirmed", true))
+    std::cout << "restored from a backup: local writes wait until a peer confirms this member's own ops\n";
   std::cout << "refused  " << j->value("refused_total", 0) << " ops";
   for (const auto& [reason, n] : (*j)["refused"].items()) std::cout << " " << reason << "=" << n;
   std::cout << std::endl;

@@ -58,12 +58,10 @@ Result<std::string> ReadPassword(const UsersCommand& cmd) {
   return first;
 }
 
-Result<std::unique_ptr<storage::KvStore>> OpenStore(const NodeConfig& config) {
-  std::error_code ec;
-  std::filesystem::create_directories(config.data_dir, ec);
-  if (ec)
-    return Status::Invalid("data_dir", "cannot create " + config.data_dir + ": " + ec.message());
-  auto store = storage::OpenRocksStore(config.data_dir, true);
+// Only `users add` may start a store (the first admin comes before the first start).
+Result<std::unique_ptr<storage::KvStore>> OpenStore(NodeConfig config, StoreMode mode) {
+  config.sync_writes = true;
+  auto store = OpenNodeStore(config, mode);
   if (!store.ok() && store.status().code() == Code::kFailedPrecondition)
     return Status(Code::kFailedPrecondition,
                   "the data directory " + config.data_dir +
@@ -142,7 +140,7 @@ int RunUsers(const UsersCommand& cmd, const NodeConfig& config) {
     if (!pw.ok()) return Fail("no password", pw.status());
     password = std::move(pw).value();
   }
-  auto store = OpenStore(config);
+  auto store = OpenStore(config, cmd.add->parsed() ? StoreMode::kCreateIfMissing : StoreMode::kMustExist);
   if (!store.ok()) return Fail("cannot open node data", store.status());
   service::Accounts accounts(store->get());
   const service::Caller node{};  // the CLI acts as the node itself

@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "node/core/json_text.h"
@@ -24,8 +25,12 @@ Status Read(const json& j, const char* key, T* out) {
   } else if constexpr (std::is_same_v<T, bool>) {
     if (!it->is_boolean()) return Status::Invalid(key, "must be true or false");
   } else {
-    if (!it->is_number_integer() || it->template get<int64_t>() < 0)
-      return Status::Invalid(key, "must be a non-negative integer");
+    // Checked in the target's range before narrowing: 4294967297 is no int of 1.
+    if (!it->is_number_integer() || it->template get<int64_t>() < 0 ||
+        (it->is_number_unsigned() ? it->template get<uint64_t>() > std::numeric_limits<T>::max()
+                                  : static_cast<uint64_t>(it->template get<int64_t>()) > std::numeric_limits<T>::max()))
+      return Status::Invalid(key, "must be a non-negative integer no larger than " +
+                                      std::to_string(std::numeric_limits<T>::max()));
   }
   *out = it->template get<T>();
   return Status::Ok();
@@ -57,6 +62,16 @@ Status SplitHostPort(const std::string& option, const std::string& value, std::s
   if (host->size() > 2 && host->front() == '[' && host->back() == ']') *host = host->substr(1, host->size() - 2);
   *port = static_cast<uint16_t>(std::stoi(p));
   return Status::Ok();
+}
+
+Result<std::string> GrpcTarget(const NodeConfig& config) {
+  std::string host;
+  uint16_t port;
+  PASSERELLE_RETURN_IF_ERROR(SplitHostPort("grpc_listen", config.grpc_listen, &host, &port));
+  if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
+  if (host == "::") host = "::1";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return host + ":" + std::to_string(port);
 }
 
 const std::vector<OptionInfo>& ConfigOptions() {
@@ -231,7 +246,10 @@ Status CheckConfig(const NodeConfig& c) {
   if (any_tls && (c.tls_ca.empty() || c.tls_cert.empty() || c.tls_key.empty()))
     return Status::Invalid(c.tls_ca.empty() ? "tls_ca" : c.tls_cert.empty() ? "tls_cert" : "tls_key",
                            "tls_ca, tls_cert and tls_key go together");
-  if (c.repair_interval_ms < 100) return Status::Invalid("repair_interval_ms", "must be at least 100");
+  if (c.repair_interval_ms < 100 || c.repair_interval_ms > 24 * 3600 * 1000)
+    return Status::Invalid("repair_interval_ms", "must be at least 100 and at most 86400000 (a day)");
+  if (c.max_clock_skew_ms > 366ull * 24 * 3600 * 1000)
+    return Status::Invalid("max_clock_skew_ms", "must be at most 31622400000 (a year)");
   if (c.http_threads < 1 || c.http_threads > 64) return Status::Invalid("http_threads", "must be 1 to 64");
   if (c.session_idle_timeout_s < 60 || c.session_idle_timeout_s > c.session_lifetime_s)
     return Status::Invalid("session_idle_timeout_s", "must be at least 60 and at most session_lifetime_s");

@@ -78,5 +78,8 @@ Status CheckConfig(const NodeConfig& config);
 // Splits "host:port"; INVALID_ARGUMENT naming `option` when malformed.
 Status SplitHostPort(const std::string& option, const std::string& value, std::string* host,
                      uint16_t* port);
+// The address the CLI dials to reach this node's gRPC port: grpc_listen, with a wildcard
+// host (0.0.0.0, ::, none) as loopback and an IPv6 host in brackets ("[::1]:9081").
+Result<std::string> GrpcTarget(const NodeConfig& config);
 
 }  // namespace passerelle::cli

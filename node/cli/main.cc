@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -15,6 +16,9 @@
 using passerelle::cli::NodeConfig;
 
 int main(int argc, char** argv) {
+  // Stores, backups and exports hold password hashes or unpublished records: what this
+  // program creates is readable by its user only.
+  ::umask(077);
   passerelle::grpcapi::TuneGrpcRuntime();
   CLI::App app{"Passerelle: peer-to-peer partnership tracker node"};
   app.require_subcommand(1);

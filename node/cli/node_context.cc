@@ -11,16 +11,30 @@ uint64_t WallClockMs() {
       .count();
 }
 
-Result<std::unique_ptr<NodeContext>> OpenNode(const NodeConfig& config) {
+Result<std::unique_ptr<storage::KvStore>> OpenNodeStore(const NodeConfig& config, StoreMode mode) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(fs::path(config.data_dir) / "CURRENT", ec)) {
+    if (mode == StoreMode::kMustExist)
+      return Status(Code::kNotFound,
+                    "no passerelle data in " + config.data_dir +
+                        " (check data_dir; `passerelle node` or `passerelle import` creates it)",
+                    "data_dir");
+    bool existed = fs::exists(config.data_dir, ec);
+    fs::create_directories(config.data_dir, ec);
+    if (ec) return Status::Invalid("data_dir", "cannot create " + config.data_dir + ": " + ec.message());
+    if (!existed) fs::permissions(config.data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  }
+  return storage::OpenRocksStore(config.data_dir, config.sync_writes);
+}
+
+Result<std::unique_ptr<NodeContext>> OpenNode(const NodeConfig& config, StoreMode mode) {
   auto ctx = std::make_unique<NodeContext>();
   ctx->config = config;
   auto members = service::Members::Load(config.members_file);
   if (!members.ok()) return members.status();
   ctx->members = std::move(members).value();
-  std::error_code ec;
-  std::filesystem::create_directories(config.data_dir, ec);
-  if (ec) return Status::Invalid("data_dir", "cannot create " + config.data_dir + ": " + ec.message());
-  auto store = storage::OpenRocksStore(config.data_dir, config.sync_writes);
+  auto store = OpenNodeStore(config, mode);
   if (!store.ok()) return store.status();
   ctx->store = std::move(store).value();
   ctx->service = std::make_unique<service::RecordService>(ctx->store.get(), &ctx->members,

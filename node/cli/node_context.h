@@ -18,9 +18,17 @@ struct NodeContext {
   std::unique_ptr<service::RecordService> service;
 };
 
+// Whether a command may start a new store: only those that write (node, import, users
+// add) do, so a mistyped data_dir cannot make `export` write an empty federation.
+enum class StoreMode { kCreateIfMissing, kMustExist };
+
 // Opens the store in config.data_dir and the service for config.member_id. Fails with
-// FAILED_PRECONDITION when another process has the data directory open.
-Result<std::unique_ptr<NodeContext>> OpenNode(const NodeConfig& config);
+// FAILED_PRECONDITION when another process has the data directory open, and NOT_FOUND
+// naming data_dir when it holds no store and `mode` is kMustExist. A new data directory
+// is made readable by its owner only (it holds password hashes).
+Result<std::unique_ptr<NodeContext>> OpenNode(const NodeConfig& config, StoreMode mode);
+// The same for the store alone (accounts).
+Result<std::unique_ptr<storage::KvStore>> OpenNodeStore(const NodeConfig& config, StoreMode mode);
 
 // Wall-clock milliseconds since the epoch.
 uint64_t WallClockMs();

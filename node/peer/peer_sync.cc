@@ -149,6 +149,15 @@ void PeerSync::PullOnce(Peer* peer, bool* made_contact) {
     uint64_t behind = 0;
     for (const auto& [origin, seq] : sender_vv)
       if (seq > mine[origin]) behind += seq - mine[origin];
+    // A restored node writes again once a peer holds no op of its member beyond its own.
+    if (refusal == core::Refusal::kNone && !service_->own_head_confirmed()) {
+      auto theirs = sender_vv.find(service_->member_id());
+      if (theirs == sender_vv.end() || theirs->second <= mine[service_->member_id()]) {
+        Status s = service_->ConfirmOwnHead();
+        std::lock_guard lock(peer->mu);
+        peer->state.last_error = s.ok() ? "" : "cannot confirm this node's own chain: " + s.ToString();
+      }
+    }
     {
       std::lock_guard lock(peer->mu);
       peer->state.connected = true;

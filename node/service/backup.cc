@@ -1,5 +1,10 @@
 #include "node/service/backup.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -70,20 +75,29 @@ Result<StorePoint> ReadStorePoint(const std::string& dir, const std::string& mem
   return StorePoint{svc.VersionVector(), core::ToHex(*digest)};
 }
 
-}  // namespace
-
-Result<BackupManifest> TakeBackup(RecordService* service, const std::string& dir, uint64_t now_ms) {
-  if (dir.empty() || dir.front() != '/')
-    return Status::Invalid("dir", "must be an absolute path on the node's host (got '" + dir + "')");
-  std::error_code ec;
-  if (fs::exists(dir, ec)) return Status(Code::kAlreadyExists, dir + " already exists", "dir");
-  fs::create_directories(dir, ec);
-  if (ec) return Status::Invalid("dir", "cannot create " + dir + ": " + ec.message());
-  auto vv = service->Checkpoint(dir + "/db");
-  if (!vv.ok()) {
-    fs::remove_all(dir, ec);
-    return vv.status();
+// Writes content to path through a temporary file, synced and renamed, then syncs the
+// directory: after a crash the file is whole or absent.
+Status WriteFileDurably(const fs::path& path, const std::string& content) {
+  const fs::path tmp = path.string() + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::Internal("cannot write " + tmp.string() + ": " + std::strerror(errno));
+  bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
+            ::fsync(fd) == 0;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0)
+    return Status::Internal("cannot write " + path.string() + ": " + std::strerror(errno));
+  int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
   }
+  return Status::Ok();
+}
+
+// The checkpoint, then its manifest (last: a directory without one is no backup).
+Result<BackupManifest> WriteBackup(RecordService* service, const std::string& dir, uint64_t now_ms) {
+  auto vv = service->Checkpoint(dir + "/db");
+  if (!vv.ok()) return vv.status();
   // The digest is computed from the copy, off the write lock (it reads every record);
   // the copy must hold what the node held at the checkpoint.
   auto point = ReadStorePoint(dir + "/db", service->member_id());
@@ -96,9 +110,22 @@ Result<BackupManifest> TakeBackup(RecordService* service, const std::string& dir
   m.version_vector = point->version_vector;
   m.digest = point->digest_hex;
   m.created_at_ms = now_ms;
-  std::ofstream out(dir + "/backup.json");
-  out << m.ToJson().dump(2) << "\n";
-  if (!out.flush()) return Status::Internal("cannot write " + dir + "/backup.json");
+  PASSERELLE_RETURN_IF_ERROR(WriteFileDurably(fs::path(dir) / "backup.json", m.ToJson().dump(2) + "\n"));
+  return m;
+}
+
+}  // namespace
+
+Result<BackupManifest> TakeBackup(RecordService* service, const std::string& dir, uint64_t now_ms) {
+  if (dir.empty() || dir.front() != '/')
+    return Status::Invalid("dir", "must be an absolute path on the node's host (got '" + dir + "')");
+  std::error_code ec;
+  if (fs::exists(dir, ec)) return Status(Code::kAlreadyExists, dir + " already exists", "dir");
+  fs::create_directories(dir, ec);
+  if (ec) return Status::Invalid("dir", "cannot create " + dir + ": " + ec.message());
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);  // password hashes
+  auto m = WriteBackup(service, dir, now_ms);
+  if (!m.ok()) fs::remove_all(dir, ec);  // no half backup left to be mistaken for one
   return m;
 }
 
@@ -128,6 +155,16 @@ Status CopyAndCheck(const std::string& backup_dir, const std::string& data_dir,
   return Status::Ok();
 }
 
+// This member may have written ops after the backup point, which its peers hold: until a
+// peer confirms its chain, the restored node writes nothing of its own (record_service.h).
+Status MarkRestored(const std::string& data_dir) {
+  auto store = storage::OpenRocksStore(data_dir);
+  if (!store.ok()) return store.status();
+  storage::WriteBatch batch;
+  batch.Put(storage::Column::kMeta, std::string(keys::kOwnHeadUnconfirmedKey), "restored from a backup");
+  return (*store)->Write(batch);
+}
+
 }  // namespace
 
 Result<BackupManifest> RestoreBackup(const std::string& backup_dir, const std::string& data_dir) {
@@ -147,6 +184,7 @@ Result<BackupManifest> RestoreBackup(const std::string& backup_dir, const std::s
   fs::create_directories(data_dir, ec);
   if (ec) return Status::Invalid("data_dir", "cannot create " + data_dir + ": " + ec.message());
   Status s = CopyAndCheck(backup_dir, data_dir, *manifest);
+  if (s.ok()) s = MarkRestored(data_dir);
   if (!s.ok()) {  // leave the directory empty again, so a retry is possible
     for (const auto& entry : fs::directory_iterator(data_dir, ec)) fs::remove_all(entry.path(), ec);
     return s;

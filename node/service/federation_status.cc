@@ -12,7 +12,8 @@ nlohmann::json LoneNodeStatus(const RecordService& service) {
           {"digest", digest.ok() ? core::ToHex(*digest) : ""},
           {"peers", nlohmann::json::array()},
           {"refused", nlohmann::json::object()},
-          {"refused_total", 0}};
+          {"refused_total", 0},
+          {"own_chain_confirmed", service.own_head_confirmed()}};
 }
 
 }  // namespace passerelle::service

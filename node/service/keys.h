@@ -25,6 +25,9 @@ constexpr int kFormatVersion = 4;
 // index entries rebuilt at open. 2: an agreement's status index holds its shown status.
 constexpr int kIndexVersion = 2;
 inline constexpr std::string_view kIndexVersionKey = "index_version";
+// Present while this member's own op chain is unconfirmed (a restore): local writes wait
+// until a peer shows it holds no newer op of this member (RecordService::ConfirmOwnHead).
+inline constexpr std::string_view kOwnHeadUnconfirmedKey = "own_head_unconfirmed";
 
 inline std::string OpPrefix(std::string_view origin) {
   std::string k(origin);

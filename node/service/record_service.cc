@@ -124,6 +124,10 @@ Status RecordService::Open() {
   if (members_->Find(member_id_) == nullptr)
     return Status::Invalid("member_id", "member '" + member_id_ + "' is not in the federation's members file");
   PASSERELLE_RETURN_IF_ERROR(store_->Open());
+  std::string unconfirmed;
+  Status s = kv_->Get(storage::Column::kMeta, keys::kOwnHeadUnconfirmedKey, &unconfirmed);
+  if (!s.ok() && s.code() != Code::kNotFound) return s;
+  own_head_confirmed_ = !s.ok();
   std::lock_guard lock(write_mu_);
   clock_->Observe(store_->max_hlc());
   LoadRecentChanges();
@@ -163,7 +167,10 @@ Status RecordService::CheckReferences(const records::Family& family, const json&
   for (const auto& ref : refs) {
     if (changed != nullptr) {
       std::string top = ref.field.substr(0, ref.field.find_first_of(".["));
-      if (!changed->contains(top)) continue;
+      bool touched = changed->contains(top);
+      // A record's own level is named by framework_id and level together.
+      if (ref.kind == "framework_level" && top == "level") touched |= changed->contains("framework_id");
+      if (!touched) continue;
     }
     if (ref.kind == "framework_level") {
       size_t colon = ref.id.rfind(':');
@@ -202,7 +209,21 @@ Status RecordService::CheckMappingAuthority(const records::Family& family, const
   return Status::Ok();
 }
 
+Status RecordService::ConfirmOwnHead() {
+  std::lock_guard lock(write_mu_);
+  if (own_head_confirmed_) return Status::Ok();
+  storage::WriteBatch batch;
+  batch.Delete(storage::Column::kMeta, std::string(keys::kOwnHeadUnconfirmedKey));
+  PASSERELLE_RETURN_IF_ERROR(kv_->Write(batch));
+  own_head_confirmed_ = true;
+  return Status::Ok();
+}
+
 Result<json> RecordService::CommitLocked(PendingOp pending, const core::RecordState* current) {
+  if (!own_head_confirmed_)
+    return Status(Code::kUnavailable,
+                  "this node was restored from a backup: local writes wait until a peer confirms it "
+                  "holds no newer op of " + member_id_ + " (federation status: own_chain_confirmed)");
   core::Op op;
   op.origin = member_id_;
   op.author = member_id_;

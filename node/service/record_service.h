@@ -5,6 +5,7 @@
 // its indexes. Thread-safe: reads run concurrently, writes are serialised.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -151,6 +152,14 @@ class RecordService {
   Result<std::map<std::string, uint64_t>> Checkpoint(const std::string& dir);
 
   const std::string& member_id() const { return member_id_; }
+
+  // After a restore the store may lack ops this member wrote later, which its peers hold;
+  // a new local op would reuse their numbers and fork the chain for ever. So, while
+  // unconfirmed (keys::kOwnHeadUnconfirmedKey in meta), local writes fail UNAVAILABLE.
+  // Peer sync calls ConfirmOwnHead once a peer's version vector holds no op of this
+  // member beyond this store's.
+  bool own_head_confirmed() const { return own_head_confirmed_; }
+  Status ConfirmOwnHead();
   // origin -> highest seq stored.
   std::map<std::string, uint64_t> VersionVector() const;
   // Fields of a record without meta (for import's "unchanged" test); NOT_FOUND if absent.
@@ -199,6 +208,7 @@ class RecordService {
   uint64_t generation_ = 0;  // Guarded by gen_mu_
   void BumpGeneration();
   mutable std::mutex write_mu_;            // serialises every write
+  std::atomic<bool> own_head_confirmed_{true};
   // Tells the change feed of committed ops (the last kChangeRingSize of them). `titles`
   // (by record key) spares reading records back; a record missing there is read.
   void PublishChanges(const core::Op* ops, size_t count,

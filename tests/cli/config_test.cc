@@ -1,7 +1,9 @@
+#include <filesystem>
 #include <fstream>
 #include <map>
 
 #include "node/cli/config.h"
+#include "node/cli/node_context.h"
 #include "tests/test_util.h"
 
 using namespace passerelle;
@@ -50,6 +52,9 @@ TEST_CASE("Config: unknown or invalid options are refused naming the option", "[
       {{{"session_idle_timeout_s", 10}}, "session_idle_timeout_s"},
       {{{"session_idle_timeout_s", 50000}}, "session_idle_timeout_s"},  // beyond the lifetime
       {{{"session_lifetime_s", 99999999}}, "session_lifetime_s"},
+      {{{"http_threads", 4294967297ull}}, "http_threads"},  // would narrow to 1
+      {{{"repair_interval_ms", 2147483648ull}}, "repair_interval_ms"},  // a negative int deadline
+      {{{"max_clock_skew_ms", 1ull << 48}}, "max_clock_skew_ms"},        // overflows the HLC
   };
   for (const auto& c : cases) {
     NodeConfig cfg = base;
@@ -64,6 +69,15 @@ TEST_CASE("Config: unknown or invalid options are refused naming the option", "[
     NodeConfig cfg = base;
     REQUIRE_OK(ApplyConfig({{"grpc_listen", loopback}}, &cfg));
     CHECK(CheckConfig(cfg).ok());
+  }
+  // The CLI dials a wildcard as loopback and an IPv6 host in brackets.
+  for (auto [listen, target] : {std::pair{"127.0.0.1:9081", "127.0.0.1:9081"}, {"0.0.0.0:9081", "127.0.0.1:9081"},
+                                {"[::1]:9081", "[::1]:9081"}, {"[::]:9081", "[::1]:9081"}}) {
+    NodeConfig cfg = base;
+    cfg.grpc_listen = listen;
+    auto t = GrpcTarget(cfg);
+    REQUIRE_OK(t);
+    CHECK(*t == target);
   }
   NodeConfig remote = base;
   REQUIRE_OK(ApplyConfig({{"grpc_listen", "0.0.0.0:9081"}, {"grpc_allow_remote", true}}, &remote));
@@ -135,4 +149,24 @@ TEST_CASE("Config: file, environment and flags: later sources win; bad values ar
     if (std::string(k.source) == "env")  // the message names the variable to fix
       CHECK(r.status().message().find(EnvName(k.option)) != std::string::npos);
   }
+}
+
+TEST_CASE("Node data: only writing commands start a store; a missing one is named", "[cli][data]") {
+  TempDir dir;
+  NodeConfig cfg;
+  cfg.member_id = "m";
+  cfg.data_dir = (dir.path() / "dta").string();  // a typo of "data"
+  auto missing = OpenNodeStore(cfg, StoreMode::kMustExist);
+  CHECK(missing.status().code() == Code::kNotFound);
+  CHECK(missing.status().field() == "data_dir");
+  CHECK(missing.status().message().find(cfg.data_dir) != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(cfg.data_dir));  // nothing created
+  {
+    auto created = OpenNodeStore(cfg, StoreMode::kCreateIfMissing);
+    REQUIRE_OK(created);
+  }
+  auto perms = std::filesystem::status(cfg.data_dir).permissions();
+  CHECK((perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all)) ==
+        std::filesystem::perms::none);  // it will hold password hashes
+  REQUIRE_OK(OpenNodeStore(cfg, StoreMode::kMustExist));
 }

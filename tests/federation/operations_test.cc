@@ -234,16 +234,35 @@ TEST_CASE("Operations: a backup taken during writes restores to the backup point
   // Restoring again into the now non-empty directory is refused.
   CHECK(RunCommand({PASSERELLE_BIN, "restore", backup, "--data-dir", restored}, restore_log, 60s) == 1);
 
+  // bravo, which holds alpha's later ops, is down while alpha comes back.
+  REQUIRE(b.Stop() == 0);
   a.SetExtraArgs({"--grpc-listen", grpc, "--data-dir", restored});
   a.Start();
   // Right after start it holds exactly the backup point...
   auto first = a.FederationStatus();
   REQUIRE(first.has_value());
-  CHECK((*first)["version_vector"]["alpha"].get<uint64_t>() >= backup_seq);
-  // ...then catches up from bravo, including its own ops written after the backup.
-  fed.RequireConverged({"alpha", "bravo"});
+  CHECK((*first)["version_vector"]["alpha"].get<uint64_t>() == backup_seq);
+  // ...and writes nothing of its own: a new op would reuse a number bravo holds.
+  CHECK((*first)["own_chain_confirmed"] == false);
+  std::string error;
+  CHECK(Post(a.http(), "institutions", Institution("after-restore", "Après restauration"), &error) == 503);
+  CHECK(error.find("restored from a backup") != std::string::npos);
+  auto ready = a.http().Get("/readyz");
+  CHECK(ready.result_int() == 503);
+  CHECK(ready.body().find("restored from a backup") != std::string::npos);
+  // Once bravo is back alpha catches up, its own later ops included, then writes again.
+  b.Start();
+  REQUIRE(Eventually([&] {
+    auto st = a.FederationStatus();
+    return st && (*st)["own_chain_confirmed"] == true;
+  }, 60s));
   CHECK(a.FederationStatus().value()["version_vector"]["alpha"].get<uint64_t>() == final_seq);
+  CHECK(Post(a.http(), "institutions", Institution("after-restore", "Après restauration"), &error) == 201);
+  fed.RequireConverged({"alpha", "bravo"});
+  CHECK(a.FederationStatus().value()["version_vector"]["alpha"].get<uint64_t>() == final_seq + 1);
+  CHECK(b.GetRecord("institutions", "after-restore").has_value());
   CHECK(MissingOn(a, acked) == 0);
+  for (TestNode* n : {&a, &b}) CHECK(n->FederationStatus().value()["refused_total"] == 0);
 }
 
 }  // namespace passerelle::testing
