@@ -110,7 +110,8 @@ Status DateOrder(const json& r, const char* start, const char* end) {
   // Dates of equal or different precision compare as strings: "2019" < "2019-03".
   const auto& a = s->get_ref<const std::string&>();
   const auto& b = e->get_ref<const std::string&>();
-  if (b.compare(0, a.size(), a) != 0 && b < a)
+  // An end within the start's period, at either precision, is not before it.
+  if (b.compare(0, a.size(), a) != 0 && a.compare(0, b.size(), b) != 0 && b < a)
     return Status::Invalid(end, std::string(end) + " " + b + " is before " + start + " " + a);
   return Status::Ok();
 }
@@ -421,6 +422,12 @@ std::vector<Family> MakeFamilies() {
     for (const char* s : {"from", "to"})
       if (auto it = r.find(s); it != r.end() && it->contains("level") && !it->contains("framework_id"))
         return Status::Invalid(std::string(s) + ".framework_id", "required when level is set");
+    // A level mapping places one framework level against another: both ends are levels.
+    if (r.value("type", "") == "level_mapping")
+      for (const char* s : {"from", "to"})
+        for (const char* k : {"framework_id", "level"})
+          if (auto it = r.find(s); it == r.end() || !it->is_object() || !it->contains(k))
+            return Status::Invalid(std::string(s) + "." + k, "required for a level_mapping");
     return Status::Ok();
   };
   map.search_fields = {"description", "sector", "type", "id"};

@@ -1,5 +1,6 @@
 #include "node/service/record_store.h"
 
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <sodium.h>
@@ -306,6 +307,9 @@ Result<RecordStore::Page> RecordStore::Scan(
       return Status::Invalid("page_token", "not a page token of this listing");
     start.push_back('\0');  // resume just after the last key returned
   }
+  const records::IndexSpec* spec = nullptr;
+  for (const auto& i : family.indexes)
+    if (i.name == index) spec = &i;
   Page page;
   Column column = index.empty() ? Column::kRecords : Column::kIndex;
   std::string last_key;
@@ -321,15 +325,25 @@ Result<RecordStore::Page> RecordStore::Scan(
       // Equality scans sit inside one value's prefix: the rest is the id. Range scans
       // see "value \0 id".
       std::string_view id = key.substr(prefix.size());
+      std::string_view entry_value;
       if (upper_bound) {
         size_t sep = id.rfind('\0');
         if (sep == std::string_view::npos) continue;
-        if (id.substr(0, sep) > value) break;
+        entry_value = id.substr(0, sep);
+        if (entry_value > value) break;
         id = id.substr(sep + 1);
       }
       auto got = Get(family.kind, id);
       if (!got.ok()) continue;  // index entry without record: skip
       state = std::move(got).value();
+      // A record under several values (a project's countries) is listed once, at its
+      // smallest: the first of its entries a range scan meets.
+      if (upper_bound && spec != nullptr) {
+        std::optional<std::string> smallest;
+        for (auto& v : spec->values({state.fields, state.owners, state.terms_hash}))
+          if (!v.empty() && (!smallest || v < *smallest)) smallest = std::move(v);
+        if (smallest && *smallest != entry_value) continue;
+      }
     }
     if (page.records.size() == limit) {
       page.next_token = core::ToHex(last_key);

@@ -108,6 +108,9 @@ TEST_CASE("Service: indexes follow updates and deletes", "[service][index]") {
   REQUIRE_OK(f.service->Create("agreements", Agreement("agr-2", {"cegep-thetford", "inmq"}), f.caller));
   CHECK(ListIds(*f.service, "agreements", {{"party", "inmq"}}) == std::vector<std::string>{"agr-1", "agr-2"});
   CHECK(ListIds(*f.service, "agreements", {{"party", "cican"}}) == std::vector<std::string>{"agr-1"});
+  // A range over a many-valued index lists each record once (at its smallest value).
+  CHECK(ListIds(*f.service, "agreements", {{"party_before", "zzz"}}) == std::vector<std::string>{"agr-2", "agr-1"});
+  CHECK(ListIds(*f.service, "agreements", {{"party_before", "cegep-zzz"}}) == std::vector<std::string>{"agr-2"});
 
   service::UpdateRequest up;
   up.patch = {{"parties", {"cegep-sept-iles", "inmq"}}, {"end_date", "2027-06-30"}};

@@ -74,6 +74,14 @@ TEST_CASE("Validation: bad inputs are refused naming the field and change nothin
        {{"id", "m1"}, {"type", "level_mapping"}, {"status", "proposed"},
         {"from", {{"framework_id", "mrc-ap"}, {"level", 1}}}, {"to", {{"framework_id", "mrc-ap"}, {"level", 9}}}},
        Code::kInvalidArgument, "to.level"},
+      {"level mapping without a target level", "mappings",
+       {{"id", "m1"}, {"type", "level_mapping"}, {"status", "approved"},
+        {"from", {{"framework_id", "mrc-ap"}, {"level", 1}}}, {"to", {{"framework_id", "mrc-ap"}}}},
+       Code::kInvalidArgument, "to.level"},
+      {"level mapping without a source", "mappings",
+       {{"id", "m1"}, {"type", "level_mapping"}, {"status", "approved"}}, Code::kInvalidArgument, "from.framework_id"},
+      {"end before start at a finer precision", "forums",
+       With(With(forum, "start_date", "2019-03-15"), "end_date", "2019-02"), Code::kInvalidArgument, "end_date"},
       {"indicator measurement split exceeds value", "indicators",
        {{"id", "i1"}, {"description", "Formés"}, {"measurements", {{{"period", "2020"}, {"value", 10}, {"women", 8}, {"men", 5}}}}},
        Code::kInvalidArgument, "measurements[0].women"},
@@ -108,4 +116,24 @@ TEST_CASE("Validation: an update that breaks a rule is refused and changes nothi
   REQUIRE_OK(got);
   CHECK((*got)["participants_total"] == 132);
   CHECK((*got)["version"] == 1);
+
+  // A qualification's level is checked when only its framework changes.
+  REQUIRE_OK(f.service->Create("frameworks", json{{"id", "fw-2"}, {"name", "Two"}, {"scope", "national"},
+                                                  {"levels", {{{"level", 1}}, {{"level", 2}}}}}, f.caller));
+  REQUIRE_OK(f.service->Create("frameworks", json{{"id", "fw-1"}, {"name", "One"}, {"scope", "national"},
+                                                  {"levels", {{{"level", 1}}}}}, f.caller));
+  REQUIRE_OK(f.service->Create("qualifications", json{{"id", "q2"}, {"title", "Técnico"}, {"framework_id", "fw-2"}, {"level", 2}},
+                               f.caller));
+  service::UpdateRequest move;
+  move.patch = {{"framework_id", "fw-1"}};
+  auto moved = f.service->Update("qualifications", "q2", move, f.caller);
+  CHECK(moved.status().code() == Code::kInvalidArgument);
+  CHECK(moved.status().field() == "level");
+  CHECK(f.service->Get("qualifications", "q2").value()["framework_id"] == "fw-2");
+
+  // An end given at a coarser precision than the start, within its period, is in order.
+  REQUIRE_OK(f.service->Create("forums", With(With(With(Forum(), "id", "forum-march"), "start_date", "2019-03-15"),
+                                              "end_date", "2019-03"), f.caller));
+  REQUIRE_OK(f.service->Create("forums", With(With(With(Forum(), "id", "forum-year"), "start_date", "2019-03"),
+                                              "end_date", "2019"), f.caller));
 }
