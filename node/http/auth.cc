@@ -47,7 +47,11 @@ Status CheckSessionBeforeBody(const Request& request, const Deps& deps) {
 Result<Authenticated> Authenticate(const Request& request, const Deps& deps) {
   if (deps.sessions == nullptr)
     return Status(Code::kUnauthenticated, "this node has no user accounts configured");
-  auto session = deps.sessions->Lookup(SessionCookieOf(request), NowMs(deps));
+  const bool background =
+      request.find(boost::beast::string_view(kBackgroundHeader.data(), kBackgroundHeader.size())) != request.end();
+  auto session = deps.sessions->Lookup(SessionCookieOf(request), NowMs(deps),
+                                       background ? service::SessionManager::Activity::kBackground
+                                                  : service::SessionManager::Activity::kUser);
   if (!session.ok()) return session.status();
   const auto method = request.method();
   if (method != beast_http::verb::get && method != beast_http::verb::head) {

@@ -17,6 +17,9 @@ namespace passerelle::http {
 
 inline constexpr std::string_view kSessionCookie = "passerelle_session";
 inline constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
+// Sent by the web client on its background requests (polling, live re-renders): they do
+// not restart the session's idle time (service::SessionManager::Activity).
+inline constexpr std::string_view kBackgroundHeader = "X-Passerelle-Background";
 
 struct Authenticated {
   service::Caller caller;  // the session's user and role

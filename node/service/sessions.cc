@@ -78,7 +78,7 @@ Result<SessionView> SessionManager::Login(std::string_view username, std::string
   return view;
 }
 
-Result<SessionView> SessionManager::Lookup(std::string_view token, uint64_t now_ms) {
+Result<SessionView> SessionManager::Lookup(std::string_view token, uint64_t now_ms, Activity activity) {
   const Status none(Code::kUnauthenticated, "no session: log in with POST /api/v1/session");
   if (token.empty()) return none;
   std::lock_guard lock(mu_);
@@ -88,7 +88,7 @@ Result<SessionView> SessionManager::Lookup(std::string_view token, uint64_t now_
     sessions_.erase(it);
     return Status(Code::kUnauthenticated, "the session has expired: log in again");
   }
-  it->second.last_used_ms = std::max(it->second.last_used_ms, now_ms);
+  if (activity == Activity::kUser) it->second.last_used_ms = std::max(it->second.last_used_ms, now_ms);
   const Entry& e = it->second;
   return SessionView{std::string(token), e.csrf_token, e.username, e.role, ExpiresAt(e)};
 }

@@ -41,9 +41,13 @@ class SessionManager {
   // address failed too often, with *retry_after_s set to the seconds to wait.
   Result<SessionView> Login(std::string_view username, std::string_view password,
                             std::string_view client, uint64_t now_ms, uint64_t* retry_after_s);
-  // The live session of `token`, its idle time restarted. UNAUTHENTICATED when unknown
-  // or expired (an expired session is forgotten).
-  Result<SessionView> Lookup(std::string_view token, uint64_t now_ms);
+  // Whether a request shows a user at work (restarts the idle time) or is the client's
+  // own background refresh (polling, a live re-render), which must not keep an
+  // unattended browser logged in.
+  enum class Activity { kUser, kBackground };
+  // The live session of `token`, its idle time restarted for kUser. UNAUTHENTICATED
+  // when unknown or expired (an expired session is forgotten).
+  Result<SessionView> Lookup(std::string_view token, uint64_t now_ms, Activity activity = Activity::kUser);
   // The user of `token`'s live session, its idle time left as it is (an open event
   // stream is no sign of a user); nullopt when unknown or expired.
   std::optional<std::string> LiveUser(std::string_view token, uint64_t now_ms) const;

@@ -165,6 +165,21 @@ TEST_CASE("Session: expires when idle and at its lifetime, on the injected clock
   RequireError(node.Send(verb::get, "/api/v1/forums", &idle), 401, "unauthenticated");
   RequireError(node.Send(verb::get, "/api/v1/session", &idle), 401, "unauthenticated");
 
+  // The web client's background refreshes answer but do not keep the session alive.
+  auto unattended = node.LoginAs("admin", Role::kAdmin);
+  auto background = [&] {
+    auto req = MakeRequest(verb::get, "/api/v1/node", "");
+    Authorize(&req, unattended);
+    req.set("X-Passerelle-Background", "1");
+    return node.Send(req);
+  };
+  for (int i = 0; i < 29; ++i) {
+    node.clock_ms += 60 * 1000;
+    REQUIRE(background().result_int() == 200);
+  }
+  node.clock_ms += 60 * 1000;  // 30 min after the login, polled every minute
+  RequireError(background(), 401, "unauthenticated");
+
   auto busy = node.LoginAs("admin", Role::kAdmin);
   uint64_t start = node.clock_ms;
   while (node.clock_ms + 20 * 60 * 1000 < start + options.lifetime_ms) {

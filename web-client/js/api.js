@@ -15,8 +15,17 @@ export const session = { user: null, csrf: "", member: "" };
 let onUnauthenticated = () => {};
 export const onLogout = (fn) => { onUnauthenticated = fn; };
 
+// Requests made inside background() (polling, live re-renders) say so, and the node then
+// leaves the session's idle time alone: only the user's own actions keep it alive.
+let backgroundDepth = 0;
+export async function background(fn) {
+  backgroundDepth++;
+  try { return await fn(); } finally { backgroundDepth--; }
+}
+
 export async function api(method, path, body) {
   const headers = { Accept: "application/json" };
+  if (backgroundDepth > 0) headers["X-Passerelle-Background"] = "1";
   if (method !== "GET" && session.csrf) headers["X-CSRF-Token"] = session.csrf;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const res = await fetch(path, {
