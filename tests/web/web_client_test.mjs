@@ -293,6 +293,8 @@ try {
     await q.fill("#forum-form [name=participants_men]", "2");
     await q.click("#forum-form button[type=submit]");
     await q.waitForSelector("#forum-form .field[data-field=participants_women] .field-error:not(:empty)");
+    const refusal = await q.textContent("#forum-form .field[data-field=participants_women] .field-error");
+    expect(refusal.startsWith("Valeur refusée — "), `the refusal summarised in French (${refusal})`);
     await q.fill("#forum-form [name=participants_men]", "1");
     await q.click("#forum-form button[type=submit]");
     await q.waitForSelector("#forum-title");

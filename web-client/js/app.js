@@ -3,7 +3,7 @@
 // (GET /api/v1/session) and live refresh of the page on screen when its data changes.
 import { api, get, session, onLogout, forgetInstitutions, background } from "./api.js";
 import { h, clear } from "./dom.js";
-import { t, lang, setLang, tv } from "./i18n.js";
+import { t, lang, setLang, tv, errorText } from "./i18n.js";
 import { onChange, onLiveState, startLive, stopLive } from "./live.js";
 
 const PAGES = {
@@ -77,7 +77,7 @@ async function paint(mod, ctx, seq, focus) {
   try {
     await mod.render(box, ctx);
   } catch (e) {
-    box.appendChild(h("p", { class: "bad", role: "alert" }, t("error", { msg: e.message })));
+    box.appendChild(h("p", { class: "bad", role: "alert" }, t("error", { msg: errorText(e) })));
   }
   if (seq !== renderSeq) return;
   if (!focus && ctx.editing) return;  // the user started editing meanwhile: keep their page

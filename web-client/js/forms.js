@@ -1,7 +1,7 @@
 // Form building blocks: a labelled control with a place for its error, and the display
 // of a node refusal ({field, message}) next to the field it names.
 import { h, nextId, clear } from "./dom.js";
-import { t } from "./i18n.js";
+import { t, errorText } from "./i18n.js";
 
 // A labelled control; `name` is the record field the node names in its errors.
 export function field(label, control, name, help) {
@@ -36,13 +36,13 @@ export function showError(form, err) {
   const box = name && [...form.querySelectorAll(".field")].find((f) => f.dataset.field === name);
   const top = form.querySelector(".form-error");
   if (box) {
-    box.querySelector(".field-error").textContent = err.message;
+    box.querySelector(".field-error").textContent = errorText(err);
     const control = box.querySelector("input, select, textarea");
     control.setAttribute("aria-invalid", "true");
     control.focus();
     if (top) top.textContent = t("fix_fields");
   } else if (top) {
-    top.textContent = t("error", { msg: err.message });
+    top.textContent = t("error", { msg: errorText(err) });
   }
 }
 

@@ -30,6 +30,16 @@ const T = {
   loading: ["Chargement…", "Cargando…", "Loading…"],
   none: ["Aucun.", "Ninguno.", "None."],
   error: ["Erreur : {msg}", "Error: {msg}", "Error: {msg}"],
+  // The node's refusals by code; its detail (in English) follows.
+  "err.invalid_argument": ["Valeur refusée", "Valor rechazado", "Value refused"],
+  "err.not_found": ["Introuvable", "No encontrado", "Not found"],
+  "err.already_exists": ["Existe déjà", "Ya existe", "Already exists"],
+  "err.aborted": ["Modifié entre-temps par quelqu'un d'autre : rechargez la page", "Modificado mientras tanto por otra persona: recargue la página", "Changed meanwhile by someone else: reload the page"],
+  "err.failed_precondition": ["Impossible dans l'état actuel", "Imposible en el estado actual", "Not possible in the current state"],
+  "err.permission_denied": ["Non autorisé", "No autorizado", "Not allowed"],
+  "err.unauthenticated": ["Session terminée : reconnectez-vous", "Sesión terminada: vuelva a iniciar sesión", "Session ended: log in again"],
+  "err.unavailable": ["Indisponible pour le moment", "No disponible por ahora", "Unavailable for now"],
+  "err.resource_exhausted": ["Trop de demandes : réessayez plus tard", "Demasiadas solicitudes: vuelva a intentarlo más tarde", "Too many requests: try again later"],
   unavailable: ["Non disponible sur ce nœud.", "No disponible en este nodo.", "Not available on this node."],
   not_found: ["Introuvable.", "No encontrado.", "Not found."],
   save: ["Enregistrer", "Guardar", "Save"],
@@ -268,6 +278,11 @@ export function tr(l, key, vars = {}) {
 export const t = (key, vars) => tr(current, key, vars);
 // An enum value's label, or the value as entered when it has none.
 export const tv = (prefix, value, l = current) => (T[`${prefix}.${value}`] ? tr(l, `${prefix}.${value}`) : value);
+// A record field's label ("end_date" -> "Date de fin"), or its name when it has none.
+export const fieldName = (name, l = current) => (T[`f_${name}`] ? tr(l, `f_${name}`) : name);
+// A node refusal in the user's language: a summary by its code, then the node's detail.
+export const errorText = (err, l = current) =>
+  (T[`err.${err.code}`] ? `${tr(l, `err.${err.code}`)} — ${err.message}` : err.message);
 
 // Dates as the API gives them: "2019", "2019-03", "2019-03-21" or an ISO timestamp.
 export function fmtDate(s, l = current) {

@@ -4,7 +4,7 @@
 // terms_hash as read).
 import { api, get, listAll, session, institutionIndex, institutionName } from "../api.js";
 import { h, facts } from "../dom.js";
-import { t, tv, fmtDate, fmtDateTime, countryName } from "../i18n.js";
+import { t, tv, fmtDate, fmtDateTime, countryName, fieldName, errorText } from "../i18n.js";
 import { field, input, textarea, select, showError, clearErrors, lines, changedFields, presentFields } from "../forms.js";
 import { canWrite } from "../roles.js";
 
@@ -83,7 +83,7 @@ async function detail(box, ctx, id) {
     try {
       await api("POST", `/api/v1/agreements/${encodeURIComponent(id)}/approve`, { terms_hash: a.terms_hash });
       ctx.go(location.hash);
-    } catch (e) { msg.textContent = t("error", { msg: e.message }); approve.disabled = false; }
+    } catch (e) { msg.textContent = t("error", { msg: errorText(e) }); approve.disabled = false; }
   });
   const approvalText = (m) => (!approvals[m] ? t("approval_pending") : approvals[m].current ? t("approved") : t("approval_stale"));
   box.append(
@@ -113,7 +113,7 @@ export function historyTable(history) {
   return h("table", { class: "history" },
     h("thead", {}, h("tr", {}, [t("f_when"), t("f_change"), t("f_user"), t("f_node")].map((x) => h("th", { scope: "col" }, x)))),
     h("tbody", {}, history.slice().reverse().map((e) => h("tr", {},
-      h("td", {}, fmtDateTime(e.at)), h("td", {}, tv("op", e.type), h("span", { class: "muted" }, ` ${Object.keys(e.fields || {}).filter((k) => !["id", "owners"].includes(k)).join(", ")}`)),
+      h("td", {}, fmtDateTime(e.at)), h("td", {}, tv("op", e.type), h("span", { class: "muted" }, ` ${Object.keys(e.fields || {}).filter((k) => !["id", "owners"].includes(k)).map((k) => fieldName(k)).join(", ")}`)),
       h("td", {}, e.user || "—"), h("td", {}, e.origin || e.author || "—")))));
 }
 

@@ -6,7 +6,7 @@
 // printable equivalence note.
 import { get, listAll } from "../api.js";
 import { h, svg, clear } from "../dom.js";
-import { t, tr, tv, lang, LANGS, fmtDate, fmtPct, countryName } from "../i18n.js";
+import { t, tr, tv, lang, LANGS, fmtDate, fmtPct, countryName, fieldName, errorText } from "../i18n.js";
 import { field, select } from "../forms.js";
 
 export const name = "equivalences";
@@ -57,7 +57,7 @@ export async function render(box, ctx) {
     timer = setTimeout(async () => {
       const mine = ++seq;
       let found = [];
-      try { found = await findQualifications(q); } catch (e) { msg.textContent = t("error", { msg: e.message }); }
+      try { found = await findQualifications(q); } catch (e) { msg.textContent = t("error", { msg: errorText(e) }); }
       if (mine !== seq) return;
       clear(options);
       for (const f of found)
@@ -98,7 +98,7 @@ export async function render(box, ctx) {
       clear(out).appendChild(note(ans, noteLang.value, chosen, target.value, fwIndex));
     } catch (err) {
       clear(out);
-      msg.textContent = err.status === 404 && !err.field ? t("unavailable") : `${err.field ? err.field + " : " : ""}${err.message}`;
+      msg.textContent = err.status === 404 && !err.field ? t("unavailable") : `${err.field ? fieldName(err.field) + " : " : ""}${errorText(err)}`;
     }
   });
   box.append(h("h1", { class: "no-print" }, t("equiv_title")), form, out);

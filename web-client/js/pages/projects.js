@@ -4,7 +4,7 @@
 // women/men split) drawn as SVG charts.
 import { api, get, listAll, institutionIndex, institutionName } from "../api.js";
 import { h, facts, nextId } from "../dom.js";
-import { t, tv, fmtDate, fmtNum, countryName } from "../i18n.js";
+import { t, tv, fmtDate, fmtNum, countryName, fieldName, errorText } from "../i18n.js";
 import { select, changedFields } from "../forms.js";
 import { canWrite } from "../roles.js";
 import { indicatorChart } from "../charts.js";
@@ -106,7 +106,7 @@ function deliverableRow(d, idx, editable, ctx) {
       if (Object.keys(body).length) await api("PATCH", `/api/v1/deliverables/${encodeURIComponent(d.id)}?expected_version=${d.version}`, body);
       err.textContent = t("saved");
       ctx.editing = false;  // live refresh resumes (the page then shows the saved state)
-    } catch (e) { err.textContent = `${e.field ? e.field + ": " : ""}${e.message}`; }
+    } catch (e) { err.textContent = `${e.field ? fieldName(e.field) + ": " : ""}${errorText(e)}`; }
   });
   // Editing a row pauses live refresh of the page until saved.
   for (const c of [status, evidence]) c.addEventListener("input", () => { ctx.editing = true; });

@@ -2,7 +2,10 @@
 // accents on the node); results link to their page where the family has one.
 import { get } from "../api.js";
 import { h, nextId } from "../dom.js";
-import { t, tv } from "../i18n.js";
+import { t, tv, fieldName, errorText } from "../i18n.js";
+
+// The node's snippet "place: Montréal" with the field named in the user's language.
+const snippetText = (s) => s.replace(/^([a-z_]+): /, (_, f) => `${fieldName(f)}: `);
 
 export const name = "search";
 
@@ -33,7 +36,7 @@ export async function render(box, ctx) {
   try {
     res = await get(`/api/v1/search?${new URLSearchParams({ q, limit: "50" })}`);
   } catch (e) {
-    box.append(h("p", { class: "bad", role: "alert" }, e.status === 404 ? t("unavailable") : t("error", { msg: e.message })));
+    box.append(h("p", { class: "bad", role: "alert" }, e.status === 404 ? t("unavailable") : t("error", { msg: errorText(e) })));
     return;
   }
   const results = res.results || [];
@@ -42,6 +45,6 @@ export async function render(box, ctx) {
       const link = linkFor(r);
       return h("li", {}, h("span", { class: "kind" }, tv("kindname", r.kind)), " ",
         link ? h("a", { href: link }, r.title || r.id) : h("strong", {}, r.title || r.id),
-        r.snippet ? h("p", { class: "snippet" }, r.snippet) : null);
+        r.snippet ? h("p", { class: "snippet" }, snippetText(r.snippet)) : null);
     })));
 }
