@@ -46,7 +46,7 @@ bool Shares(const std::vector<std::string>& a, const std::vector<std::string>& b
 
 }  // namespace
 
-void Graph::AddFramework(const json& r) {
+void Graph::AddFramework(const json& r, std::vector<std::string> deciders) {
   if (!r.is_object()) return;
   Framework f;
   f.id = Str(r, "id");
@@ -57,7 +57,7 @@ void Graph::AddFramework(const json& r) {
   f.status = Str(r, "status");
   f.countries = Strs(r, "countries");
   f.dimensions = Strs(r, "dimensions");
-  f.owners = Strs(r, "owners");
+  f.owners = deciders.empty() ? Strs(r, "owners") : std::move(deciders);
   f.levels_count = Int(r, "levels_count");
   if (auto levels = r.find("levels"); levels != r.end() && levels->is_array()) {
     for (const auto& l : *levels) {

@@ -23,7 +23,8 @@ struct LevelInfo {
 
 struct Framework {
   std::string id, name, scope, country, status;
-  std::vector<std::string> countries, dimensions, owners;
+  std::vector<std::string> countries, dimensions;
+  std::vector<std::string> owners;  // who decides its mappings (Graph::AddFramework)
   int levels_count = 0;
   std::map<int, LevelInfo> levels;  // declared levels, else 1..levels_count
   // True when the framework's status says it is still being built.
@@ -65,7 +66,8 @@ class Graph {
  public:
   // Records as the API shows them (content + `owners`). Records of the wrong shape, and
   // mappings that are not level mappings between two levels, are skipped.
-  void AddFramework(const nlohmann::json& record);
+  // `deciders`: the members acting for its authority; empty means its owners decide.
+  void AddFramework(const nlohmann::json& record, std::vector<std::string> deciders = {});
   void AddQualification(const nlohmann::json& record);
   void AddMapping(const nlohmann::json& record);
   // Indexes what was added; call once, after every Add and before any lookup.

@@ -40,7 +40,12 @@ EquivalenceService::~EquivalenceService() = default;
 
 Result<std::shared_ptr<const equivalence::Graph>> EquivalenceService::Build() const {
   auto graph = std::make_shared<equivalence::Graph>();
-  PASSERELLE_RETURN_IF_ERROR(ForEach(*records_, "framework", [&](const json& r) { graph->AddFramework(r); }));
+  // A framework's mappings are decided by the members acting for its authority (its
+  // owners only when no member does): co-owners named by hand decide nothing.
+  const records::Family& framework = *records::FindFamily("framework");
+  PASSERELLE_RETURN_IF_ERROR(ForEach(*records_, "framework", [&](const json& r) {
+    graph->AddFramework(r, records_->MembersActingFor(framework, r));
+  }));
   PASSERELLE_RETURN_IF_ERROR(ForEach(*records_, "qualification", [&](const json& r) { graph->AddQualification(r); }));
   PASSERELLE_RETURN_IF_ERROR(ForEach(*records_, "mapping", [&](const json& r) { graph->AddMapping(r); }));
   graph->Finish();

@@ -134,14 +134,21 @@ Status RecordService::Open() {
   return Status::Ok();
 }
 
+std::vector<std::string> RecordService::MembersActingFor(const records::Family& family,
+                                                         const json& fields) const {
+  std::set<std::string> out;
+  for (const auto& field : family.owner_institution_fields)
+    for (const auto& inst : StringsAt(fields, field))
+      for (const auto& m : members_->ActingFor(inst)) out.insert(m);
+  return std::vector<std::string>(out.begin(), out.end());
+}
+
 Result<std::vector<std::string>> RecordService::DeriveOwners(const records::Family& family,
                                                              const json& fields,
                                                              bool* unclaimed) const {
   if (unclaimed) *unclaimed = false;
-  std::set<std::string> owners;
-  for (const auto& field : family.owner_institution_fields)
-    for (const auto& inst : StringsAt(fields, field))
-      for (const auto& m : members_->ActingFor(inst)) owners.insert(m);
+  auto acting = MembersActingFor(family, fields);
+  std::set<std::string> owners(acting.begin(), acting.end());
   if (owners.empty()) {
     for (const auto& [kind, path] : family.owner_parents) {
       auto ids = StringsAt(fields, path);
@@ -200,10 +207,14 @@ Status RecordService::CheckMappingAuthority(const records::Family& family, const
   if (source.empty()) return Status::Ok();
   auto fw = store_->Get("framework", source.front());
   if (!fw.ok() || !fw->live()) return Status::Ok();  // the reference check reports it
-  if (!IsOwner(fw->owners, member_id_))
+  // The members acting for its authority decide (as the equivalence engine counts them);
+  // its owners only when no member does.
+  auto deciders = MembersActingFor(*records::FindFamily("framework"), fw->fields);
+  if (deciders.empty()) deciders = fw->owners;
+  if (!IsOwner(deciders, member_id_))
     return Status(Code::kPermissionDenied,
                   "a level mapping is written by the authority of its source framework " +
-                      source.front() + " (" + JoinList(fw->owners) + "); this node acts for " +
+                      source.front() + " (" + JoinList(deciders) + "); this node acts for " +
                       member_id_,
                   "from.framework_id");
   return Status::Ok();

@@ -152,6 +152,10 @@ class RecordService {
   Result<std::map<std::string, uint64_t>> Checkpoint(const std::string& dir);
 
   const std::string& member_id() const { return member_id_; }
+  // The members acting for the institutions a record names in its family's owner fields
+  // (an agreement's parties, a framework's authority), sorted; empty if none runs a node.
+  std::vector<std::string> MembersActingFor(const records::Family& family,
+                                            const nlohmann::json& fields) const;
 
   // After a restore the store may lack ops this member wrote later, which its peers hold;
   // a new local op would reuse their numbers and fork the chain for ever. So, while

@@ -118,6 +118,14 @@ TEST_CASE("Level mappings: only the source framework's authority writes one", "[
   auto claimed = n.q->Create("mappings", named, {});
   CHECK(claimed.status().code() == Code::kPermissionDenied);
   CHECK(claimed.status().field() == "from.framework_id");
+  // Co-owning a framework whose authority another member acts for does not make Quebec
+  // its authority.
+  json co_owned = TwoNodes::Fw("fw-ma2", "MA", "maroc-ministere-energie-mines");
+  co_owned["owners"] = {"quebec-consortium", "morocco"};
+  REQUIRE_OK(n.q->Create("frameworks", co_owned, {}));
+  auto co = n.q->Create("mappings", LevelMapping("map-co", "fw-ma2", 3, "fw-r", 4, "approved"), {});
+  CHECK(co.status().code() == Code::kPermissionDenied);
+  CHECK(co.status().field() == "from.framework_id");
   // Morocco may.
   auto own = n.m->Create("mappings", LevelMapping("map-ma3-r4", "fw-ma", 3, "fw-r", 4, "proposed"), {});
   REQUIRE_OK(own);
