@@ -84,7 +84,8 @@ check_alive() {
 # second run finds it there). The demo password is public: never use it on a real node.
 DEMO_USER=admin DEMO_PASSWORD=passerelle
 for m in "${MEMBERS[@]}"; do
-  if ! "$BIN" users list --json --config "$FED/$m.json" |
+  # (`users list` refuses a data directory with no store yet: the first run has none.)
+  if ! "$BIN" users list --json --config "$FED/$m.json" 2>/dev/null |
       jq -e --arg u "$DEMO_USER" 'any(.[]; .username == $u)' >/dev/null; then
     printf '%s\n' "$DEMO_PASSWORD" | "$BIN" users add "$DEMO_USER" --role admin --config "$FED/$m.json"
   fi

@@ -18,7 +18,7 @@ Result<std::unique_ptr<storage::KvStore>> OpenNodeStore(const NodeConfig& config
     if (mode == StoreMode::kMustExist)
       return Status(Code::kNotFound,
                     "no passerelle data in " + config.data_dir +
-                        " (check data_dir; `passerelle node` or `passerelle import` creates it)",
+                        " (check data_dir; `passerelle node`, `import` or `users add` creates it)",
                     "data_dir");
     bool existed = fs::exists(config.data_dir, ec);
     fs::create_directories(config.data_dir, ec);

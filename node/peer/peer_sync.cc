@@ -149,13 +149,20 @@ void PeerSync::PullOnce(Peer* peer, bool* made_contact) {
     uint64_t behind = 0;
     for (const auto& [origin, seq] : sender_vv)
       if (seq > mine[origin]) behind += seq - mine[origin];
-    // A restored node writes again once a peer holds no op of its member beyond its own.
+    // A restored node writes again once every peer has shown it holds no op of this
+    // member beyond this store's.
+    std::string confirm_error;
     if (refusal == core::Refusal::kNone && !service_->own_head_confirmed()) {
       auto theirs = sender_vv.find(service_->member_id());
       if (theirs == sender_vv.end() || theirs->second <= mine[service_->member_id()]) {
-        Status s = service_->ConfirmOwnHead();
-        std::lock_guard lock(peer->mu);
-        peer->state.last_error = s.ok() ? "" : "cannot confirm this node's own chain: " + s.ToString();
+        bool all;
+        {
+          std::lock_guard lock(mu_);
+          own_chain_seen_by_.insert(peer);
+          all = own_chain_seen_by_.size() == peers_.size();
+        }
+        Status s = all ? service_->ConfirmOwnHead() : Status::Ok();
+        if (!s.ok()) confirm_error = "cannot confirm this node's own chain: " + s.ToString();
       }
     }
     {
@@ -164,7 +171,7 @@ void PeerSync::PullOnce(Peer* peer, bool* made_contact) {
       peer->state.last_contact_ms = NowMs();
       peer->state.behind = behind;
       peer->state.ops_received += result.applied;
-      peer->state.last_error = refusal != core::Refusal::kNone ? error : "";
+      peer->state.last_error = refusal != core::Refusal::kNone ? error : confirm_error;
     }
     peer->metrics->received.Inc(result.applied);
     peer->metrics->behind.Set(static_cast<int64_t>(behind));

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -63,6 +64,9 @@ class PeerSync {
   std::atomic<bool> stopping_{false};
   mutable std::mutex mu_;
   std::map<std::string, uint64_t> refused_;  // Guarded by mu_
+  // After a restore: the peers that showed no op of this member beyond this store's.
+  // Every peer must, or a lagging one could hide ops another holds. Guarded by mu_.
+  std::set<const Peer*> own_chain_seen_by_;
 };
 
 }  // namespace passerelle::peer

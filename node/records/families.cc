@@ -422,12 +422,6 @@ std::vector<Family> MakeFamilies() {
     for (const char* s : {"from", "to"})
       if (auto it = r.find(s); it != r.end() && it->contains("level") && !it->contains("framework_id"))
         return Status::Invalid(std::string(s) + ".framework_id", "required when level is set");
-    // A level mapping places one framework level against another: both ends are levels.
-    if (r.value("type", "") == "level_mapping")
-      for (const char* s : {"from", "to"})
-        for (const char* k : {"framework_id", "level"})
-          if (auto it = r.find(s); it == r.end() || !it->is_object() || !it->contains(k))
-            return Status::Invalid(std::string(s) + "." + k, "required for a level_mapping");
     return Status::Ok();
   };
   map.search_fields = {"description", "sector", "type", "id"};

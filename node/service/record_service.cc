@@ -201,6 +201,17 @@ Status RecordService::CheckReferences(const records::Family& family, const json&
   return Status::Ok();
 }
 
+Status RecordService::CheckLevelMappingWrite(const records::Family& family, const json& fields) const {
+  if (family.kind != "mapping" || fields.value("type", "") != "level_mapping") return Status::Ok();
+  // A level mapping places one framework level against another: both ends are levels.
+  // (A rule of this node's writes, not of the family: peers' older ops may lack it.)
+  for (const char* side : {"from", "to"})
+    for (const char* key : {"framework_id", "level"})
+      if (auto it = fields.find(side); it == fields.end() || !it->is_object() || !it->contains(key))
+        return Status::Invalid(std::string(side) + "." + key, "required for a level_mapping");
+  return CheckMappingAuthority(family, fields);
+}
+
 Status RecordService::CheckMappingAuthority(const records::Family& family, const json& fields) const {
   if (family.kind != "mapping" || fields.value("type", "") != "level_mapping") return Status::Ok();
   auto source = StringsAt(fields, "from.framework_id");
@@ -315,7 +326,7 @@ Result<json> RecordService::Create(std::string_view kind, json record, const Cal
     PASSERELLE_RETURN_IF_ERROR(ParseOwners(*o, &owners));
   json content = ContentFields(record);
   PASSERELLE_RETURN_IF_ERROR(CheckReferences(**family, content));
-  PASSERELLE_RETURN_IF_ERROR(CheckMappingAuthority(**family, content));
+  PASSERELLE_RETURN_IF_ERROR(CheckLevelMappingWrite(**family, content));
   PASSERELLE_RETURN_IF_ERROR(OwnersOrDerived(**family, content, &owners));
   if (!IsOwner(owners, member_id_))
     return Status(Code::kPermissionDenied,
@@ -467,7 +478,7 @@ Result<json> RecordService::Update(std::string_view kind, std::string_view id,
     changes[name] = present ? *it : json(nullptr);
   }
   PASSERELLE_RETURN_IF_ERROR(CheckReferences(fam, content, &changes));
-  PASSERELLE_RETURN_IF_ERROR(CheckMappingAuthority(fam, content));
+  PASSERELLE_RETURN_IF_ERROR(CheckLevelMappingWrite(fam, content));
   if (new_owners.empty()) {
     // Parties added by this change become owners too; nobody is dropped implicitly.
     auto derived = DeriveOwners(fam, content);
@@ -502,6 +513,7 @@ Status RecordService::Delete(std::string_view kind, std::string_view id,
   if (!IsOwner(state->owners, member_id_))
     return Status(Code::kPermissionDenied,
                   "owned by " + JoinList(state->owners) + "; this node cannot delete it", "owners");
+  PASSERELLE_RETURN_IF_ERROR(CheckMappingAuthority(**family, state->fields));
   if (expected_version && *expected_version != state->version)
     return Status(Code::kAborted, "record is at version " + std::to_string(state->version) +
                                       ", not " + std::to_string(*expected_version), "version");

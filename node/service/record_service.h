@@ -194,7 +194,10 @@ class RecordService {
                          const nlohmann::json* changed = nullptr) const;
   // A level mapping is written only by its source framework's authority (an owner of
   // from.framework_id), whatever owners the request names: PERMISSION_DENIED otherwise.
+  // A level mapping is written or deleted only by its source framework's authority.
   Status CheckMappingAuthority(const records::Family& family, const nlohmann::json& fields) const;
+  // For creates and updates: also both ends a framework level.
+  Status CheckLevelMappingWrite(const records::Family& family, const nlohmann::json& fields) const;
   // Commits one op; caller holds write_mu_. Fails unless the op takes effect.
   // `current` is the record as read under the lock (see RecordStore::CommitLocal).
   Result<nlohmann::json> CommitLocked(PendingOp op, const core::RecordState* current);

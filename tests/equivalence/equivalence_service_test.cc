@@ -126,6 +126,13 @@ TEST_CASE("Level mappings: only the source framework's authority writes one", "[
   auto co = n.q->Create("mappings", LevelMapping("map-co", "fw-ma2", 3, "fw-r", 4, "approved"), {});
   CHECK(co.status().code() == Code::kPermissionDenied);
   CHECK(co.status().field() == "from.framework_id");
+  n.Sync();
+  REQUIRE_OK(n.m->Create("mappings", LevelMapping("map-ma2", "fw-ma2", 3, "fw-r", 4, "approved"), {}));
+  n.Sync();
+  auto removed = n.q->Delete("mappings", "map-ma2", std::nullopt, {});  // a co-owner, not the authority
+  CHECK(removed.code() == Code::kPermissionDenied);
+  CHECK(removed.field() == "from.framework_id");
+  CHECK(n.q->Get("mappings", "map-ma2").ok());
   // Morocco may.
   auto own = n.m->Create("mappings", LevelMapping("map-ma3-r4", "fw-ma", 3, "fw-r", 4, "proposed"), {});
   REQUIRE_OK(own);

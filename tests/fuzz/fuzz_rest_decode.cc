@@ -194,7 +194,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   for (const auto& ref : refs)
     FUZZ_CHECK(!ref.field.empty() && !ref.kind.empty() && !ref.id.empty(), ref.field);
-  for (const auto& index : family->indexes) (void)index.values(fields);
+  static const std::vector<std::string> kOwners = {"fuzz-member"};
+  static const std::string kNoTermsHash;
+  for (const auto& index : family->indexes) (void)index.values({fields, kOwners, kNoTermsHash});
   // Personal fields ("approval.<member>") are folded only from their member's ops; the
   // round trip below writes as one member, so it leaves them out.
   for (auto it = fields.begin(); it != fields.end();)

@@ -15,17 +15,18 @@ export const session = { user: null, csrf: "", member: "" };
 let onUnauthenticated = () => {};
 export const onLogout = (fn) => { onUnauthenticated = fn; };
 
-// Requests made inside background() (polling, live re-renders) say so, and the node then
-// leaves the session's idle time alone: only the user's own actions keep it alive.
-let backgroundDepth = 0;
-export async function background(fn) {
-  backgroundDepth++;
-  try { return await fn(); } finally { backgroundDepth--; }
-}
+// A request is the user's own when they touched the page (a key, a pointer, a navigation)
+// in the last few seconds; otherwise it is the client's background work (polling, a live
+// re-render) and says so, and the node leaves the session's idle time alone: an
+// unattended browser is logged out after the idle timeout.
+const USER_WINDOW_MS = 10000;
+let lastInput = Date.now();
+for (const ev of ["keydown", "pointerdown", "hashchange"])
+  addEventListener(ev, () => { lastInput = Date.now(); }, { capture: true, passive: true });
 
 export async function api(method, path, body) {
   const headers = { Accept: "application/json" };
-  if (backgroundDepth > 0) headers["X-Passerelle-Background"] = "1";
+  if (Date.now() - lastInput > USER_WINDOW_MS) headers["X-Passerelle-Background"] = "1";
   if (method !== "GET" && session.csrf) headers["X-CSRF-Token"] = session.csrf;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const res = await fetch(path, {

@@ -1,7 +1,7 @@
 // The single-page app: a hash router (#/page/id?query), the page shell (navigation,
 // language, who is logged in, live-update state), the session recovered on reload
 // (GET /api/v1/session) and live refresh of the page on screen when its data changes.
-import { api, get, session, onLogout, forgetInstitutions, background } from "./api.js";
+import { api, get, session, onLogout, forgetInstitutions } from "./api.js";
 import { h, clear } from "./dom.js";
 import { t, lang, setLang, tv, errorText } from "./i18n.js";
 import { onChange, onLiveState, startLive, stopLive } from "./live.js";
@@ -102,8 +102,7 @@ onChange((batch) => {
   const last = batch[batch.length - 1];
   document.getElementById("announce").textContent =
     last.kind === "*" ? "" : t("updated_live", { kind: tv("kindname", last.kind), id: last.id });
-  const { mod, ctx, seq } = current;
-  background(() => paint(mod, ctx, seq, false));  // a refresh, not the user's doing
+  paint(current.mod, current.ctx, current.seq, false);
 });
 
 let liveState = "";

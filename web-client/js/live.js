@@ -2,7 +2,7 @@
 // generation}). Where the node has no event stream, it falls back to polling
 // /api/v1/node every 2 s and reports a change (kind "*") when the version vector moves.
 // Listeners get changes in bursts, at most every 250 ms.
-import { get, background } from "./api.js";
+import { get } from "./api.js";
 
 const listeners = new Set();
 let source = null, pollTimer = null, lastVector = "", pending = [], flushTimer = null;
@@ -24,7 +24,7 @@ function emit(change) {
 
 async function poll() {
   try {
-    const node = await background(() => get("/api/v1/node"));
+    const node = await get("/api/v1/node");
     const v = JSON.stringify(node.version_vector);
     if (lastVector && v !== lastVector) emit({ kind: "*", id: "", origin: "" });
     lastVector = v;

@@ -97,11 +97,12 @@ function deliverableRow(d, idx, editable, ctx) {
   }
   const status = select([["", "—"], ...DSTATUS.map((s) => [s, tv("dstatus", s)])], d.status, { id: sid, name: "status", class: "status-select" });
   const evidence = h("input", { type: "text", id: eid, name: "evidence", value: d.evidence || "" });
+  const before = { status: status.value, evidence: evidence.value.trim() };  // as shown, not as stored
   const err = h("p", { class: "field-error", "aria-live": "polite" });
   const save = h("button", { type: "button", class: "save-deliverable" }, t("save"));
   save.addEventListener("click", async () => {
     err.textContent = "";
-    const body = changedFields({ status: d.status, evidence: d.evidence }, { status: status.value, evidence: evidence.value.trim() });
+    const body = changedFields(before, { status: status.value, evidence: evidence.value.trim() });
     try {
       if (Object.keys(body).length) await api("PATCH", `/api/v1/deliverables/${encodeURIComponent(d.id)}?expected_version=${d.version}`, body);
       err.textContent = t("saved");
