@@ -158,7 +158,7 @@ Status CopyAndCheck(const std::string& backup_dir, const std::string& data_dir,
 // This member may have written ops after the backup point, which its peers hold: until a
 // peer confirms its chain, the restored node writes nothing of its own (record_service.h).
 Status MarkRestored(const std::string& data_dir) {
-  auto store = storage::OpenRocksStore(data_dir);
+  auto store = storage::OpenRocksStore(data_dir, /*sync=*/true);  // survives a power cut
   if (!store.ok()) return store.status();
   storage::WriteBatch batch;
   batch.Put(storage::Column::kMeta, std::string(keys::kOwnHeadUnconfirmedKey), "restored from a backup");
