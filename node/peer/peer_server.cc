@@ -15,6 +15,12 @@ namespace pb = passerelle::v1;
 // An idle follow stream carries an empty batch this often, so the follower's "last
 // contact" and "behind" stay current.
 constexpr auto kHeartbeat = std::chrono::seconds(5);
+// What one peer port gives away, whatever its callers do: open Pull streams (each holds
+// a thread), and how long a connection lives (a stream whose caller stopped reading ends
+// with it). Followers re-open streams by themselves; a federation has a few dozen nodes.
+constexpr int kMaxPullStreams = 64;
+constexpr int kMaxConnectionAgeMs = 10 * 60 * 1000;
+constexpr int kConnectionAgeGraceMs = 60 * 1000;
 
 class PeerServiceImpl final : public pb::PeerService::Service {
  public:
@@ -22,6 +28,15 @@ class PeerServiceImpl final : public pb::PeerService::Service {
 
   grpc::Status Pull(grpc::ServerContext* ctx, const pb::PullRequest* request,
                     grpc::ServerWriter<pb::OpBatch>* writer) override {
+    if (open_streams_.fetch_add(1) >= kMaxPullStreams) {
+      --open_streams_;
+      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "too many open pull streams; retry later");
+    }
+    struct Release {
+      std::atomic<int>& n;
+      ~Release() { --n; }
+    } release{open_streams_};
+    const auto end_by = std::chrono::steady_clock::now() + std::chrono::milliseconds(kMaxConnectionAgeMs);
     std::map<std::string, uint64_t> sent(request->version_vector().begin(),
                                          request->version_vector().end());
     // As if the last write were a heartbeat ago: a stream with nothing to send starts
@@ -45,7 +60,7 @@ class PeerServiceImpl final : public pb::PeerService::Service {
           last_write = std::chrono::steady_clock::now();
         }
       }
-      if (!request->follow()) return grpc::Status::OK;
+      if (!request->follow() || std::chrono::steady_clock::now() > end_by) return grpc::Status::OK;
       if (std::chrono::steady_clock::now() - last_write > kHeartbeat) {
         // An empty batch: the follower learns this node is there and how far it is.
         pb::OpBatch heartbeat;
@@ -63,6 +78,7 @@ class PeerServiceImpl final : public pb::PeerService::Service {
  private:
   service::RecordService* svc_;
   std::atomic<bool> stopping_{false};
+  std::atomic<int> open_streams_{0};
 };
 
 }  // namespace
@@ -86,6 +102,11 @@ Result<std::unique_ptr<PeerServer>> StartPeerServer(
   builder.AddListeningPort(address, credentials, &out->port_);
   builder.RegisterService(out->service_.get());
   builder.SetMaxReceiveMessageSize(64 << 10);  // peers send only small Pull requests
+  grpc::ResourceQuota quota("passerelle-peer");
+  quota.SetMaxThreads(kMaxPullStreams + 8);
+  builder.SetResourceQuota(quota);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, kMaxConnectionAgeMs);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, kConnectionAgeGraceMs);
   out->server_ = builder.BuildAndStart();
   if (!out->server_ || out->port_ == 0)
     return Status(Code::kUnavailable, "cannot listen for peers on " + address, "peer_listen");

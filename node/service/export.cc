@@ -1,7 +1,9 @@
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "node/core/json_text.h"
+#include "node/records/family.h"
 #include "node/service/seed_io.h"
 
 namespace passerelle::service {
@@ -10,14 +12,23 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
+// Every record of `kind` without its meta, but with `owners` when they are not the ones
+// import would derive (co-owners added by hand), so a round trip keeps them.
 Result<std::vector<json>> AllContent(const RecordService& svc, const std::string& kind) {
   std::vector<json> out;
+  const records::Family& family = *records::FindFamily(kind);
   ListQuery q;
   q.page_size = kMaxPageSize;
   do {
     auto page = svc.List(kind, q);
     if (!page.ok()) return page.status();
-    for (const auto& r : page->records) out.push_back(ContentFields(r));
+    for (const auto& r : page->records) {
+      json content = ContentFields(r);
+      auto derived = svc.DeriveOwners(family, content);
+      if (!derived.ok()) return derived.status();
+      if (r.contains("owners") && r["owners"] != json(*derived)) content["owners"] = r["owners"];
+      out.push_back(std::move(content));
+    }
     q.page_token = page->next_page_token;
   } while (!q.page_token.empty());
   return out;
@@ -39,10 +50,12 @@ Status WriteJson(const fs::path& path, const json& j) {
   return Status::Ok();
 }
 
-// A deliverable made by import from a bare title goes back as that title.
-json DeliverableEntry(const json& d, const std::string& pid) {
-  int pos = d.value("position", 0);
-  bool plain = d.value("id", "") == pid + "-d" + std::to_string(pos) && d.contains("title");
+// A deliverable goes back as a bare title when import would rebuild it exactly from one
+// at place `index` of its project's list (id "<project>-d<index+1>", that position).
+json DeliverableEntry(const json& d, const std::string& pid, size_t index) {
+  const int pos = static_cast<int>(index + 1);
+  bool plain = d.value("id", "") == pid + "-d" + std::to_string(pos) && d.value("position", 0) == pos &&
+               d.contains("title");
   for (const auto& [k, v] : d.items())
     if (k != "id" && k != "project" && k != "title" && k != "position") plain = false;
   if (plain) return d["title"];
@@ -76,17 +89,30 @@ Status ExportSeed(const RecordService& svc, const std::string& dir) {
   json out_projects = json::array();
   for (auto& p : *projects) {
     std::string pid = p["id"].get<std::string>();
-    auto& list = by_project[pid];
+    auto node = by_project.extract(pid);
+    if (node.empty()) {
+      out_projects.push_back(p);
+      continue;
+    }
+    auto& list = node.mapped();
     std::stable_sort(list.begin(), list.end(), [](const json& a, const json& b) {
       return a.value("position", 1 << 30) < b.value("position", 1 << 30);
     });
-    if (!list.empty()) {
-      p["deliverables"] = json::array();
-      for (const auto& d : list) p["deliverables"].push_back(DeliverableEntry(d, pid));
-    }
+    p["deliverables"] = json::array();
+    for (size_t i = 0; i < list.size(); ++i) p["deliverables"].push_back(DeliverableEntry(list[i], pid, i));
     out_projects.push_back(p);
   }
   PASSERELLE_RETURN_IF_ERROR(WriteJson(fs::path(dir) / "projects.json", out_projects));
+  // Deliverables whose project was deleted are kept apart, whole, rather than lost.
+  json orphans = json::array();
+  for (auto& [pid, list] : by_project)
+    for (auto& d : list) orphans.push_back(std::move(d));
+  const fs::path orphan_file = fs::path(dir) / kOrphanDeliverablesFile;
+  if (!orphans.empty()) {
+    PASSERELLE_RETURN_IF_ERROR(WriteJson(orphan_file, orphans));
+  } else {
+    fs::remove(orphan_file, ec);  // from an earlier export into the same directory
+  }
 
   auto frameworks = AllContent(svc, "framework");
   auto quals = AllContent(svc, "qualification");

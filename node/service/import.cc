@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -55,9 +56,8 @@ void AddProjects(std::vector<Item>* items, const json& arr) {
           int pos = static_cast<int>(i + 1);
           if (d.is_string()) {
             d = {{"id", pid + "-d" + std::to_string(pos)}, {"project", pid}, {"title", d}, {"position", pos}};
-          } else if (d.is_object()) {
-            if (!d.contains("project")) d["project"] = pid;
-            if (!d.contains("position")) d["position"] = pos;
+          } else if (d.is_object() && !d.contains("project")) {
+            d["project"] = pid;  // an object keeps its own id and position (or none)
           }
           deliverables.push_back({"projects.json", "deliverable", d});
         }
@@ -102,7 +102,18 @@ Result<Outcome> ImportOne(RecordService* svc, const Item& item, const Caller& ca
   std::string id = item.content["id"].get<std::string>();
   auto existing = svc->ContentOf(item.kind, id);
   if (existing.ok()) {
-    if (*existing == item.content) return Outcome::kUnchanged;
+    // `owners`, when the file names them (export does for hand-added co-owners), are
+    // compared with the record's own, as a set.
+    json content = item.content;
+    bool same_owners = true;
+    if (auto o = content.find("owners"); o != content.end()) {
+      auto record = svc->Get(item.kind, id);
+      std::vector<json> named = o->is_array() ? o->get<std::vector<json>>() : std::vector<json>{*o};
+      std::sort(named.begin(), named.end());
+      same_owners = record.ok() && record->value("owners", json()) == json(named);
+      content.erase(o);
+    }
+    if (*existing == content && same_owners) return Outcome::kUnchanged;
     UpdateRequest req;
     req.patch = item.content;
     for (const auto& [k, v] : existing->items())
@@ -140,7 +151,8 @@ Result<ImportSummary> ImportSeed(RecordService* service, const std::string& dir,
   // Dependency order: institutions first, cross-linked families last.
   const std::pair<const char*, const char*> kArrays[] = {
       {"institutions.json", "institution"}, {"qualification_frameworks.json", ""},
-      {"projects.json", "project"},         {"program_indicators.json", "indicator"},
+      {"projects.json", "project"},         {kOrphanDeliverablesFile, "deliverable"},
+      {"program_indicators.json", "indicator"},
       {"agreements.json", "agreement"},     {"forums.json", "forum"},
       {"other_events.json", "event"}};
   for (const auto& [file, kind] : kArrays) {

@@ -285,20 +285,20 @@ Result<json> RecordService::CommitLocked(PendingOp pending, const core::RecordSt
 
 Status RecordService::OwnersOrDerived(const records::Family& family, const json& content,
                                       std::vector<std::string>* owners) const {
-  bool unclaimed = false;
-  auto derived = DeriveOwners(family, content, &unclaimed);
-  if (!derived.ok()) return derived.status();
   if (owners->empty()) {
+    auto derived = DeriveOwners(family, content);
+    if (!derived.ok()) return derived.status();
     *owners = std::move(derived).value();
     return Status::Ok();
   }
-  if (unclaimed) return Status::Ok();  // no member is named: the writer's choice stands
-  for (const auto& m : *derived)
+  // Named owners may add members and differ from a parent's (whose owners may have
+  // changed since), but never leave out a member acting for an institution the record
+  // names: that member is who the record is about.
+  for (const auto& m : MembersActingFor(family, content))
     if (!IsOwner(*owners, m))
       return Status(Code::kPermissionDenied,
-                    "owners must include member " + m + ", a default owner of this " + family.kind +
-                        " (acting for an institution it names, or owning its parent record);"
-                        " owners may add members, not leave default ones out",
+                    "owners must include member " + m + ", which acts for an institution this " +
+                        family.kind + " names; owners may add members, not leave that one out",
                     "owners");
   return Status::Ok();
 }

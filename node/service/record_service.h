@@ -184,9 +184,9 @@ class RecordService {
   // only references from those top-level fields are checked (an untouched field may
   // keep pointing at a record deleted since).
   // Reads an explicit owners list: non-empty, every entry a member of the federation.
-  // `owners` as the request named them, checked to include every derived owner (the
-  // members acting for the record's parties, lead or authority), or the derived ones if
-  // the request named none.
+  // `owners` as the request named them, checked to include every member acting for an
+  // institution the record names (parties, lead, authority), or the derived ones if the
+  // request named none.
   Status OwnersOrDerived(const records::Family& family, const nlohmann::json& content,
                          std::vector<std::string>* owners) const;
   Status ParseOwners(const nlohmann::json& list, std::vector<std::string>* owners) const;

@@ -12,6 +12,10 @@
 
 namespace passerelle::service {
 
+// Export's file for deliverables whose project no longer exists (the seed data has none):
+// whole records, kept so an export loses nothing; import reads it after projects.json.
+inline constexpr char kOrphanDeliverablesFile[] = "deliverables.json";
+
 struct ImportSummary {
   size_t created = 0, updated = 0, unchanged = 0, refused = 0;
   // Of the refused, those naming a record this node does not have (yet): in a

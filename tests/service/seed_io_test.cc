@@ -127,3 +127,59 @@ TEST_CASE("Import: a missing directory or a malformed file is a clear error", "[
   CHECK(malformed.status().field() == "forums.json");
   CHECK(f.service->VersionVector().empty());
 }
+
+TEST_CASE("Export: deleted deliverables, missing positions, co-owners and orphans survive a round trip",
+          "[service][import]") {
+  auto members = [] {
+    return service::Members::FromJson(json::parse(
+               R"({"members":[{"id":"quebec-consortium","acts_for":["cegep-abitibi-temiscamingue"]},
+                              {"id":"morocco","acts_for":[]}]})"))
+        .value();
+  };
+  ServiceFixture f;
+  f.members = members();
+  f.Reopen();
+  REQUIRE_OK(service::ImportSeed(f.service.get(), SeedDir(), f.caller));
+  const std::string d2_title = f.service->Get("deliverables", "A07.1-d2").value()["title"];
+  REQUIRE_OK(f.service->Delete("deliverables", "A07.1-d1", std::nullopt, f.caller));
+  REQUIRE_OK(f.service->Create("deliverables", {{"id", "zz-del"}, {"project", "A07.1"}, {"title", "Sans rang"}}, f.caller));
+  REQUIRE_OK(f.service->Create("projects", {{"id", "zz-proj"}, {"title", "Projet supprimé"}}, f.caller));
+  REQUIRE_OK(f.service->Create("deliverables", {{"id", "zz-proj-x"}, {"project", "zz-proj"}, {"title", "Orphelin"}}, f.caller));
+  REQUIRE_OK(f.service->Delete("projects", "zz-proj", std::nullopt, f.caller));
+  service::UpdateRequest share;
+  share.patch = {{"owners", {"quebec-consortium", "morocco"}}};
+  REQUIRE_OK(f.service->Update("projects", "B01", share, f.caller));
+
+  TempDir out;
+  REQUIRE_OK(service::ExportSeed(*f.service, out.str()));
+  CHECK(ById(ReadFile(out.path() / service::kOrphanDeliverablesFile)).count("zz-proj-x") == 1);
+
+  // Exported and imported again where it came from: nothing changes.
+  auto vv = f.service->VersionVector();
+  auto again = service::ImportSeed(f.service.get(), out.str(), f.caller);
+  REQUIRE_OK(again);
+  CHECK(again->created == 0);
+  CHECK(again->updated == 0);
+  CHECK(f.service->VersionVector() == vv);
+
+  // Imported into a fresh node: the same ids, positions and owners.
+  ServiceFixture g;
+  g.members = members();
+  g.Reopen();
+  auto fresh = service::ImportSeed(g.service.get(), out.str(), g.caller);
+  REQUIRE_OK(fresh);
+  CHECK(g.service->Get("deliverables", "A07.1-d1").status().code() == Code::kNotFound);
+  auto d2 = g.service->Get("deliverables", "A07.1-d2");
+  REQUIRE_OK(d2);
+  CHECK((*d2)["title"] == d2_title);
+  CHECK((*d2)["position"] == 2);
+  auto unranked = g.service->Get("deliverables", "zz-del");
+  REQUIRE_OK(unranked);
+  CHECK_FALSE(unranked->contains("position"));
+  CHECK(g.service->Get("projects", "B01").value()["owners"] == json::array({"morocco", "quebec-consortium"}));
+  // The orphan is reported (its project is gone), not silently lost.
+  for (const auto& r : fresh->refusals) UNSCOPED_INFO(r.file << " " << r.id << ": " << r.reason);
+  REQUIRE(fresh->refusals.size() == 1);
+  CHECK(fresh->missing_references == 1);
+  CHECK(fresh->refusals[0].id == "zz-proj-x");
+}
