@@ -71,8 +71,9 @@ int RunNode(const NodeConfig& config, const std::string& import_dir) {
       s = svc.ConfirmOwnHead();
       if (!s.ok()) return Fail("cannot start node", s);
     } else {
-      PLOG_WARN("passerelle node {}: restored from a backup; local writes wait until a peer confirms "
-                "it holds no newer op of {}", config.member_id, config.member_id);
+      PLOG_WARN("passerelle node {}: restored from a backup; local writes wait until every peer has "
+                "shown it holds no newer op of {} (a peer gone for good: take it out of the members file)",
+                config.member_id, config.member_id);
     }
   }
 

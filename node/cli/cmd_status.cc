@@ -73,7 +73,7 @@ int RunStatus(const NodeConfig& config, bool as_json) {
     std::cout << "\n";
   }
   if (!j->value("own_chain_confirmed", true))
-    std::cout << "restored from a backup: local writes wait until a peer confirms this member's own ops\n";
+    std::cout << "restored from a backup: local writes wait until every peer has confirmed this member's own ops\n";
   std::cout << "refused  " << j->value("refused_total", 0) << " ops";
   for (const auto& [reason, n] : (*j)["refused"].items()) std::cout << " " << reason << "=" << n;
   std::cout << std::endl;

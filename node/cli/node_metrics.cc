@@ -50,7 +50,7 @@ nlohmann::json Readiness(const storage::KvStore& store, const service::Federatio
     }
     if (reachable == 0) reasons.push_back("no peer reachable (of " + std::to_string(peers) + ")");
     if (!s.value("own_chain_confirmed", true))
-      reasons.push_back("restored from a backup: waiting for a peer to confirm this member's own ops");
+      reasons.push_back("restored from a backup: waiting for every peer to confirm this member's own ops");
   }
   return {{"ready", reasons.empty()},
           {"reasons", reasons},

@@ -24,9 +24,13 @@ Result<std::vector<json>> AllContent(const RecordService& svc, const std::string
     if (!page.ok()) return page.status();
     for (const auto& r : page->records) {
       json content = ContentFields(r);
-      auto derived = svc.DeriveOwners(family, content);
+      bool unclaimed = false;
+      auto derived = svc.DeriveOwners(family, content, &unclaimed);
       if (!derived.ok()) return derived.status();
-      if (r.contains("owners") && r["owners"] != json(*derived)) content["owners"] = r["owners"];
+      // A record touching no member goes to whoever imports it (DESIGN.md): its single
+      // owner is not written, only co-owners added by hand.
+      const json& owners = r.contains("owners") ? r["owners"] : json::array();
+      if (unclaimed ? owners.size() > 1 : owners != json(*derived)) content["owners"] = owners;
       out.push_back(std::move(content));
     }
     q.page_token = page->next_page_token;

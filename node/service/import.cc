@@ -202,7 +202,8 @@ Result<ImportSummary> ImportSeed(RecordService* service, const std::string& dir,
     if (retry.size() == pending.size()) {  // no progress: report them
       for (size_t i = 0; i < retry.size(); ++i) {
         summary.refused++;
-        summary.missing_references++;
+        // An orphan's project was deleted: no later replication brings it.
+        if (retry[i].file != kOrphanDeliverablesFile) summary.missing_references++;
         summary.refusals.push_back({retry[i].file, retry[i].content.value("id", json("?")).dump(),
                                     retry[i].kind + ": " + retry_errors[i].ToString()});
         size_t done = ++per_file_done[retry[i].file];

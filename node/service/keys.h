@@ -26,7 +26,7 @@ constexpr int kFormatVersion = 4;
 constexpr int kIndexVersion = 2;
 inline constexpr std::string_view kIndexVersionKey = "index_version";
 // Present while this member's own op chain is unconfirmed (a restore): local writes wait
-// until a peer shows it holds no newer op of this member (RecordService::ConfirmOwnHead).
+// until every peer has shown it holds no newer op of this member (RecordService::ConfirmOwnHead).
 inline constexpr std::string_view kOwnHeadUnconfirmedKey = "own_head_unconfirmed";
 
 inline std::string OpPrefix(std::string_view origin) {

@@ -244,7 +244,7 @@ Status RecordService::ConfirmOwnHead() {
 Result<json> RecordService::CommitLocked(PendingOp pending, const core::RecordState* current) {
   if (!own_head_confirmed_)
     return Status(Code::kUnavailable,
-                  "this node was restored from a backup: local writes wait until a peer confirms it "
+                  "this node was restored from a backup: local writes wait until every peer has shown it "
                   "holds no newer op of " + member_id_ + " (federation status: own_chain_confirmed)");
   core::Op op;
   op.origin = member_id_;
@@ -300,6 +300,19 @@ Status RecordService::OwnersOrDerived(const records::Family& family, const json&
                     "owners must include member " + m + ", which acts for an institution this " +
                         family.kind + " names; owners may add members, not leave that one out",
                     "owners");
+  // A record hanging from another (a project's deliverable) is added by its owners' nodes.
+  for (const auto& [kind, path] : family.owner_parents) {
+    auto ids = StringsAt(content, path);
+    if (ids.empty()) continue;
+    auto parent = store_->Get(kind, ids.front());
+    if (!parent.ok() || !parent->live()) continue;
+    if (!IsOwner(parent->owners, member_id_))
+      return Status(Code::kPermissionDenied,
+                    kind + " " + ids.front() + " is owned by " + JoinList(parent->owners) +
+                        "; this node acts for " + member_id_ + " and cannot add to it, whatever owners it names",
+                    "owners");
+    break;
+  }
   return Status::Ok();
 }
 

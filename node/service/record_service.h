@@ -160,7 +160,7 @@ class RecordService {
   // After a restore the store may lack ops this member wrote later, which its peers hold;
   // a new local op would reuse their numbers and fork the chain for ever. So, while
   // unconfirmed (keys::kOwnHeadUnconfirmedKey in meta), local writes fail UNAVAILABLE.
-  // Peer sync calls ConfirmOwnHead once a peer's version vector holds no op of this
+  // Peer sync calls ConfirmOwnHead once every peer's version vector has held no op of this
   // member beyond this store's.
   bool own_head_confirmed() const { return own_head_confirmed_; }
   Status ConfirmOwnHead();

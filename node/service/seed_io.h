@@ -19,7 +19,8 @@ inline constexpr char kOrphanDeliverablesFile[] = "deliverables.json";
 struct ImportSummary {
   size_t created = 0, updated = 0, unchanged = 0, refused = 0;
   // Of the refused, those naming a record this node does not have (yet): in a
-  // federation they may arrive by replication, and a later import takes them.
+  // federation they may arrive by replication, and a later import takes them. (Not
+  // deliverables of a deleted project, from kOrphanDeliverablesFile: none will come.)
   size_t missing_references = 0;
   struct Refusal {
     std::string file, id, reason;

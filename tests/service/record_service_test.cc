@@ -262,6 +262,31 @@ TEST_CASE("Service: only the owners' node may write a record", "[service][owners
   }
 }
 
+TEST_CASE("Owners: another member's node cannot hang records on a parent it does not own", "[service][owners]") {
+  auto members = service::Members::FromJson(json::parse(R"({"members": [
+      {"id": "quebec-consortium", "acts_for": ["inmq"], "public_key": ")" +
+      core::ToHex(core::KeyPairFromSeed("q").public_key) + R"("},
+      {"id": "morocco", "acts_for": ["maroc-ministere-energie-mines"], "public_key": ")" +
+      core::ToHex(core::KeyPairFromSeed("m").public_key) + R"("}]})")).value();
+  auto kv_q = storage::NewMemStore(), kv_m = storage::NewMemStore();
+  uint64_t now = 1'700'000'000'000;
+  service::RecordService q(kv_q.get(), &members, "quebec-consortium", [&] { return now++; });
+  service::RecordService m(kv_m.get(), &members, "morocco", [&] { return now++; });
+  REQUIRE_OK(q.Open());
+  REQUIRE_OK(m.Open());
+  q.SetSigningKey(core::KeyPairFromSeed("q"));
+  REQUIRE_OK(q.Create("institutions", Institution("inmq"), {"alice"}));
+  REQUIRE_OK(q.Create("projects", {{"id", "P"}, {"title", "Projet"}, {"lead_partner", "inmq"}}, {"alice"}));
+  REQUIRE(m.ApplyPeerBatch(q.OpsForPeer("quebec-consortium", 0, 1000).value()).refusal == core::Refusal::kNone);
+  json deliverable = {{"id", "P-x"}, {"project", "P"}, {"title", "Guide"}};
+  CHECK(m.Create("deliverables", deliverable, {"karim"}).status().code() == Code::kPermissionDenied);
+  deliverable["owners"] = {"morocco"};  // naming itself as owner does not help
+  auto named = m.Create("deliverables", deliverable, {"karim"});
+  CHECK(named.status().code() == Code::kPermissionDenied);
+  CHECK(named.status().field() == "owners");
+  CHECK(m.VersionVector().count("morocco") == 0);
+}
+
 TEST_CASE("Approval: an agreement is signed once every party approved the current terms", "[service][approval]") {
   // Two nodes (quebec-consortium, morocco) sharing one store would not be a federation;
   // here each node approves on its own store and ops travel with ApplyPeerBatch.
