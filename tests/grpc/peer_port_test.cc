@@ -11,7 +11,7 @@
 using namespace passerelle;
 using namespace passerelle::testing;
 
-TEST_CASE("Peer port: follow streams beyond the cap are refused, the others keep flowing", "[peer]") {
+TEST_CASE("Peer port: follow streams beyond the cap are refused; closing one makes room", "[peer]") {
   ServiceFixture f;
   auto server = peer::StartPeerServer(f.service.get(), "127.0.0.1:0", grpc::InsecureServerCredentials());
   REQUIRE_OK(server);
