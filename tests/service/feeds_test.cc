@@ -60,14 +60,7 @@ struct TwoNodes {
     m->SetSigningKey(core::KeyPairFromSeed("m"));
     m->SetMaxClockSkewMs(uint64_t{4000} * 86'400'000);  // Quebec's clock is far ahead
   }
-  void Sync(service::RecordService& from, service::RecordService& to) {
-    for (const auto& [origin, seq] : from.VersionVector()) {
-      uint64_t have = to.VersionVector()[origin];
-      if (have >= seq) continue;
-      auto r = to.ApplyPeerBatch(from.OpsForPeer(origin, have, 1000).value());
-      REQUIRE(r.refusal == core::Refusal::kNone);
-    }
-  }
+  void Sync(service::RecordService& from, service::RecordService& to) { SyncPeers(from, to); }
   TempDir dir_q, dir_m;
   service::Members members;
   uint64_t now_q = 2'000'000'000'000, now_m = 1'700'000'000'000;

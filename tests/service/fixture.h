@@ -47,6 +47,17 @@ struct ServiceFixture {
   service::Caller caller{"alice"};
 };
 
+// Applies to `to` every op `from` holds and `to` lacks, as a peer's pull would; none may
+// be refused.
+inline void SyncPeers(service::RecordService& from, service::RecordService& to) {
+  for (const auto& [origin, seq] : from.VersionVector()) {
+    uint64_t have = to.VersionVector()[origin];
+    if (have >= seq) continue;
+    auto r = to.ApplyPeerBatch(from.OpsForPeer(origin, have, 1000).value());
+    REQUIRE(r.refusal == core::Refusal::kNone);
+  }
+}
+
 inline nlohmann::json Institution(const std::string& id, const std::string& country = "CA") {
   return {{"id", id}, {"name", "Institution " + id}, {"type", "college"}, {"country", country}};
 }

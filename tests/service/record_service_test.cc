@@ -35,6 +35,30 @@ json Agreement(const std::string& id, std::vector<std::string> parties) {
   return {{"id", id}, {"title", "Entente " + id}, {"parties", parties}, {"kind", "cooperation"}};
 }
 
+// Two nodes, quebec-consortium (acting for inmq) and morocco (for the Moroccan ministry),
+// each on its own store and signing its ops; ops travel with ApplyPeerBatch (Sync).
+struct QuebecAndMorocco {
+  QuebecAndMorocco() {
+    REQUIRE_OK(q.Open());
+    REQUIRE_OK(m.Open());
+    q.SetSigningKey(core::KeyPairFromSeed("q"));
+    m.SetSigningKey(core::KeyPairFromSeed("m"));
+  }
+  static service::Members MakeMembers() {
+    return service::Members::FromJson(json::parse(R"({"members": [
+        {"id": "quebec-consortium", "acts_for": ["inmq"], "public_key": ")" +
+        core::ToHex(core::KeyPairFromSeed("q").public_key) + R"("},
+        {"id": "morocco", "acts_for": ["maroc-ministere-energie-mines"], "public_key": ")" +
+        core::ToHex(core::KeyPairFromSeed("m").public_key) + R"("}]})")).value();
+  }
+  void Sync(service::RecordService& from, service::RecordService& to) { SyncPeers(from, to); }
+  service::Members members = MakeMembers();
+  std::unique_ptr<storage::KvStore> kv_q = storage::NewMemStore(), kv_m = storage::NewMemStore();
+  uint64_t now = 1'700'000'000'000;
+  service::RecordService q{kv_q.get(), &members, "quebec-consortium", [this] { return now++; }};
+  service::RecordService m{kv_m.get(), &members, "morocco", [this] { return now++; }};
+};
+
 }  // namespace
 
 TEST_CASE("Service: create then get returns the record with its meta", "[service]") {
@@ -263,21 +287,12 @@ TEST_CASE("Service: only the owners' node may write a record", "[service][owners
 }
 
 TEST_CASE("Owners: another member's node cannot hang records on a parent it does not own", "[service][owners]") {
-  auto members = service::Members::FromJson(json::parse(R"({"members": [
-      {"id": "quebec-consortium", "acts_for": ["inmq"], "public_key": ")" +
-      core::ToHex(core::KeyPairFromSeed("q").public_key) + R"("},
-      {"id": "morocco", "acts_for": ["maroc-ministere-energie-mines"], "public_key": ")" +
-      core::ToHex(core::KeyPairFromSeed("m").public_key) + R"("}]})")).value();
-  auto kv_q = storage::NewMemStore(), kv_m = storage::NewMemStore();
-  uint64_t now = 1'700'000'000'000;
-  service::RecordService q(kv_q.get(), &members, "quebec-consortium", [&] { return now++; });
-  service::RecordService m(kv_m.get(), &members, "morocco", [&] { return now++; });
-  REQUIRE_OK(q.Open());
-  REQUIRE_OK(m.Open());
-  q.SetSigningKey(core::KeyPairFromSeed("q"));
+  QuebecAndMorocco nodes;
+  auto& q = nodes.q;
+  auto& m = nodes.m;
   REQUIRE_OK(q.Create("institutions", Institution("inmq"), {"alice"}));
   REQUIRE_OK(q.Create("projects", {{"id", "P"}, {"title", "Projet"}, {"lead_partner", "inmq"}}, {"alice"}));
-  REQUIRE(m.ApplyPeerBatch(q.OpsForPeer("quebec-consortium", 0, 1000).value()).refusal == core::Refusal::kNone);
+  nodes.Sync(q, m);
   json deliverable = {{"id", "P-x"}, {"project", "P"}, {"title", "Guide"}};
   CHECK(m.Create("deliverables", deliverable, {"karim"}).status().code() == Code::kPermissionDenied);
   deliverable["owners"] = {"morocco"};  // naming itself as owner does not help
@@ -290,27 +305,10 @@ TEST_CASE("Owners: another member's node cannot hang records on a parent it does
 TEST_CASE("Approval: an agreement is signed once every party approved the current terms", "[service][approval]") {
   // Two nodes (quebec-consortium, morocco) sharing one store would not be a federation;
   // here each node approves on its own store and ops travel with ApplyPeerBatch.
-  auto members = service::Members::FromJson(json::parse(R"({"members": [
-      {"id": "quebec-consortium", "acts_for": ["inmq"], "public_key": ")" +
-      core::ToHex(core::KeyPairFromSeed("q").public_key) + R"("},
-      {"id": "morocco", "acts_for": ["maroc-ministere-energie-mines"], "public_key": ")" +
-      core::ToHex(core::KeyPairFromSeed("m").public_key) + R"("}]})")).value();
-  auto kv_q = storage::NewMemStore(), kv_m = storage::NewMemStore();
-  uint64_t now = 1'700'000'000'000;
-  service::RecordService q(kv_q.get(), &members, "quebec-consortium", [&] { return now++; });
-  service::RecordService m(kv_m.get(), &members, "morocco", [&] { return now++; });
-  REQUIRE_OK(q.Open());
-  REQUIRE_OK(m.Open());
-  q.SetSigningKey(core::KeyPairFromSeed("q"));
-  m.SetSigningKey(core::KeyPairFromSeed("m"));
-  auto sync = [&](service::RecordService& from, service::RecordService& to) {
-    for (const auto& [origin, seq] : from.VersionVector()) {
-      uint64_t have = to.VersionVector()[origin];
-      if (have >= seq) continue;
-      auto r = to.ApplyPeerBatch(from.OpsForPeer(origin, have, 1000).value());
-      REQUIRE(r.refusal == core::Refusal::kNone);
-    }
-  };
+  QuebecAndMorocco nodes;
+  auto& q = nodes.q;
+  auto& m = nodes.m;
+  auto sync = [&](service::RecordService& from, service::RecordService& to) { nodes.Sync(from, to); };
   REQUIRE_OK(q.Create("institutions", Institution("inmq"), {"alice"}));
   REQUIRE_OK(m.Create("institutions", Institution("maroc-ministere-energie-mines", "MA"), {"karim"}));
   sync(q, m);
