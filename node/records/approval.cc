@@ -82,6 +82,10 @@ std::string ShownStatus(const json& fields, const std::vector<std::string>& owne
 json PresentWithApprovals(const Family& family, json record, const std::string& terms_hash) {
   if (family.terms_fields.empty() || !record.is_object()) return record;
   std::string current = terms_hash.empty() ? TermsHash(family, record) : terms_hash;
+  std::vector<std::string> owners;
+  for (const auto& o : record.value("owners", json::array()))
+    if (o.is_string()) owners.push_back(o.get<std::string>());
+  const std::string shown = ShownStatus(record, owners, current);  // before approvals move
   json approvals = json::object();
   for (auto it = record.begin(); it != record.end();) {
     if (IsApprovalField(it.key())) {
@@ -93,14 +97,7 @@ json PresentWithApprovals(const Family& family, json record, const std::string& 
       ++it;
     }
   }
-  bool all_current = record.contains("owners") && !record["owners"].empty();
-  for (const auto& owner : record.value("owners", json::array()))
-    all_current &= owner.is_string() && approvals.contains(owner.get<std::string>()) &&
-                   approvals[owner.get<std::string>()]["current"].get<bool>();
-  auto st = record.find("status");
-  std::string stored = st != record.end() && st->is_string() ? st->get<std::string>() : "";
-  if (std::string shown = DerivedStatus(stored, !approvals.empty(), all_current); !shown.empty())
-    record["status"] = shown;
+  if (!shown.empty()) record["status"] = shown;
   if (!approvals.empty()) record["approvals"] = approvals;  // absent, as over gRPC, when none
   record["terms_hash"] = current;
   return record;

@@ -9,6 +9,7 @@
 #include "node/core/coding.h"
 #include "node/records/approval.h"
 #include "node/service/keys.h"
+#include "node/service/rebuild_entries.h"
 #include "node/service/search_index.h"
 
 namespace passerelle::service {
@@ -82,32 +83,12 @@ Status RecordStore::RebuildIndexesIfStale() {
   Status s = kv_->Get(Column::kMeta, keys::kIndexVersionKey, &version);
   if (!s.ok() && s.code() != Code::kNotFound) return s;
   if (s.ok() && version == std::to_string(keys::kIndexVersion)) return Status::Ok();
-  // Small batches: a large store is rebuilt without one huge write; the version goes
-  // last, so a crash midway rebuilds again at the next open.
-  storage::WriteBatch batch;
-  auto flush = [&]() -> Status {
-    Status w = batch.empty() ? Status::Ok() : kv_->Write(batch);
-    batch = storage::WriteBatch();
-    return w;
-  };
-  size_t n = 0;
-  for (auto it = kv_->Scan(Column::kIndex, "i"); it->Valid(); it->Next()) {
-    batch.Delete(Column::kIndex, std::string(it->key()));
-    if (++n % 2000 == 0) PASSERELLE_RETURN_IF_ERROR(flush());
-  }
-  PASSERELLE_RETURN_IF_ERROR(flush());
-  auto it = kv_->Scan(Column::kRecords, "");
-  for (; it->Valid(); it->Next()) {
-    auto state = core::DecodeRecordState(it->value());
-    if (!state.ok()) return Status(Code::kDataLoss, "stored record unreadable: " + state.status().message());
-    const records::Family* family = records::FindFamily(state->kind);
-    if (family == nullptr) continue;
-    for (const auto& key : IndexKeys(*family, *state)) batch.Put(Column::kIndex, key, "");
-    if (++n % 500 == 0) PASSERELLE_RETURN_IF_ERROR(flush());
-  }
-  PASSERELLE_RETURN_IF_ERROR(it->status());
-  batch.Put(Column::kMeta, std::string(keys::kIndexVersionKey), std::to_string(keys::kIndexVersion));
-  return flush();
+  return RebuildDerivedEntries(
+      kv_, {{"i"},
+            [](const records::Family& family, const RecordState& state, storage::WriteBatch* batch) {
+              for (const auto& key : IndexKeys(family, state)) batch->Put(Column::kIndex, key, "");
+            },
+            std::string(keys::kIndexVersionKey), std::to_string(keys::kIndexVersion)});
 }
 
 Status RecordStore::MigrateFromFormat3() {

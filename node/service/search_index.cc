@@ -6,6 +6,7 @@
 #include <optional>
 #include <tuple>
 
+#include "node/service/rebuild_entries.h"
 #include "node/text/text_fold.h"
 
 namespace passerelle::service {
@@ -17,7 +18,6 @@ using storage::Column;
 constexpr std::string_view kMetaKey = "search_index";
 constexpr size_t kMaxTextBytes = 300;       // text kept per field for titles and snippets
 constexpr size_t kMaxListItems = 50;        // values read from one list field
-constexpr size_t kRebuildBatchRecords = 500;
 
 std::string EntryKey(std::string_view kind, std::string_view id) {
   std::string k = "w";
@@ -206,37 +206,16 @@ void PutSearchEntries(const records::Family& family, const core::RecordState* be
 
 namespace {
 
-// Rebuilds every record's entry (the version on disk is not this one's).
+// Rebuilds every record's entry (the version on disk is not this one's). Whatever an
+// older version held goes first ('s': version 2's per-word postings).
 Status RebuildEntries(storage::KvStore* kv) {
-  storage::WriteBatch batch;
-  auto flush = [&]() -> Status {
-    if (batch.empty()) return Status::Ok();
-    Status w = kv->Write(batch);
-    batch = storage::WriteBatch();
-    return w;
-  };
-  // Whatever an older version held goes first ('s': version 2's per-word postings).
-  for (std::string_view prefix : {"s", "w"}) {
-    for (auto it = kv->Scan(Column::kIndex, prefix); it->Valid(); it->Next()) {
-      batch.Delete(Column::kIndex, std::string(it->key()));
-      if (batch.entries().size() >= 10 * kRebuildBatchRecords) PASSERELLE_RETURN_IF_ERROR(flush());
-    }
-  }
-  PASSERELLE_RETURN_IF_ERROR(flush());
-  size_t records = 0;
-  auto it = kv->Scan(Column::kRecords, "");
-  for (; it->Valid(); it->Next()) {
-    auto state = core::DecodeRecordState(it->value());
-    if (!state.ok()) return Status(Code::kDataLoss, "stored record unreadable: " + state.status().message());
-    const records::Family* family = records::FindFamily(state->kind);
-    if (family == nullptr) continue;
-    auto entry = MakeEntry(*family, *state);
-    if (entry) batch.Put(Column::kIndex, EntryKey(family->kind, state->id), Encode(*entry));
-    if (++records % kRebuildBatchRecords == 0) PASSERELLE_RETURN_IF_ERROR(flush());
-  }
-  if (!it->status().ok()) return it->status();
-  batch.Put(Column::kMeta, std::string(kMetaKey), std::to_string(kSearchIndexVersion));
-  return flush();
+  return RebuildDerivedEntries(
+      kv, {{"s", "w"},
+           [](const records::Family& family, const core::RecordState& state, storage::WriteBatch* batch) {
+             if (auto entry = MakeEntry(family, state))
+               batch->Put(Column::kIndex, EntryKey(family.kind, state.id), Encode(*entry));
+           },
+           std::string(kMetaKey), std::to_string(kSearchIndexVersion)});
 }
 
 }  // namespace
