@@ -5,8 +5,8 @@
 set -euo pipefail
 
 PACKAGES=(
-  # build
-  ccache pkg-config
+  # build (cmake and g++ are on a fresh Debian 12 machine; listed so a slimmer one works too)
+  cmake make g++ ccache pkg-config
   # gRPC / protobuf (code generation happens in the build tree)
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   # storage, HTTP, JSON, tests

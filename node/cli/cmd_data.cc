@@ -23,8 +23,9 @@ int RunImport(const NodeConfig& config, const std::string& dir) {
       std::cerr << "  " << file << ": " << done << "/" << total << "\r" << (done == total ? "\n" : "")
                 << std::flush;
   };
-  std::cerr << "importing " << dir << " as member " << config.member_id << std::endl;
-  auto summary = service::ImportSeed((*ctx)->service.get(), dir, {"import"}, progress);
+  std::cerr << "importing " << dir << " as member " << config.member_id
+            << (config.claim_unowned ? " (claiming records that touch no member)" : "") << std::endl;
+  auto summary = service::ImportSeed((*ctx)->service.get(), dir, {"import"}, progress, ImportOptionsOf(config));
   if (!summary.ok()) return Fail("import failed", summary.status());
   std::cout << "import of " << dir << ": " << summary->created << " created, " << summary->updated
             << " updated, " << summary->unchanged << " unchanged, " << summary->refused

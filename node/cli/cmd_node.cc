@@ -151,8 +151,7 @@ int RunNode(const NodeConfig& config, const std::string& import_dir) {
   // missing or nothing changes any more.
   std::thread importer;
   if (!import_dir.empty()) {
-    service::ImportOptions import_options;
-    import_options.claim_unowned = config.claim_unowned;
+    service::ImportOptions import_options = ImportOptionsOf(config);
     importer = std::thread([&svc, &stopping, import_dir, import_options, member = config.member_id] {
       try {
       size_t created = 0, updated = 0;

@@ -5,6 +5,12 @@
 
 namespace passerelle::cli {
 
+service::ImportOptions ImportOptionsOf(const NodeConfig& config) {
+  service::ImportOptions options;
+  options.claim_unowned = config.claim_unowned;
+  return options;
+}
+
 uint64_t WallClockMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())

@@ -7,6 +7,7 @@
 #include "node/cli/config.h"
 #include "node/service/members.h"
 #include "node/service/record_service.h"
+#include "node/service/seed_io.h"
 #include "storage/kv_store.h"
 
 namespace passerelle::cli {
@@ -29,6 +30,10 @@ enum class StoreMode { kCreateIfMissing, kMustExist };
 Result<std::unique_ptr<NodeContext>> OpenNode(const NodeConfig& config, StoreMode mode);
 // The same for the store alone (accounts).
 Result<std::unique_ptr<storage::KvStore>> OpenNodeStore(const NodeConfig& config, StoreMode mode);
+
+// How this node imports seed data (`passerelle import` and `node --import` alike): whether
+// it claims records that touch no member (config claim_unowned).
+service::ImportOptions ImportOptionsOf(const NodeConfig& config);
 
 // Wall-clock milliseconds since the epoch.
 uint64_t WallClockMs();

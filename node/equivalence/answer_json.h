@@ -1,4 +1,4 @@
-// The engine's answer as JSON in the shape of CONTRACTS.md "Equivalences" (REST, gRPC
+// The engine's answer as JSON in the shape of node/README.md "Equivalences" (REST, gRPC
 // via its JSON mapping, CLI --json), with caveat and problem messages and the
 // disclaimer in the answer's language. Pure.
 #pragma once

@@ -1,4 +1,4 @@
-// GET /api/v1/equivalences: decodes the query (CONTRACTS.md "Equivalences"), calls
+// GET /api/v1/equivalences: decodes the query (node/README.md "Equivalences"), calls
 // service::EquivalenceService and maps the Status; no equivalence rule lives here.
 #pragma once
 

@@ -39,7 +39,7 @@ class EquivalenceService {
   explicit EquivalenceService(const RecordService* records);
   ~EquivalenceService();
 
-  // The answer in the shape of CONTRACTS.md "Equivalences".
+  // The answer in the shape of node/README.md "Equivalences".
   Result<nlohmann::json> Lookup(const EquivalenceRequest& request);
 
   // The graph for the records as they are now (built or rebuilt if needed).

@@ -16,7 +16,7 @@ constexpr std::array<RoleInfo, 5> kRoles = {{{Role::kAdmin, "admin"},
                                              {Role::kMobilityOfficer, "mobility_officer"},
                                              {Role::kViewer, "viewer"}}};
 
-// The families each non-admin role writes (CONTRACTS.md "Sessions and roles"). Admin
+// The families each non-admin role writes (node/README.md "Sessions and roles"). Admin
 // writes every family; viewer none. A family missing here is written by admin only.
 struct Grant {
   Role role;

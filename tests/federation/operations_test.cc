@@ -1,9 +1,11 @@
 // Operating real `passerelle node` processes: /metrics parses and moves, /readyz, no
 // secrets in the log; SIGTERM during writes loses no acknowledged write; a second
 // instance and a newer data directory are refused with clear messages; a backup taken
-// during writes restores to the backup point and the restored node catches up.
+// during writes restores to the backup point and the restored node catches up;
+// `passerelle import` honours claim_unowned as `node --import` does.
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -190,6 +192,29 @@ TEST_CASE("Operations: a second instance and a newer data directory are refused 
   CHECK(rc == 1);
   CHECK(out.find("on-disk format 99") != std::string::npos);
   CHECK(out.find("upgrade passerelle") != std::string::npos);
+}
+
+TEST_CASE("Operations: offline `passerelle import` leaves records touching no member alone unless claim_unowned",
+          "[operations][import]") {
+  TestFederation fed(std::vector<MemberSpec>{{"alpha", {"inst-alpha"}}});  // claim_unowned false
+  TestNode& a = fed.node("alpha");
+  const std::string seed = fed.dir() + "/seed";
+  std::filesystem::create_directories(seed);
+  std::ofstream(seed + "/institutions.json")
+      << json::array({{{"id", "inst-alpha"}, {"name", "Alpha college"}, {"type", "college"}},
+                      {{"id", "inst-nobody"}, {"name", "Nobody's institute"}, {"type", "institute"}}})
+             .dump();
+  const std::string log = fed.dir() + "/import.log";
+  int rc = RunCommand({PASSERELLE_BIN, "import", seed, "--config", a.config_path()}, log, 60s);
+  std::string out = Slurp(log);
+  INFO(out);
+  REQUIRE(rc == 0);
+  CHECK(out.find("1 created, 0 updated, 0 unchanged, 1 refused") != std::string::npos);
+  CHECK(out.find("refused institutions.json inst-nobody: ") != std::string::npos);
+  CHECK(out.find("touches no member") != std::string::npos);
+  a.Start();
+  CHECK(a.GetRecord("institutions", "inst-alpha").has_value());
+  CHECK_FALSE(a.GetRecord("institutions", "inst-nobody").has_value());
 }
 
 TEST_CASE("Operations: a backup taken during writes restores to the backup point, then catches up from peers",

@@ -1,4 +1,4 @@
-// GET /api/v1/equivalences through HandleRequest: the answer's shape (CONTRACTS.md
+// GET /api/v1/equivalences through HandleRequest: the answer's shape (node/README.md
 // "Equivalences"), the language, and errors naming the field.
 #include <set>
 

@@ -1,4 +1,4 @@
-// Which role writes which family (CONTRACTS.md; the node refuses the rest anyway): the
+// Which role writes which family (node/README.md "Sessions and roles"; the node refuses the rest anyway): the
 // client only hides the buttons a role cannot use.
 const WRITES = {
   viewer: [],
