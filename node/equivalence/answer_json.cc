@@ -14,6 +14,7 @@ struct Texts {
   const char* dimension_differs;
   const char* framework_in_development;
   const char* strength_unstated;
+  const char* sector_specific;
   const char* cycle_source;
   const char* cycle_level;
   const char* contradiction;
@@ -26,6 +27,7 @@ const Texts kFr = {
     "La dimension « {} » figure dans l'un des niveaux et pas dans l'autre.",
     "Le cadre {} est encore en construction : ses niveaux peuvent changer.",
     "Le mappage {} n'indique pas sa force ; il est compté comme partiel.",
+    "Ce parcours passe par un mappage limité au secteur « {} ».",
     "Les mappages {} ramènent au niveau de départ ; la recherche s'y est arrêtée.",
     "Les mappages {} ramènent au cadre de départ à un autre niveau : ils se contredisent.",
     "Des mappages décidés placent ce niveau à plusieurs niveaux du cadre {}.",
@@ -37,6 +39,7 @@ const Texts kEs = {
     "La dimensión «{}» figura en uno de los niveles y no en el otro.",
     "El marco {} todavía está en construcción: sus niveles pueden cambiar.",
     "La correspondencia {} no indica su fuerza; se cuenta como parcial.",
+    "Esta ruta pasa por una correspondencia limitada al sector «{}».",
     "Las correspondencias {} vuelven al nivel de partida; la búsqueda se detuvo allí.",
     "Las correspondencias {} vuelven al marco de partida en otro nivel: se contradicen.",
     "Correspondencias decididas sitúan este nivel en varios niveles del marco {}.",
@@ -48,6 +51,7 @@ const Texts kEn = {
     "Dimension '{}' appears in one of the levels and not in the other.",
     "Framework {} is still being built: its levels may change.",
     "Mapping {} does not state its strength; it is counted as partial.",
+    "This path goes through a mapping limited to the sector '{}'.",
     "Mappings {} lead back to the source level; the search stopped there.",
     "Mappings {} lead back to the source framework at another level: they contradict each other.",
     "Decided mappings place this level at several levels of framework {}.",
@@ -92,13 +96,14 @@ json StepJson(const Graph& g, const Step& s) {
           {"to", LevelJson(s.to)},   {"strength", s.strength},
           {"status", m.status},      {"decided_by", m.owners},
           {"basis", m.basis},        {"direction", s.stated ? "stated" : "read_backwards"},
-          {"weight", Round(s.weight)}};
+          {"weight", Round(s.weight)}, {"sector", m.sector}};
 }
 
 std::string CaveatMessage(const Texts& t, const Caveat& c) {
   if (c.code == "proposed_mapping") return Fill(t.proposed_mapping, c.subject);
   if (c.code == "dimension_differs") return Fill(t.dimension_differs, c.subject);
   if (c.code == "framework_in_development") return Fill(t.framework_in_development, c.subject);
+  if (c.code == "sector_specific") return Fill(t.sector_specific, c.subject);
   return Fill(t.strength_unstated, c.subject);
 }
 

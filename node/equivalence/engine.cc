@@ -19,7 +19,14 @@ struct Partial {
   std::vector<Step> steps;
   std::vector<uint32_t> nodes;  // source first
   bool all_stated = true;
+  std::string sector_key;  // the sector of the path's sector-specific mappings, if any
 };
+
+// Whether a sector-specific mapping applies to the sector a query or qualification
+// names (either containing the other, folded): "Mines" and "mines et métallurgie" do.
+bool SectorsOverlap(const std::string& a, const std::string& b) {
+  return SectorMatches(a, b) || SectorMatches(b, a);
+}
 
 std::string StepStrength(const LevelMapping& m) {
   if (!m.decided()) return "proposed";
@@ -35,7 +42,8 @@ bool IsTarget(const Framework& fw, const Query& q, const std::string& source_fw)
 
 class Search {
  public:
-  Search(const Graph& g, const Query& q) : g_(g), q_(q), sector_key_(SectorKey(q.sector)) {}
+  Search(const Graph& g, const Query& q)
+      : g_(g), q_(q), sector_key_(SectorKey(q.sector)), source_sector_key_(SectorKey(q.source_sector)) {}
 
   Answer Run() {
     Answer answer;
@@ -47,10 +55,10 @@ class Search {
     const size_t n = g_.nodes().size();
     std::vector<const Partial*> best(n, nullptr);  // best over all layers so far
     std::vector<Partial> layer;
-    layer.push_back({1.0, {}, {source_}, true});
+    layer.push_back({1.0, {}, {source_}, true, {}});
     std::vector<std::vector<Partial>> kept;  // keeps every layer alive for `best`
     for (int step = 1; step <= q_.max_steps && !layer.empty(); ++step) {
-      std::vector<int> next_index(n, -1);
+      NextIndex next_index;
       std::vector<Partial> next;
       for (const Partial& p : layer) Expand(p, best, &next_index, &next, &answer);
       kept.push_back(std::move(layer));
@@ -69,57 +77,86 @@ class Search {
   }
 
  private:
+  // The next layer's path per (level, path sector): paths limited to different sectors
+  // are kept apart, so a strong path of one sector never hides a weaker general one.
+  using NextIndex = std::map<std::pair<uint32_t, std::string>, int>;
+
+  // Whether mapping `m` may extend `p`: decided (unless proposed ones are asked for), and
+  // if limited to a sector, one the query (or else the source qualification) names and
+  // the same as the path's other sector-specific mappings.
+  bool Usable(const LevelMapping& m, const Partial& p) const {
+    if (!q_.include_proposed && !m.is_decided) return false;
+    if (m.sector_key.empty()) return true;
+    if (!sector_key_.empty() && !SectorMatches(m.sector_key, sector_key_)) return false;
+    if (sector_key_.empty() && !source_sector_key_.empty() && !SectorsOverlap(m.sector_key, source_sector_key_))
+      return false;
+    return p.sector_key.empty() || p.sector_key == m.sector_key;
+  }
+
   void Expand(const Partial& p, const std::vector<const Partial*>& best,
-              std::vector<int>* next_index, std::vector<Partial>* next, Answer* answer) {
+              NextIndex* next_index, std::vector<Partial>* next, Answer* answer) {
     uint32_t at = p.nodes.back();
-    // Dominated: a shorter path reached this node with at least this confidence.
+    // Dominated: a shorter path, no more sector-limited, reached this node with at least
+    // this confidence.
     if (best[at] != nullptr && best[at] != &p && best[at]->steps.size() < p.steps.size() &&
-        best[at]->confidence >= p.confidence)
+        best[at]->confidence >= p.confidence &&
+        (best[at]->sector_key.empty() || best[at]->sector_key == p.sector_key))
       return;
     for (const auto& nb : g_.nodes()[at].neighbors) {
-      // The best mapping to this neighbour that the query's filters allow.
-      const LevelMapping* best_mapping = nullptr;
-      uint32_t mapping_index = 0;
+      // The best mapping to this neighbour that the query's filters allow, and below it
+      // any less sector-limited one (a general mapping may lead on where one limited to a
+      // sector may not); mappings come best first.
+      std::vector<std::string> taken;  // resulting path sectors already extended
       for (uint32_t mi : nb.mappings) {
         ++edges_examined_;
         const LevelMapping& m = g_.mappings()[mi];
-        if (!q_.include_proposed && !m.is_decided) continue;
-        if (!sector_key_.empty() && !m.sector_key.empty() && !SectorMatches(m.sector_key, sector_key_)) continue;
-        best_mapping = &m;
-        mapping_index = mi;
-        break;
-      }
-      if (best_mapping == nullptr) continue;
-      const LevelMapping& m = *best_mapping;
-      const Graph::Edge edge{mapping_index, nb.other, nb.stated};
-      uint32_t o = edge.other;
-      const LevelRef& ref = g_.nodes()[o].ref;
-      bool on_path = std::find(p.nodes.begin(), p.nodes.end(), o) != p.nodes.end();
-      if (on_path || g_.nodes()[o].framework == source_framework_) {
-        // Stated mappings leading back to the source framework form a cycle; the
-        // search never goes round it (a path visits each level at most once and never
-        // passes through the source framework).
-        if (edge.stated && p.all_stated && !p.steps.empty() &&
-            (o != source_ || p.steps.size() >= 2) && (o == source_ || !on_path))
-          ReportCycle(p, m, ref, answer);
-        continue;
-      }
-      double confidence = p.confidence * m.weight;
-      int& slot = (*next_index)[o];
-      if (slot >= 0 && (*next)[slot].confidence >= confidence) continue;
-      Partial q = p;
-      q.confidence = confidence;
-      const LevelRef& here = g_.nodes()[at].ref;
-      q.steps.push_back({edge.mapping, here, ref, edge.stated, StepStrength(m), m.weight});
-      q.nodes.push_back(o);
-      q.all_stated = p.all_stated && edge.stated;
-      if (slot >= 0) {
-        (*next)[slot] = std::move(q);
-      } else {
-        slot = static_cast<int>(next->size());
-        next->push_back(std::move(q));
+        if (!Usable(m, p)) continue;
+        const std::string& sector_key = m.sector_key.empty() ? p.sector_key : m.sector_key;
+        auto is_taken = [&](const std::string& k) { return std::find(taken.begin(), taken.end(), k) != taken.end(); };
+        if (is_taken(sector_key) || is_taken(p.sector_key)) continue;
+        bool first = taken.empty();
+        taken.push_back(sector_key);
+        if (!Extend(p, at, {mi, nb.other, nb.stated}, sector_key, first, next_index, next, answer)) break;
       }
     }
+  }
+
+  // Extends `p` (at level `at`) over `edge`, whose mapping the filters allow, into the next
+  // layer; `first`: the neighbour's best mapping (cycles are reported once, for it).
+  // False when the neighbour cannot be entered at all (on the path, or the source's
+  // framework).
+  bool Extend(const Partial& p, uint32_t at, const Graph::Edge& edge, const std::string& sector_key,
+              bool first, NextIndex* next_index, std::vector<Partial>* next, Answer* answer) {
+    const LevelMapping& m = g_.mappings()[edge.mapping];
+    uint32_t o = edge.other;
+    const LevelRef& ref = g_.nodes()[o].ref;
+    bool on_path = std::find(p.nodes.begin(), p.nodes.end(), o) != p.nodes.end();
+    if (on_path || g_.nodes()[o].framework == source_framework_) {
+      // Stated mappings leading back to the source framework form a cycle; the search
+      // never goes round it (a path visits each level at most once and never passes
+      // through the source framework).
+      if (first && edge.stated && p.all_stated && !p.steps.empty() &&
+          (o != source_ || p.steps.size() >= 2) && (o == source_ || !on_path))
+        ReportCycle(p, m, ref, answer);
+      return false;
+    }
+    double confidence = p.confidence * m.weight;
+    int& slot = next_index->try_emplace({o, sector_key}, -1).first->second;
+    if (slot >= 0 && (*next)[slot].confidence >= confidence) return true;
+    Partial q = p;
+    q.confidence = confidence;
+    q.sector_key = sector_key;
+    const LevelRef& here = g_.nodes()[at].ref;
+    q.steps.push_back({edge.mapping, here, ref, edge.stated, StepStrength(m), m.weight});
+    q.nodes.push_back(o);
+    q.all_stated = p.all_stated && edge.stated;
+    if (slot >= 0) {
+      (*next)[slot] = std::move(q);
+    } else {
+      slot = static_cast<int>(next->size());
+      next->push_back(std::move(q));
+    }
+    return true;
   }
 
   void ReportCycle(const Partial& p, const LevelMapping& closing, const LevelRef& back_at,
@@ -188,6 +225,7 @@ class Search {
       const LevelMapping& m = g_.mappings()[s.mapping];
       if (!m.is_decided) add("proposed_mapping", m.id);
       if (m.strength.empty()) add("strength_unstated", m.id);
+      if (!m.sector.empty()) add("sector_specific", m.sector);
       for (const auto& d : m.differing_dimensions) add("dimension_differs", d);
       frameworks.push_back(s.to.framework_id);
     }
@@ -224,6 +262,7 @@ class Search {
   const Graph& g_;
   const Query& q_;
   const std::string sector_key_;
+  const std::string source_sector_key_;
   uint32_t source_ = 0;
   uint32_t source_framework_ = 0;
   std::vector<bool> target_frameworks_;  // by framework index

@@ -23,13 +23,18 @@ struct Query {
   std::string target_country;        // ISO 3166-1; empty: any
   std::string target_framework;      // empty: any (at least one of the two is set)
   std::string sector;                // empty: any; else a case-insensitive substring
+  // The source qualification's sector: sector-specific mappings of another sector are
+  // not followed (sector, when given, decides instead). Without either, a path never
+  // joins sector-specific mappings of two different sectors.
+  std::string source_sector;
   bool include_proposed = false;     // follow proposed / planned mappings too
   bool reverse = false;              // paths told from each candidate to the source
   int max_steps = kMaxSteps;
 };
 
 struct Caveat {
-  std::string code;     // proposed_mapping | dimension_differs | framework_in_development | strength_unstated
+  std::string code;     // proposed_mapping | dimension_differs | framework_in_development |
+                        // strength_unstated | sector_specific
   std::string subject;  // the mapping, dimension or framework concerned
 };
 

@@ -108,6 +108,8 @@ void Graph::AddMapping(const json& r) {
   if (m.basis.empty()) m.basis = Str(r, "description");
   m.sector = Str(r, "sector");
   m.owners = Strs(r, "owners");
+  m.writer = Str(r, "updated_by");
+  m.writer = m.writer.substr(0, m.writer.find('/'));  // "member/user"
   m.from = {Str(*from, "framework_id"), Int(*from, "level")};
   m.to = {Str(*to, "framework_id"), Int(*to, "level")};
   if (m.id.empty() || m.from.framework_id.empty() || m.to.framework_id.empty() ||
@@ -142,7 +144,12 @@ void Graph::Finish() {
     if (a < 0 || b < 0) continue;  // a level the framework does not (or no longer) has
     const Framework* source = FindFramework(m.from.framework_id);
     bool unowned_data = m.owners.empty() && source->owners.empty();  // bare test data
-    if (!unowned_data && !Shares(m.owners, source->owners)) {
+    // Decided by the authority: among the owners, and (when shown) the last writer too,
+    // since only the authority's node may write a level mapping (RecordService). Owners
+    // alone would trust another member's node that named the authority as a co-owner.
+    bool by_authority = Shares(m.owners, source->owners) &&
+                        (m.writer.empty() || Shares({m.writer}, source->owners));
+    if (!unowned_data && !by_authority) {
       nodes_[a].not_authority.push_back(i);
       continue;
     }

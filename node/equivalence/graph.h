@@ -47,6 +47,7 @@ struct LevelMapping {
   std::string id, status, strength, basis, sector;
   LevelRef from, to;
   std::vector<std::string> owners;  // who decided it (the source framework's authority)
+  std::string writer;               // member of its last effective op (`updated_by`), if shown
   // Filled by Graph::Finish: dimensions one end's level has and the other's lacks, and
   // the mapping's weight as a step (engine.h StepWeight, lowered per differing dimension).
   std::vector<std::string> differing_dimensions;

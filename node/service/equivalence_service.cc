@@ -112,6 +112,7 @@ Result<json> EquivalenceService::Lookup(const EquivalenceRequest& r) {
                     "qualification");
     q.source = {qual->framework_id, qual->level};
     q.source_qualification = qual->id;
+    q.source_sector = qual->sector;
   } else {
     if (g.FindFramework(r.framework) == nullptr)
       return Status::NotFound("no framework with id '" + r.framework + "'", "framework");

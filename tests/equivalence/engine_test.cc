@@ -118,7 +118,8 @@ TEST_CASE("Equivalence engine: lookups over the test world", "[equivalence]") {
       {"reverse lookup tells the path from the candidate", {"co", 4}, "CL", "", "", false, true,
        {"cl:3"}, {"m-cl3-mrc4", "m-co4-mrc4"}, 0.8, {"framework_in_development"}, {}},
       {"sector filter keeps levels with qualifications of the sector", {"cl", 1}, "CO", "", "mines", false, false,
-       {"co:5"}, {"m-cl1-mrc8", "m-co5-mrc8-mines"}, 0.5, {"strength_unstated", "framework_in_development"}, {}},
+       {"co:5"}, {"m-cl1-mrc8", "m-co5-mrc8-mines"}, 0.5,
+       {"strength_unstated", "framework_in_development", "sector_specific"}, {}},
       {"sector filter ignores case and accents (\"Électricité\")", {"cl", 3}, "CO", "", "ELECTRICITE", false, false,
        {"co:4"}, {"m-cl3-mrc4", "m-co4-mrc4"}, 0.8, {"framework_in_development"}, {}},
       {"sector filter drops sector-specific mappings of another sector", {"cl", 1}, "CO", "", "tourisme", false, false,
@@ -154,6 +155,90 @@ TEST_CASE("Equivalence engine: lookups over the test world", "[equivalence]") {
       for (const auto& c : first.caveats) caveats.insert(c.code);
       CHECK(caveats == row.first_caveats);
     }
+  }
+}
+
+TEST_CASE("Equivalence engine: mappings limited to a sector hold for that sector only", "[equivalence]") {
+  // cl:3 -> mrc:4 for tourism only (exact) and for every sector (best fit); co:5 -> mrc:4
+  // for mining only. Tourism then mining is no equivalence for anyone.
+  Graph g;
+  g.AddFramework(Fw("cl", "CL", 5, {"pa"}));
+  g.AddFramework(Fw("co", "CO", 5, {"pa"}));
+  g.AddFramework(Fw("mrc", "", 8, {"pa"}));
+  g.AddMapping(Map("m-tour", "cl", 3, "mrc", 4, "approved", "exact", {"pa"}, "Tourisme"));
+  g.AddMapping(Map("m-mines", "co", 5, "mrc", 4, "approved", "exact", {"pa"}, "Mines"));
+  g.Finish();
+  auto lookup = [](const Graph& graph, const std::string& sector, const std::string& source_sector) {
+    Query q;
+    q.source = {"cl", 3};
+    q.target_country = "CO";
+    q.sector = sector;
+    q.source_sector = source_sector;
+    std::vector<std::string> got;
+    for (const auto& c : Lookup(graph, q).candidates) {
+      std::string path;
+      for (const auto& s : c.path) path += graph.mappings()[s.mapping].id + " ";
+      got.push_back(Key(c.level) + " via " + path);
+    }
+    return got;
+  };
+  using V = std::vector<std::string>;
+  CHECK(lookup(g, "", "") == V{});             // two sectors never chain
+  CHECK(lookup(g, "", "Électricité") == V{});  // neither mapping is for electricity
+  CHECK(lookup(g, "", "tourisme") == V{});     // the mining step is not for tourism
+  CHECK(lookup(g, "mines", "") == V{});        // the tourism step is not for mining
+
+  Graph h;  // the same, plus a general mapping beside the tourism one
+  h.AddFramework(Fw("cl", "CL", 5, {"pa"}));
+  h.AddFramework(Fw("co", "CO", 5, {"pa"}));
+  h.AddFramework(Fw("mrc", "", 8, {"pa"}));
+  h.AddMapping(Map("m-tour", "cl", 3, "mrc", 4, "approved", "exact", {"pa"}, "Tourisme"));
+  h.AddMapping(Map("m-general", "cl", 3, "mrc", 4, "approved", "best_fit"));
+  h.AddMapping(Map("m-mines", "co", 5, "mrc", 4, "approved", "exact", {"pa"}, "Mines"));
+  h.AddQualification(Qual("q-co-5", "co", 5, "CO", "Mines"));
+  h.Finish();
+  // The stronger tourism mapping does not hide the general one that leads on to mining.
+  CHECK(lookup(h, "", "") == V{"co:5 via m-general m-mines "});
+  CHECK(lookup(h, "mines", "") == V{"co:5 via m-general m-mines "});
+  CHECK(lookup(h, "", "Mines (extraction)") == V{"co:5 via m-general m-mines "});
+  CHECK(lookup(h, "", "tourisme") == V{});
+  Query q;
+  q.source = {"cl", 3};
+  q.target_country = "CO";
+  Answer a = Lookup(h, q);
+  REQUIRE(a.candidates.size() == 1);
+  std::set<std::pair<std::string, std::string>> caveats;
+  for (const auto& c : a.candidates[0].caveats) caveats.insert({c.code, c.subject});
+  CHECK(caveats.count({"sector_specific", "Mines"}) == 1);
+  json answer = AnswerToJson(h, q, a, "en");
+  CHECK(answer["candidates"][0]["path"][1]["sector"] == "Mines");
+  CHECK(answer["candidates"][0]["path"][0]["sector"] == "");
+}
+
+TEST_CASE("Equivalence engine: a mapping last written by a member other than the authority is not followed",
+          "[equivalence]") {
+  // Owners naming the authority are not enough: only the authority's node writes a
+  // level mapping, so its last writer (updated_by) must be the authority too.
+  Graph g;
+  g.AddFramework(Fw("cl", "CL", 5, {"pa"}));
+  g.AddFramework(Fw("co", "CO", 5, {"pa"}));
+  json forged = Map("m-forged", "cl", 3, "co", 3, "approved", "exact", {"mx", "pa"});
+  forged["updated_by"] = "mx/admin";
+  json honest = Map("m-honest", "cl", 2, "co", 2, "approved", "exact", {"mx", "pa"});
+  honest["updated_by"] = "pa/import";
+  g.AddMapping(forged);
+  g.AddMapping(honest);
+  g.Finish();
+  for (int level : {2, 3}) {
+    Query q;
+    q.source = {"cl", level};
+    q.target_country = "CO";
+    Answer a = Lookup(g, q);
+    INFO("level " << level);
+    CHECK(a.candidates.size() == (level == 2 ? 1u : 0u));
+    std::set<std::string> kinds;
+    for (const auto& p : a.problems) kinds.insert(p.kind);
+    CHECK(kinds.count("not_authority") == (level == 3 ? 1u : 0u));
   }
 }
 

@@ -184,6 +184,7 @@ const T = {
   equiv_problems: ["Problèmes détectés", "Problemas detectados", "Problems found"],
   equiv_quals_there: ["Qualifications à ce niveau", "Cualificaciones en este nivel", "Qualifications at this level"],
   equiv_decided: ["Décidé par {who} ; fondement : {basis}", "Decidido por {who}; fundamento: {basis}", "Decided by {who}; basis: {basis}"],
+  equiv_sector_only: ["Secteur « {sector} » seulement.", "Solo el sector «{sector}».", "Sector '{sector}' only."],
   print: ["Imprimer la note", "Imprimir la nota", "Print the note"],
   printed_on: ["Établie le {date}", "Emitida el {date}", "Issued on {date}"],
   // enum values
