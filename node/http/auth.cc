@@ -1,5 +1,6 @@
 #include "node/http/auth.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace passerelle::http {
@@ -36,12 +37,30 @@ bool NeedsSession(const Target& target) {
   return api && !(seg.size() == 3 && seg[2] == "session");
 }
 
-Status CheckSessionBeforeBody(const Request& request, const Deps& deps) {
+BodyGate GateBody(const Request& request, const Deps& deps, uint64_t max_body_bytes) {
+  BodyGate gate;
   auto target = ParseTarget(std::string_view(request.target().data(), request.target().size()));
-  if (!target.ok() || !NeedsSession(*target)) return Status::Ok();  // the handler answers
-  if (deps.sessions != nullptr && deps.sessions->LiveUser(SessionCookieOf(request), NowMs(deps)))
-    return Status::Ok();
-  return Status(Code::kUnauthenticated, "no session: log in with POST /api/v1/session");
+  if (!target.ok()) {
+    gate.refusal = target.status();
+    return gate;
+  }
+  const auto& seg = target->segments;
+  const bool api = seg.size() >= 2 && seg[0] == "api" && seg[1] == "v1";
+  if (!api) {
+    gate.refusal = Status(Code::kResourceExhausted, "this path takes no request body", "body");
+    gate.http_status = 413;
+    return gate;
+  }
+  if (!NeedsSession(*target)) {
+    gate.body_limit = std::min(max_body_bytes, kMaxLoginBodyBytes);
+    return gate;
+  }
+  if (deps.sessions != nullptr && deps.sessions->LiveUser(SessionCookieOf(request), NowMs(deps))) {
+    gate.body_limit = max_body_bytes;
+    return gate;
+  }
+  gate.refusal = Status(Code::kUnauthenticated, "no session: log in with POST /api/v1/session");
+  return gate;
 }
 
 Result<Authenticated> Authenticate(const Request& request, const Deps& deps) {

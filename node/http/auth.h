@@ -4,6 +4,8 @@
 // before any route other than /api/v1/session, so new routes are behind it unasked.
 #pragma once
 
+#include <optional>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -32,10 +34,21 @@ Result<Authenticated> Authenticate(const Request& request, const Deps& deps);
 
 // Whether `target` is behind the gate: every /api/v1 route but the login.
 bool NeedsSession(const Target& target);
-// Before a request's body is read: UNAUTHENTICATED when its route needs a session and
-// the cookie names no live one, so nobody unauthenticated gets a body buffered.
-// (Authenticate still decides, body read, for the requests this lets through.)
-Status CheckSessionBeforeBody(const Request& request, const Deps& deps);
+// The most a login's body may hold: a username (64 bytes) and a password (1024) as JSON.
+constexpr uint64_t kMaxLoginBodyBytes = 8 * 1024;
+
+// What may be read of a request's body, decided from its header alone, so that nobody
+// without a session gets more than a login's worth buffered: a route behind the gate
+// with a live session takes up to `max_body_bytes`; the login up to kMaxLoginBodyBytes;
+// any other path (static files, /healthz, /readyz, /metrics) no body at all (413).
+// Without a live session, a gated route is refused (401). (Authenticate still decides,
+// body read, for the requests this lets through.)
+struct BodyGate {
+  Status refusal;                       // not OK: answer it, the body unread
+  std::optional<unsigned> http_status;  // the answer's status when not the code's own
+  uint64_t body_limit = 0;              // when OK: the most the body may hold
+};
+BodyGate GateBody(const Request& request, const Deps& deps, uint64_t max_body_bytes);
 
 // The value of the session cookie in the request's Cookie headers; "" when absent.
 std::string SessionCookieOf(const Request& request);

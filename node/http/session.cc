@@ -119,12 +119,21 @@ void Session::DoRead() {
 void Session::OnHeader(beast::error_code ec, size_t) {
   if (ec) return OnReadError(ec);
   const auto& req = parser_->get();
-  if (!parser_->is_done()) {  // a body follows: not read for a caller with no session
-    Status gate = CheckSessionBeforeBody(req, *deps_);
-    if (!gate.ok()) {
-      Response refused = ErrorResponse(gate, req.version(), false);
-      RecordRequest(req, refused.result_int(), std::chrono::microseconds(0));
-      return Send(std::move(refused), After::kLinger);
+  body_limit_ = limits_.max_body_bytes;
+  if (!parser_->is_done()) {  // a body follows: read only as much as the route may take
+    BodyGate gate = GateBody(req, *deps_, limits_.max_body_bytes);
+    std::optional<Response> refused;
+    if (!gate.refusal.ok()) {
+      refused = ErrorResponse(gate.refusal, req.version(), false, gate.http_status);
+    } else {
+      body_limit_ = gate.body_limit;
+      parser_->body_limit(body_limit_);  // no body octet parsed yet: allowed
+      auto length = parser_->content_length();
+      if (length && *length > body_limit_) refused = BodyTooLarge(req.version());
+    }
+    if (refused) {
+      RecordRequest(req, refused->result_int(), std::chrono::microseconds(0));
+      return Send(std::move(*refused), After::kLinger);
     }
   }
   if (!parser_->is_done() && beast::iequals(req[beast_http::field::expect], "100-continue")) {
@@ -160,16 +169,15 @@ void Session::OnRead(beast::error_code ec, size_t) {
   Send(std::move(response), after);
 }
 
+Response Session::BodyTooLarge(unsigned version) const {
+  return ErrorResponse(Status(Code::kResourceExhausted,
+                              "request body exceeds " + std::to_string(body_limit_) + " bytes", "body"),
+                       version, false, 413);
+}
+
 void Session::OnReadError(beast::error_code ec) {
   if (ec == beast_http::error::end_of_stream) return Shutdown();
-  if (ec == beast_http::error::body_limit) {
-    return Send(ErrorResponse(Status(Code::kResourceExhausted,
-                                     "request body exceeds " +
-                                         std::to_string(limits_.max_body_bytes) + " bytes",
-                                     "body"),
-                              11, false, 413),
-                After::kLinger);
-  }
+  if (ec == beast_http::error::body_limit) return Send(BodyTooLarge(11), After::kLinger);
   if (ec == beast_http::error::header_limit) {
     return Send(ErrorResponse(Status(Code::kResourceExhausted, "request headers too large"), 11,
                               false, 431),

@@ -82,6 +82,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReadBody();
   void OnRead(boost::beast::error_code ec, size_t bytes);
   void OnReadError(boost::beast::error_code ec);
+  Response BodyTooLarge(unsigned version) const;  // 413 naming body_limit_
   Response SafeHandle(const Request& request);
   void Send(Response response, After after);
   void OnWrite(After after, boost::beast::error_code ec, size_t bytes);
@@ -110,6 +111,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const Deps* deps_;
   std::string client_address_;  // the peer's IP, for login throttling
   SessionLimits limits_;
+  uint64_t body_limit_ = 0;  // the current request's (GateBody)
   SessionRegistry* registry_;
   std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
   std::unique_ptr<beast_http::response<beast_http::empty_body>> continue_;

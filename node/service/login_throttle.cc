@@ -5,6 +5,16 @@
 #include <vector>
 
 namespace passerelle::service {
+namespace {
+
+// Quiet for a whole window since its last failure and since its block ended: a key that
+// starts afresh. (Counting from the failure alone would reset a key the moment its
+// longest block, as long as the window, ended: five free guesses again.)
+bool Quiet(uint64_t last_failure_ms, uint64_t blocked_until_ms, uint64_t window_ms, uint64_t now_ms) {
+  return now_ms > std::max(last_failure_ms, blocked_until_ms) + window_ms;
+}
+
+}  // namespace
 
 uint64_t LoginThrottle::RetryAfterSeconds(std::string_view key, uint64_t now_ms) const {
   std::lock_guard lock(mu_);
@@ -17,9 +27,7 @@ void LoginThrottle::Failure(std::string_view key, uint64_t now_ms) {
   std::lock_guard lock(mu_);
   if (entries_.size() >= options_.max_keys) PruneLocked(now_ms);
   Entry& e = entries_[std::string(key)];
-  if (e.failures > 0 && now_ms > e.last_failure_ms + options_.window_ms &&
-      now_ms >= e.blocked_until_ms)
-    e = Entry{};
+  if (e.failures > 0 && Quiet(e.last_failure_ms, e.blocked_until_ms, options_.window_ms, now_ms)) e = Entry{};
   e.failures++;
   e.last_failure_ms = now_ms;
   if (e.failures >= options_.free_failures) {
@@ -42,7 +50,7 @@ size_t LoginThrottle::size() const {
 void LoginThrottle::PruneLocked(uint64_t now_ms) {
   for (auto it = entries_.begin(); it != entries_.end();) {
     const Entry& e = it->second;
-    bool quiet = now_ms > e.last_failure_ms + options_.window_ms && now_ms >= e.blocked_until_ms;
+    bool quiet = Quiet(e.last_failure_ms, e.blocked_until_ms, options_.window_ms, now_ms);
     it = quiet ? entries_.erase(it) : std::next(it);
   }
   const size_t keep = std::max<size_t>(1, options_.max_keys / 2);

@@ -54,26 +54,54 @@ Result<SessionView> SessionManager::Login(std::string_view username, std::string
     return Status(Code::kResourceExhausted,
                   "too many failed logins; try again in " + std::to_string(wait) + " s");
   }
-  auto account = accounts_->Verify(username, password);
-  if (!account.ok()) {
-    if (account.status().code() == Code::kUnauthenticated) {
-      throttle_.Failure(user_key, now_ms);
-      throttle_.Failure(client_key, now_ms);
+  // The password check takes ~50 ms outside the lock; an account change meanwhile
+  // (removed, demoted, new password) sends the login round again with the new account.
+  Result<Account> account = Status(Code::kUnauthenticated, "unknown user or wrong password");
+  for (int attempt = 0;; ++attempt) {
+    uint64_t changes_before;
+    {
+      std::lock_guard lock(mu_);
+      auto c = account_changes_.find(std::string(username));
+      changes_before = c == account_changes_.end() ? 0 : c->second;
     }
-    return account.status();
+    account = accounts_->Verify(username, password);
+    if (!account.ok()) {
+      if (account.status().code() == Code::kUnauthenticated) {
+        throttle_.Failure(user_key, now_ms);
+        throttle_.Failure(client_key, now_ms);
+      }
+      return account.status();
+    }
+    if (after_verify_) after_verify_();
+    std::lock_guard lock(mu_);
+    auto c = account_changes_.find(account->username);
+    if ((c == account_changes_.end() ? 0 : c->second) == changes_before) {
+      throttle_.Success(user_key);
+      return InsertLocked(*account, now_ms);
+    }
+    if (attempt == 2)
+      return Status(Code::kUnavailable, "the account changed during the login; log in again");
   }
-  throttle_.Success(user_key);
-  SessionView view{RandomToken(), RandomToken(), account->username, account->role, 0};
+}
+
+SessionView SessionManager::InsertLocked(const Account& account, uint64_t now_ms) {
+  SessionView view{RandomToken(), RandomToken(), account.username, account.role, 0};
   Entry e{view.csrf_token, view.username, view.role, now_ms, now_ms};
   view.expires_at_ms = ExpiresAt(e);
-  std::lock_guard lock(mu_);
+  auto oldest_of = [&](auto pred) {
+    auto oldest = sessions_.end();
+    for (auto it = sessions_.begin(); it != sessions_.end(); ++it)
+      if (pred(it->second) && (oldest == sessions_.end() || it->second.created_ms < oldest->second.created_ms))
+        oldest = it;
+    return oldest;
+  };
+  // One user cannot crowd the others out: past its own cap, its oldest session ends.
+  auto mine = [&](const Entry& x) { return x.username == account.username; };
+  size_t own = static_cast<size_t>(std::count_if(sessions_.begin(), sessions_.end(),
+                                                 [&](const auto& kv) { return mine(kv.second); }));
+  if (own >= options_.max_sessions_per_user) sessions_.erase(oldest_of(mine));
   if (sessions_.size() >= options_.max_sessions) SweepLocked(now_ms);
-  if (sessions_.size() >= options_.max_sessions) {
-    auto oldest = std::min_element(
-        sessions_.begin(), sessions_.end(),
-        [](const auto& a, const auto& b) { return a.second.created_ms < b.second.created_ms; });
-    sessions_.erase(oldest);
-  }
+  if (sessions_.size() >= options_.max_sessions) sessions_.erase(oldest_of([](const Entry&) { return true; }));
   sessions_.emplace(KeyOf(view.token), std::move(e));
   return view;
 }
@@ -108,11 +136,13 @@ void SessionManager::Logout(std::string_view token) {
 
 void SessionManager::EndSessionsOf(std::string_view username) {
   std::lock_guard lock(mu_);
+  ++account_changes_[std::string(username)];
   std::erase_if(sessions_, [&](const auto& kv) { return kv.second.username == username; });
 }
 
 void SessionManager::SetRole(std::string_view username, Role role) {
   std::lock_guard lock(mu_);
+  ++account_changes_[std::string(username)];
   for (auto& [key, e] : sessions_)
     if (e.username == username) e.role = role;
 }

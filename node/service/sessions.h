@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -20,6 +21,7 @@ struct SessionOptions {
   uint64_t idle_timeout_ms = 30 * 60 * 1000;   // unused this long: expired
   uint64_t lifetime_ms = 12 * 60 * 60 * 1000;  // since login, however used
   size_t max_sessions = 10000;                 // beyond, the oldest session ends
+  size_t max_sessions_per_user = 32;           // beyond, that user's oldest session ends
   ThrottleOptions throttle;
 };
 
@@ -38,7 +40,9 @@ class SessionManager {
 
   // A new session for the user. UNAUTHENTICATED for bad credentials (one message,
   // whether the user exists or not); RESOURCE_EXHAUSTED when the username or the client
-  // address failed too often, with *retry_after_s set to the seconds to wait.
+  // address failed too often, with *retry_after_s set to the seconds to wait. An account
+  // change (EndSessionsOf, SetRole) during the password check makes it check again, so
+  // no session outlives the change with the old role or password.
   Result<SessionView> Login(std::string_view username, std::string_view password,
                             std::string_view client, uint64_t now_ms, uint64_t* retry_after_s);
   // Whether a request shows a user at work (restarts the idle time) or is the client's
@@ -60,6 +64,9 @@ class SessionManager {
 
   Accounts* accounts() const { return accounts_; }
 
+  // Tests only: runs after a login's password check, before its session is recorded.
+  void TEST_SetAfterVerify(std::function<void()> hook) { after_verify_ = std::move(hook); }
+
  private:
   struct Entry {
     std::string csrf_token;
@@ -68,6 +75,7 @@ class SessionManager {
     uint64_t created_ms, last_used_ms;
   };
   uint64_t ExpiresAt(const Entry& e) const;
+  SessionView InsertLocked(const Account& account, uint64_t now_ms);
   void SweepLocked(uint64_t now_ms);
 
   Accounts* accounts_;
@@ -76,6 +84,10 @@ class SessionManager {
   mutable std::mutex mu_;
   // Keyed by a hash of the token, so lookups do not compare secrets byte by byte.
   std::unordered_map<std::string, Entry> sessions_;  // Guarded by mu_
+  // Per username, how many account changes reached the sessions (a login started before
+  // one checks again). Bounded by the number of accounts changed. Guarded by mu_.
+  std::unordered_map<std::string, uint64_t> account_changes_;
+  std::function<void()> after_verify_;
 };
 
 // Constant-time comparison of the session's CSRF token with a header's value.

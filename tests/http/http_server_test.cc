@@ -144,10 +144,26 @@ TEST_CASE("Server: a body for a route behind the session gate is not read withou
   raw = client.SendRaw("POST /api/v1/forums HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                        "Content-Length: 2\r\n" + client.SessionHeaders() + "\r\n{}");
   CHECK(raw.rfind("HTTP/1.1 400", 0) == 0);
-  // The login itself takes a body without a session.
+  // The login itself takes a body without a session, a login's worth only (8 KiB): a
+  // bigger one is refused before it is read, declared or chunked.
   raw = client.SendRaw("POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                        "Content-Length: 2\r\n\r\n{}");
   CHECK(raw.rfind("HTTP/1.1 400", 0) == 0);
+  raw = client.SendRaw("POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                       "Content-Length: 1000000\r\n\r\n" + std::string(1000, ' '));
+  CHECK(raw.rfind("HTTP/1.1 413", 0) == 0);
+  CHECK(raw.find("8192 bytes") != std::string::npos);
+  raw = client.SendRaw("POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                       "Transfer-Encoding: chunked\r\n\r\n3000\r\n" + std::string(0x3000, ' ') + "\r\n0\r\n\r\n");
+  CHECK(raw.rfind("HTTP/1.1 413", 0) == 0);
+  // Paths that take no body (the web client's files, health, metrics) read none.
+  for (const char* path : {"/", "/index.html", "/healthz", "/readyz", "/metrics"}) {
+    INFO(path);
+    raw = client.SendRaw(std::string("POST ") + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n" +
+                         std::string(1000, ' '));
+    CHECK(raw.rfind("HTTP/1.1 413", 0) == 0);
+    CHECK(raw.find("takes no request body") != std::string::npos);
+  }
   REQUIRE(JsonOf(client.Get("/api/v1/forums"))["forums"].empty());
 }
 
