@@ -8,16 +8,24 @@
 namespace passerelle::http {
 namespace {
 
-// Words of the API that are not family plurals (kept literally in patterns).
-bool IsApiWord(std::string_view s) {
+// The routes the API has (handler.cc and the *_routes.cc it calls), as label patterns:
+// a closed set, so that no request, however made up, adds a label value to /metrics.
+bool IsTopWord(std::string_view s) {
   static const std::set<std::string, std::less<>> kWords = {
-      "federation", "status",   "node",    "history",   "approve", "session",
-      "users",      "search",   "dashboard", "changes", "events",  "equivalences", "stream",
-      "me"};
-  if (kWords.count(s)) return true;
-  for (const auto& f : records::Families())
-    if (f.plural == s) return true;
-  return false;
+      "node", "equivalences", "session", "users", "search", "dashboard", "changes", "events"};
+  return kWords.count(s) > 0;
+}
+
+const records::Family* FamilyByPlural(std::string_view plural) {
+  const records::Family* f = records::FindFamily(plural);
+  return f != nullptr && f->plural == plural ? f : nullptr;
+}
+
+// True when `word` may follow /api/v1/<family>/{id}/: history, approve, a child family.
+bool IsItemWord(const records::Family& family, std::string_view word) {
+  if (word == "history" || word == "approve") return true;
+  const records::Family* child = FamilyByPlural(word);
+  return child != nullptr && child->parent_kind == family.kind;
 }
 
 }  // namespace
@@ -33,13 +41,20 @@ std::string RoutePattern(std::string_view target) {
     i = j + 1;
   }
   if (seg.size() < 2 || seg[0] != "api" || seg[1] != "v1") return "/static";
-  std::string out = "/api/v1";
-  for (size_t i = 2; i < seg.size() && i < 8; ++i) {
-    if (IsApiWord(seg[i])) out += "/" + std::string(seg[i]);
-    else out += i % 2 == 1 ? "/{id}" : "/{unknown}";
+  const std::string kUnmatched = "/api/v1/{unmatched}";
+  const size_t n = seg.size() - 2;
+  if (n == 0 || n > 3) return kUnmatched;
+  const std::string_view top = seg[2];
+  const records::Family* family = FamilyByPlural(top);
+  const std::string base = "/api/v1/" + std::string(top);
+  if (n == 1) return family != nullptr || IsTopWord(top) ? base : kUnmatched;
+  if (n == 2) {
+    if ((top == "federation" && seg[3] == "status") || (top == "changes" && seg[3] == "stream"))
+      return base + "/" + std::string(seg[3]);
+    return family != nullptr || top == "users" ? base + "/{id}" : kUnmatched;
   }
-  if (seg.size() > 8) out += "/{more}";
-  return out;
+  if (family != nullptr && IsItemWord(*family, seg[4])) return base + "/{id}/" + std::string(seg[4]);
+  return kUnmatched;
 }
 
 }  // namespace passerelle::http

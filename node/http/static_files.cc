@@ -98,6 +98,10 @@ Response ServeStatic(const Request& request, const Target& target, const std::st
   res.keep_alive(request.keep_alive());
   res.set(beast_http::field::content_type, std::string(MimeType(file.filename().string())));
   res.set("X-Content-Type-Options", "nosniff");
+  // The web client loads only its own files and talks only to its node: nothing inline,
+  // nothing from elsewhere, never framed (a page that injected markup could run nothing).
+  res.set("Content-Security-Policy", kContentSecurityPolicy);
+  res.set("X-Frame-Options", "DENY");
   res.set(beast_http::field::cache_control, "no-cache");
   if (request.method() == beast_http::verb::head) {
     res.content_length(size);

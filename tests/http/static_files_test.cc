@@ -46,6 +46,8 @@ TEST_CASE("Static: / serves index.html with its content type", "[http]") {
   REQUIRE(res.body().find("Passerelle") != std::string::npos);
   REQUIRE(res[beast_http::field::content_type] == "text/html; charset=utf-8");
   REQUIRE(res["X-Content-Type-Options"] == "nosniff");
+  CHECK(res["Content-Security-Policy"] == kContentSecurityPolicy);
+  CHECK(res["X-Frame-Options"] == "DENY");
   REQUIRE(w.Get("/index.html").body() == res.body());
   REQUIRE(w.Get("/app.js")[beast_http::field::content_type] == "text/javascript; charset=utf-8");
   auto css = w.Get("/css/style.css?v=2");

@@ -70,8 +70,15 @@ TEST_CASE("Metrics: HTTP route labels are patterns, never raw paths", "[ops][met
       {"/api/v1/agreements/A-123/history", "/api/v1/agreements/{id}/history"},
       {"/api/v1/projects/B02/deliverables", "/api/v1/projects/{id}/deliverables"},
       {"/api/v1/federation/status", "/api/v1/federation/status"},
-      {"/api/v1/secret-token-abc", "/api/v1/{unknown}"},
-      {"/api/v1/forums/x/y/z/w/v/u/t/s", "/api/v1/forums/{id}/{unknown}/{id}/{unknown}/{id}/{more}"},
+      {"/api/v1/changes/stream", "/api/v1/changes/stream"},
+      {"/api/v1/users/alice", "/api/v1/users/{id}"},
+      {"/api/v1/agreements/A-1/approve", "/api/v1/agreements/{id}/approve"},
+      // Anything the API does not route is one label, whatever its words: a closed set.
+      {"/api/v1/secret-token-abc", "/api/v1/{unmatched}"},
+      {"/api/v1/forums/x/y/z/w/v/u/t/s", "/api/v1/{unmatched}"},
+      {"/api/v1/agreements/history/agreements/history", "/api/v1/{unmatched}"},
+      {"/api/v1/node/users", "/api/v1/{unmatched}"},
+      {"/api/v1/forums/f-1/deliverables", "/api/v1/{unmatched}"},  // not a forum's child
       {"/index.html", "/static"},
       {"/app/some/deep/path.js", "/static"},
   };

@@ -50,13 +50,17 @@ const browser = await chromium.launch({
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
 });
 const dialogs = [];
+const cspViolations = [];  // the browser's reports of anything the node's CSP blocked
 async function newPage(node, user, { locale = "en-US", viewport = { width: 1280, height: 900 } } = {}) {
   const context = await browser.newContext({ locale, viewport });
   context.setDefaultTimeout(45000);  // a loaded CI machine; every wait is for a condition
   const page = await context.newPage();
   page.on("dialog", async (d) => { dialogs.push(d.message()); await d.dismiss(); });
   page.on("pageerror", (e) => console.log(`page error (${node.id}): ${e.message}`));
-  page.on("console", (m) => { if (m.type() === "error") console.log(`console error (${node.id}): ${m.text()}`); });
+  page.on("console", (m) => {
+    if (m.type() === "error") console.log(`console error (${node.id}): ${m.text()}`);
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${node.id}: ${m.text()}`);
+  });
   diagnosed.add(page);
   page.on("close", () => diagnosed.delete(page));
   if (user) {
@@ -352,6 +356,13 @@ try {
       await o.context().close();
     });
   } else console.log("SKIP equivalence lookup: this build has no /api/v1/equivalences (branch equiv not merged)");
+
+  await scenario("every page above ran under the node's Content-Security-Policy, nothing blocked", async () => {
+    const res = await fetch(`${Q.url}/`);
+    expect((res.headers.get("content-security-policy") || "").includes("default-src 'self'"), "a CSP on /");
+    expect(res.headers.get("x-frame-options") === "DENY", "X-Frame-Options: DENY");
+    expect(cspViolations.length === 0, `no CSP violation (${cspViolations.join(" | ")})`);
+  });
 } finally {
   await browser.close();
   await fed.stop();

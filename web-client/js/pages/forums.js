@@ -39,7 +39,8 @@ function genderBar(f) {
   const text = t("by_gender", { w: fmtNum(w), m: fmtNum(m), t: fmtNum(f.participants_total) });
   return h("div", { class: "gender" }, h("p", {}, text),
     h("div", { class: "gbar", role: "img", "aria-label": text },
-      h("span", { class: "women", style: `width:${(100 * w) / tot}%` }), h("span", { class: "men", style: `width:${(100 * m) / tot}%` })));
+      h("span", { class: "women", style: { width: `${(100 * w) / tot}%` } }),
+      h("span", { class: "men", style: { width: `${(100 * m) / tot}%` } })));
 }
 
 async function detail(box, ctx, id) {
