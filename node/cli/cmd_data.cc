@@ -16,6 +16,8 @@ int Fail(const std::string& what, const Status& status) {
 int RunImport(const NodeConfig& config, const std::string& dir) {
   auto ctx = OpenNode(config, StoreMode::kCreateIfMissing);
   if (!ctx.ok()) return Fail("cannot open node data", ctx.status());
+  Status signing = SetUpSigning(config, (*ctx)->members, (*ctx)->service.get());
+  if (!signing.ok()) return Fail("bad configuration", signing);
   std::string current;
   auto progress = [&](const std::string& file, size_t done, size_t total) {
     if (file != current) current = file;

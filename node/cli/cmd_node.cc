@@ -29,20 +29,6 @@ bool HasPeers(const NodeConfig& config, const service::Members& members) {
   return false;
 }
 
-// Loads the signing key and checks it is the one the members file publishes.
-Status SetUpSigning(const NodeConfig& config, const service::Members& members,
-                    service::RecordService* svc) {
-  if (config.signing_key.empty()) return Status::Ok();
-  auto key = LoadSigningKey(config.signing_key);
-  if (!key.ok()) return key.status();
-  const service::Member* me = members.Find(config.member_id);
-  if (me != nullptr && me->public_key != core::ToHex(key->public_key))
-    return Status::Invalid("signing_key", config.signing_key + " is not the key the members file lists for " +
-                                              config.member_id + " (public_key " + core::ToHex(key->public_key) + ")");
-  svc->SetSigningKey(std::move(key).value());
-  return Status::Ok();
-}
-
 }  // namespace
 
 int RunNode(const NodeConfig& config, const std::string& import_dir) {

@@ -31,6 +31,11 @@ Result<std::unique_ptr<NodeContext>> OpenNode(const NodeConfig& config, StoreMod
 // The same for the store alone (accounts).
 Result<std::unique_ptr<storage::KvStore>> OpenNodeStore(const NodeConfig& config, StoreMode mode);
 
+// Loads config.signing_key (when set) into `svc`, checking it is the key the members
+// file publishes for config.member_id (INVALID_ARGUMENT naming signing_key otherwise).
+// Every command that writes ops loads it, so its ops are signed as a node's are.
+Status SetUpSigning(const NodeConfig& config, const service::Members& members, service::RecordService* svc);
+
 // How this node imports seed data (`passerelle import` and `node --import` alike): whether
 // it claims records that touch no member (config claim_unowned).
 service::ImportOptions ImportOptionsOf(const NodeConfig& config);

@@ -706,12 +706,12 @@ RecordService::PeerBatchResult RecordService::CommitPeerBatch(PreparedPeerBatch 
 
 Result<std::vector<std::string>> RecordService::OpsForPeer(const std::string& origin,
                                                            uint64_t after_seq, size_t max_ops) {
-  if (origin == member_id_) {
+  if (origin == member_id_ && signing_key_) {
+    // Our own ops: one is signed where this batch ends (the head, or the cut of a long
+    // unsigned run written without a key), so the batch can be served at all.
     std::lock_guard lock(write_mu_);
-    auto head = store_->Head(origin);
-    if (signing_key_ && head.seq > after_seq && !store_->IsSigned(origin, head.seq))
-      PASSERELLE_RETURN_IF_ERROR(
-          store_->AddSignature(origin, head.seq, core::SignHash(*signing_key_, head.hash)));
+    PASSERELLE_RETURN_IF_ERROR(store_->SignBatchEnd(
+        origin, after_seq, max_ops, [this](const std::string& hash) { return core::SignHash(*signing_key_, hash); }));
   }
   return store_->ReadSignedOps(origin, after_seq, max_ops);
 }

@@ -137,7 +137,8 @@ class RecordService {
   bool PlanPeerBatch(PreparedPeerBatch* batch, std::shared_ptr<const RemotePlan> previous) const;
   PeerBatchResult CommitPeerBatch(PreparedPeerBatch batch);
   // Encoded ops of `origin` after `after_seq` (about max_ops), ending on a signed op,
-  // for a peer, as stored; signs this node's own chain head first if it is unsigned.
+  // for a peer, as stored; first signs, in this node's own chain, the op where the batch
+  // ends if none before it is signed (RecordStore::SignBatchEnd).
   Result<std::vector<std::string>> OpsForPeer(const std::string& origin, uint64_t after_seq,
                                               size_t max_ops);
   // Increases on every commit, local or from a peer. WaitForChange blocks until it

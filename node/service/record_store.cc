@@ -238,9 +238,31 @@ Result<std::vector<std::string>> RecordStore::ReadSignedOps(const std::string& o
   return ops;
 }
 
-bool RecordStore::IsSigned(const std::string& origin, uint64_t seq) const {
-  std::string bytes;
-  return kv_->Get(Column::kOps, keys::Op(origin, seq), &bytes).ok() && core::EncodedOpIsSigned(bytes);
+Status RecordStore::SignBatchEnd(const std::string& origin, uint64_t after_seq, size_t max_ops,
+                                 const std::function<std::string(const std::string& hash)>& sign) {
+  // The cut ReadSignedOps makes: max_ops ops or the byte budget, whichever comes first.
+  size_t count = 0, bytes = 0;
+  uint64_t cut = 0;
+  std::string cut_bytes;
+  auto it = kv_->Scan(Column::kOps, keys::OpPrefix(origin), keys::Op(origin, after_seq + 1));
+  for (; it->Valid(); it->Next()) {
+    if (core::EncodedOpIsSigned(it->value())) return Status::Ok();  // the batch ends there
+    ++count;
+    bytes += it->value().size();
+    cut = after_seq + count;
+    if (count >= max_ops || bytes >= kBatchByteBudget) {
+      cut_bytes.assign(it->value());
+      break;
+    }
+  }
+  PASSERELLE_RETURN_IF_ERROR(it->status());
+  if (count == 0) return Status::Ok();  // nothing after after_seq
+  if (cut_bytes.empty())
+    PASSERELLE_RETURN_IF_ERROR(kv_->Get(Column::kOps, keys::Op(origin, cut), &cut_bytes));
+  std::string hash;
+  auto op = core::DecodeOp(cut_bytes, &hash);
+  if (!op.ok()) return op.status();
+  return AddSignature(origin, cut, sign(hash));
 }
 
 Status RecordStore::AddSignature(const std::string& origin, uint64_t seq, const std::string& signature) {

@@ -95,10 +95,14 @@ class RecordStore {
   // on a signed op (a batch must), as stored: nothing is decoded.
   Result<std::vector<std::string>> ReadSignedOps(const std::string& origin, uint64_t after_seq,
                                                  size_t max_ops) const;
-  // Whether op `seq` of `origin` carries a signature.
-  bool IsSigned(const std::string& origin, uint64_t seq) const;
   // Stores `signature` on op `seq` of `origin` (ops are immutable but for this).
   Status AddSignature(const std::string& origin, uint64_t seq, const std::string& signature);
+  // For this node's own chain: makes sure ReadSignedOps(origin, after_seq, max_ops) ends
+  // within max_ops ops and about kBatchByteBudget bytes, by signing (`sign` turns an op's
+  // hash into its signature) the op where such a batch is cut, unless an op before it is
+  // signed already. Ops written without a key (an import, a lone node) become servable.
+  Status SignBatchEnd(const std::string& origin, uint64_t after_seq, size_t max_ops,
+                      const std::function<std::string(const std::string& hash)>& sign);
 
   // BLAKE2b over every materialised record in key order: equal op sets give equal
   // digests on every node.

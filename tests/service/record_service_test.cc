@@ -61,6 +61,33 @@ struct QuebecAndMorocco {
 
 }  // namespace
 
+TEST_CASE("Service: ops written without a key are served in bounded signed batches once it is set",
+          "[service][peer]") {
+  QuebecAndMorocco nodes;
+  // Quebec's ops written as `passerelle import` without a key, or a lone node, writes them.
+  auto kv = storage::NewMemStore();
+  service::RecordService q{kv.get(), &nodes.members, "quebec-consortium", [&] { return nodes.now++; }};
+  REQUIRE_OK(q.Open());
+  const int n = 2500;
+  for (int i = 0; i < n; ++i) REQUIRE_OK(q.Create("institutions", Institution("inst-" + std::to_string(i)), {"import"}));
+  q.SetSigningKey(core::KeyPairFromSeed("q"));
+  auto first = q.OpsForPeer("quebec-consortium", 0, 1000);
+  REQUIRE_OK(first);
+  CHECK(first->size() == 1000);  // cut where a batch ends, not one batch of all 2,500
+  CHECK(core::EncodedOpIsSigned(first->back()));
+  size_t batches = 0;
+  for (uint64_t have = 0; have < n; have = nodes.m.VersionVector()["quebec-consortium"], ++batches) {
+    REQUIRE(batches < 10);
+    auto ops = q.OpsForPeer("quebec-consortium", have, 1000);
+    REQUIRE_OK(ops);
+    REQUIRE_FALSE(ops->empty());
+    auto r = nodes.m.ApplyPeerBatch(*ops);
+    REQUIRE(r.refusal == core::Refusal::kNone);
+  }
+  CHECK(batches == 3);
+  CHECK(nodes.m.Digest().value() == q.Digest().value());
+}
+
 TEST_CASE("Service: create then get returns the record with its meta", "[service]") {
   ServiceFixture f;
   auto created = f.service->Create("institutions", Institution("inmq"), f.caller);

@@ -164,7 +164,7 @@ function note(ans, l, chosen, cc, fwIndex) {
       h("ul", { class: "steps" }, (c.path || []).map((s) => h("li", {},
         `${s.from.framework_id} ${s.from.level} → ${s.to.framework_id} ${s.to.level}: ${tv("strength", s.strength, l)} (${tv("mstatus", s.status, l)}). `,
         T("equiv_decided", { who: (s.decided_by || []).join(", ") || "—", basis: s.basis || "—" }),
-        s.sector ? ` ${T("equiv_sector_only", { sector: s.sector })}` : "")),
+        s.sector ? ` ${T("equiv_sector_only", { sector: s.sector })}` : ""))),
       dims.length ? [h("h5", {}, T("equiv_side")), h("table", { class: "side-by-side" },
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, T("equiv_dimension")),
           cols.map((x) => h("th", { scope: "col" }, levelName(x.framework_id || "", x.level ?? "", ""))))),
