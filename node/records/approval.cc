@@ -63,15 +63,15 @@ bool IsCurrentApproval(const json& approval, const std::string& terms_hash) {
 
 }  // namespace
 
-std::string ShownStatus(const json& fields, const std::vector<std::string>& owners,
+std::string ShownStatus(const json& fields, const std::vector<std::string>& approvers,
                         const std::string& terms_hash) {
   if (!fields.is_object()) return "";
   const auto& object = fields.get_ref<const json::object_t&>();
   auto first = object.lower_bound(std::string(kApprovalPrefix));
   bool any = first != object.end() && IsApprovalField(first->first);
-  bool all_current = !owners.empty();
-  for (const auto& owner : owners) {
-    auto a = object.find(std::string(kApprovalPrefix) + owner);
+  bool all_current = !approvers.empty();
+  for (const auto& approver : approvers) {
+    auto a = object.find(std::string(kApprovalPrefix) + approver);
     all_current &= a != object.end() && IsCurrentApproval(a->second, terms_hash);
   }
   auto st = object.find("status");
@@ -79,13 +79,17 @@ std::string ShownStatus(const json& fields, const std::vector<std::string>& owne
                        any, all_current);
 }
 
-json PresentWithApprovals(const Family& family, json record, const std::string& terms_hash) {
+json PresentWithApprovals(const Family& family, json record, const std::string& terms_hash,
+                          const std::vector<std::string>* approvers) {
   if (family.terms_fields.empty() || !record.is_object()) return record;
   std::string current = terms_hash.empty() ? TermsHash(family, record) : terms_hash;
   std::vector<std::string> owners;
-  for (const auto& o : record.value("owners", json::array()))
-    if (o.is_string()) owners.push_back(o.get<std::string>());
-  const std::string shown = ShownStatus(record, owners, current);  // before approvals move
+  if (approvers == nullptr) {
+    for (const auto& o : record.value("owners", json::array()))
+      if (o.is_string()) owners.push_back(o.get<std::string>());
+    approvers = &owners;
+  }
+  const std::string shown = ShownStatus(record, *approvers, current);  // before approvals move
   json approvals = json::object();
   for (auto it = record.begin(); it != record.end();) {
     if (IsApprovalField(it.key())) {

@@ -2,9 +2,10 @@
 // exact terms (the family's terms_fields); the approval is stored in the agreement as a
 // field "approval.<member>" = {terms, at, user} that only that member's ops may set
 // (the fold enforces it). Once any party has approved, the status shown is derived:
-// "signed" when every owner has approved the current terms; a change of terms makes
-// earlier approvals stale, so it is back to "proposed" until all approve again.
-// "signed" cannot be set by hand.
+// "signed" when every approver — every owner, and every member acting for a party even
+// if the owners lost it (a concurrent owners change, a peer's dishonest create) — has
+// approved the current terms; a change of terms makes earlier approvals stale, so it is
+// back to "proposed" until all approve again. "signed" cannot be set by hand.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -25,13 +26,15 @@ std::string TermsHash(const Family& family, const nlohmann::json& fields);
 // Rewrites a record as the API shows it: approval.* fields gathered into
 // "approvals": {member: {terms, at, user, current}}, "terms_hash" added and "status"
 // derived as above. Records of families without terms are returned unchanged.
-// `terms_hash` may pass the hash when already known ("" computes it).
+// `terms_hash` may pass the hash when already known ("" computes it); `approvers` (see
+// above) defaults to the record's owners.
 nlohmann::json PresentWithApprovals(const Family& family, nlohmann::json record,
-                                    const std::string& terms_hash = "");
+                                    const std::string& terms_hash = "",
+                                    const std::vector<std::string>* approvers = nullptr);
 
 // The status PresentWithApprovals shows for a record of a family with terms, from its
-// stored fields (approval.* included), sorted owners and current terms hash; "" if none.
-std::string ShownStatus(const nlohmann::json& fields, const std::vector<std::string>& owners,
+// stored fields (approval.* included), approvers and current terms hash; "" if none.
+std::string ShownStatus(const nlohmann::json& fields, const std::vector<std::string>& approvers,
                         const std::string& terms_hash);
 
 }  // namespace passerelle::records

@@ -202,7 +202,7 @@ std::vector<Family> MakeFamilies() {
                  FieldIndex("kind", "kind"),
                  // the status the API shows ("signed" once every party approved the terms)
                  {"status", [](const IndexedRecord& r) {
-                    std::string shown = ShownStatus(r.fields, r.owners, r.terms_hash);
+                    std::string shown = ShownStatus(r.fields, r.approvers, r.terms_hash);
                     return shown.empty() ? std::vector<std::string>{} : std::vector<std::string>{shown};
                   }}};
   agr.check = [](const json& r) -> Status {

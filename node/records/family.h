@@ -48,7 +48,9 @@ struct FieldSpec {
 // values the API derives (an agreement's shown status, approval.h).
 struct IndexedRecord {
   const nlohmann::json& fields;
-  const std::vector<std::string>& owners;
+  // Whose approval of the current terms makes it signed (approval.h): its owners and,
+  // for a family with terms, the members acting for the institutions it names.
+  const std::vector<std::string>& approvers;
   const std::string& terms_hash;
 };
 

@@ -1,5 +1,7 @@
 #include "node/service/record_service.h"
 
+#include <sodium.h>
+
 #include "node/metrics/registry.h"
 
 #include <algorithm>
@@ -73,13 +75,22 @@ std::string JoinList(const std::vector<std::string>& v) {
   return s;
 }
 
-// The record as the API shows it (meta, and approvals gathered for agreements).
-json Present(const records::Family& family, const core::RecordState& state) {
-  return records::PresentWithApprovals(family, core::RecordToJson(state), state.terms_hash);
-}
-// The same for a state the caller no longer needs: its fields are moved, not copied.
-json Present(const records::Family& family, core::RecordState&& state) {
-  return records::PresentWithApprovals(family, core::RecordToJson(std::move(state)), state.terms_hash);
+// A fingerprint of who acts for which institution (the approvers of agreements follow it).
+std::string ActingForFingerprint(const Members& members) {
+  std::string text;
+  std::vector<std::string> lines;
+  for (const auto& m : members.all()) {
+    std::vector<std::string> acts(m.acts_for.begin(), m.acts_for.end());
+    std::sort(acts.begin(), acts.end());
+    std::string line = m.id + ":";
+    for (const auto& a : acts) line += a + ",";
+    lines.push_back(std::move(line));
+  }
+  std::sort(lines.begin(), lines.end());
+  for (const auto& l : lines) text += l + ";";
+  unsigned char hash[16];
+  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(text.data()), text.size(), nullptr, 0);
+  return core::ToHex(std::string_view(reinterpret_cast<const char*>(hash), sizeof hash));
 }
 
 Status RefuseApprovalFields(const json& body) {
@@ -114,7 +125,11 @@ RecordService::RecordService(storage::KvStore* store, const Members* members,
       members_(members),
       member_id_(std::move(member_id)),
       now_ms_(std::move(now_ms)),
-      store_(std::make_unique<RecordStore>(store)),
+      store_(std::make_unique<RecordStore>(store, ApproverRule{[this](const records::Family& family,
+                                                                       const core::RecordState& state) {
+                                                                  return Approvers(family, state);
+                                                                },
+                                                                ActingForFingerprint(*members)})),
       clock_(std::make_unique<core::HlcClock>()),
       changes_(std::make_unique<ChangeFeed>()) {}
 
@@ -132,6 +147,26 @@ Status RecordService::Open() {
   clock_->Observe(store_->max_hlc());
   LoadRecentChanges();
   return Status::Ok();
+}
+
+std::vector<std::string> RecordService::Approvers(const records::Family& family,
+                                                  const core::RecordState& state) const {
+  if (family.terms_fields.empty()) return state.owners;
+  std::set<std::string> all(state.owners.begin(), state.owners.end());
+  for (auto& m : MembersActingFor(family, state.fields)) all.insert(std::move(m));
+  return std::vector<std::string>(all.begin(), all.end());
+}
+
+json RecordService::Present(const records::Family& family, const core::RecordState& state) const {
+  if (family.terms_fields.empty()) return core::RecordToJson(state);
+  std::vector<std::string> approvers = Approvers(family, state);
+  return records::PresentWithApprovals(family, core::RecordToJson(state), state.terms_hash, &approvers);
+}
+
+json RecordService::Present(const records::Family& family, core::RecordState&& state) const {
+  if (family.terms_fields.empty()) return core::RecordToJson(std::move(state));
+  std::vector<std::string> approvers = Approvers(family, state);
+  return records::PresentWithApprovals(family, core::RecordToJson(std::move(state)), state.terms_hash, &approvers);
 }
 
 std::vector<std::string> RecordService::MembersActingFor(const records::Family& family,

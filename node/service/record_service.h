@@ -157,6 +157,10 @@ class RecordService {
   // (an agreement's parties, a framework's authority), sorted; empty if none runs a node.
   std::vector<std::string> MembersActingFor(const records::Family& family,
                                             const nlohmann::json& fields) const;
+  // Whose approval of its current terms makes a record signed (records/approval.h): its
+  // owners and the members acting for the institutions it names, sorted. A party's member
+  // that the owners lost (a concurrent owners change, a dishonest peer) is still asked.
+  std::vector<std::string> Approvers(const records::Family& family, const core::RecordState& state) const;
 
   // After a restore the store may lack ops this member wrote later, which its peers hold;
   // a new local op would reuse their numbers and fork the chain for ever. So, while
@@ -181,6 +185,10 @@ class RecordService {
   ChangeFeed& changes() const { return *changes_; }
 
  private:
+  // The record as the API shows it (meta; approvals gathered and status derived for
+  // families with terms); the && form moves the state's fields instead of copying them.
+  nlohmann::json Present(const records::Family& family, const core::RecordState& state) const;
+  nlohmann::json Present(const records::Family& family, core::RecordState&& state) const;
   // Validates `fields` and checks that what they reference exists. With `changed`,
   // only references from those top-level fields are checked (an untouched field may
   // keep pointing at a record deleted since).

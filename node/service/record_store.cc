@@ -36,11 +36,14 @@ bool FromHex(std::string_view hex, std::string* out) {
 
 }  // namespace
 
-std::set<std::string> RecordStore::IndexKeys(const records::Family& family, const RecordState& s) {
+std::set<std::string> RecordStore::IndexKeys(const records::Family& family, const RecordState& s) const {
   std::set<std::string> out;
   if (!s.live()) return out;
+  std::vector<std::string> approvers;
+  const bool ruled = rule_.approvers && !family.terms_fields.empty();
+  if (ruled) approvers = rule_.approvers(family, s);
   for (const auto& index : family.indexes)
-    for (const auto& value : index.values({s.fields, s.owners, s.terms_hash}))
+    for (const auto& value : index.values({s.fields, ruled ? approvers : s.owners, s.terms_hash}))
       if (!value.empty()) out.insert(keys::Index(family.kind, index.name, value, s.id));
   return out;
 }
@@ -78,17 +81,26 @@ Status RecordStore::Open() {
   return OpenSearchIndex(kv_, &search_);
 }
 
+std::string RecordStore::IndexVersion() const {
+  std::string v = std::to_string(keys::kIndexVersion);
+  return rule_.fingerprint.empty() ? v : v + "/" + rule_.fingerprint;
+}
+
 Status RecordStore::RebuildIndexesIfStale() {
   std::string version;
   Status s = kv_->Get(Column::kMeta, keys::kIndexVersionKey, &version);
   if (!s.ok() && s.code() != Code::kNotFound) return s;
-  if (s.ok() && version == std::to_string(keys::kIndexVersion)) return Status::Ok();
+  const std::string expected = IndexVersion();
+  // Without a fingerprint (no rule: a reader such as the bench's), any members file will do.
+  bool current = s.ok() && (version == expected ||
+                            (rule_.fingerprint.empty() && version.starts_with(expected + "/")));
+  if (current) return Status::Ok();
   return RebuildDerivedEntries(
       kv_, {{"i"},
-            [](const records::Family& family, const RecordState& state, storage::WriteBatch* batch) {
+            [this](const records::Family& family, const RecordState& state, storage::WriteBatch* batch) {
               for (const auto& key : IndexKeys(family, state)) batch->Put(Column::kIndex, key, "");
             },
-            std::string(keys::kIndexVersionKey), std::to_string(keys::kIndexVersion)});
+            std::string(keys::kIndexVersionKey), expected});
 }
 
 Status RecordStore::MigrateFromFormat3() {

@@ -37,9 +37,18 @@ struct OriginPosition {
 
 struct RemotePlan;  // below
 
+// Who must approve a record's terms for it to show as signed (records::IndexedRecord::
+// approvers), and a fingerprint of what that depends on besides the record (the members
+// file's acting-for lists): the status index is rebuilt at open when it changes. Without
+// a rule, a record's owners approve and the fingerprint is not checked.
+struct ApproverRule {
+  std::function<std::vector<std::string>(const records::Family&, const core::RecordState&)> approvers;
+  std::string fingerprint;
+};
+
 class RecordStore {
  public:
-  explicit RecordStore(storage::KvStore* kv) : kv_(kv) {}
+  explicit RecordStore(storage::KvStore* kv, ApproverRule rule = {}) : kv_(kv), rule_(std::move(rule)) {}
 
   // Checks the on-disk format (refuses a newer one, migrates format 3), loads the
   // version vector from the op log and the search postings.
@@ -138,7 +147,9 @@ class RecordStore {
   // positions_ and max_hlc_ from the op log: each origin's last op.
   Status LoadPositions();
   // The index entries a state has (none when it is not live).
-  static std::set<std::string> IndexKeys(const records::Family& family, const core::RecordState& s);
+  std::set<std::string> IndexKeys(const records::Family& family, const core::RecordState& s) const;
+  // The value of meta index_version this store's index entries are written for.
+  std::string IndexVersion() const;
   // Caches derived values on a state about to be stored (the terms hash).
   static void Derive(const records::Family& family, core::RecordState* state);
   void PutIndexes(const records::Family& family, const core::RecordState* before,
@@ -159,6 +170,7 @@ class RecordStore {
                  uint64_t plan_id);
 
   storage::KvStore* kv_;
+  const ApproverRule rule_;
   mutable std::mutex mu_;                           // guards positions_ (readers too)
   std::map<std::string, OriginPosition> positions_;  // Guarded by mu_
   core::Hlc max_hlc_ = 0;                            // Guarded by mu_

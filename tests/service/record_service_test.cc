@@ -196,7 +196,23 @@ TEST_CASE("Service: index entries are rebuilt at open when their definitions cha
   CHECK(ListIds(*f.service, "agreements", {{"status", "obsolete"}}).empty());
   std::string version;
   REQUIRE_OK(f.store->Get(storage::Column::kMeta, std::string(service::keys::kIndexVersionKey), &version));
-  CHECK(version == std::to_string(service::keys::kIndexVersion));
+  CHECK(version.starts_with(std::to_string(service::keys::kIndexVersion) + "/"));  // + members fingerprint
+
+  // Signed by its only approver; then the members file names a member acting for cican:
+  // that member must approve too, and the status index follows at the next open.
+  const std::string terms = f.service->Get("agreements", "agr-1").value()["terms_hash"];
+  REQUIRE_OK(f.service->Approve("agreements", "agr-1", terms, f.caller));
+  CHECK(ListIds(*f.service, "agreements", {{"status", "signed"}}) == std::vector<std::string>{"agr-1"});
+  auto grown = service::Members::FromJson(json::parse(R"({"members": [
+      {"id": "quebec-consortium", "acts_for": ["cegep-abitibi-temiscamingue", "cegep-thetford", "cegep-sept-iles", "inmq"]},
+      {"id": "morocco", "acts_for": ["maroc-ministere-energie-mines"]},
+      {"id": "cican-node", "acts_for": ["cican"]}]})"));
+  REQUIRE_OK(grown);
+  f.members = std::move(grown).value();
+  f.Reopen();
+  CHECK(f.service->Get("agreements", "agr-1").value()["status"] == "proposed");
+  CHECK(ListIds(*f.service, "agreements", {{"status", "signed"}}).empty());
+  CHECK(ListIds(*f.service, "agreements", {{"status", "proposed"}}) == std::vector<std::string>{"agr-1"});
 }
 
 TEST_CASE("Service: list pages through every record once", "[service]") {
@@ -327,6 +343,61 @@ TEST_CASE("Owners: another member's node cannot hang records on a parent it does
   CHECK(named.status().code() == Code::kPermissionDenied);
   CHECK(named.status().field() == "owners");
   CHECK(m.VersionVector().count("morocco") == 0);
+}
+
+TEST_CASE("Approval: a party's member the owners lost in a concurrent change must still approve",
+          "[service][approval]") {
+  // alpha adds charlie's institution as a party (owners + charlie) while bravo, later by
+  // the clock, adds delta as co-owner (owners + delta): owners are one field, so bravo's
+  // list wins and charlie is no owner. Three owners' approvals must not make it signed.
+  std::vector<std::string> ids = {"alpha", "bravo", "charlie", "delta"};
+  json list = json::array();
+  for (const auto& id : ids)
+    list.push_back({{"id", id}, {"acts_for", {"inst-" + id}}, {"public_key", core::ToHex(core::KeyPairFromSeed(id).public_key)}});
+  service::Members members = service::Members::FromJson({{"members", list}}).value();
+  std::map<std::string, uint64_t> clock;
+  std::map<std::string, std::unique_ptr<storage::KvStore>> kv;
+  std::map<std::string, std::unique_ptr<service::RecordService>> node;
+  for (const auto& id : ids) {
+    clock[id] = 1'700'000'000'000;
+    kv[id] = storage::NewMemStore();
+    node[id] = std::make_unique<service::RecordService>(kv[id].get(), &members, id, [&clock, id] { return clock[id]++; });
+    REQUIRE_OK(node[id]->Open());
+    node[id]->SetSigningKey(core::KeyPairFromSeed(id));
+    REQUIRE_OK(node[id]->Create("institutions", Institution("inst-" + id), {"admin"}));
+  }
+  auto sync_all = [&] {
+    for (int round = 0; round < 2; ++round)
+      for (const auto& a : ids)
+        for (const auto& b : ids)
+          if (a != b) SyncPeers(*node[a], *node[b]);
+  };
+  sync_all();
+  REQUIRE_OK(node["alpha"]->Create("agreements", Agreement("agr-race", {"inst-alpha", "inst-bravo"}), {"admin"}));
+  sync_all();
+  service::UpdateRequest add_party;
+  add_party.patch = {{"parties", {"inst-alpha", "inst-bravo", "inst-charlie"}}};
+  REQUIRE_OK(node["alpha"]->Update("agreements", "agr-race", add_party, {"admin"}));
+  clock["bravo"] += 60'000;  // bravo's change sorts last
+  service::UpdateRequest add_owner;
+  add_owner.patch = {{"owners", {"alpha", "bravo", "delta"}}};
+  REQUIRE_OK(node["bravo"]->Update("agreements", "agr-race", add_owner, {"admin"}));
+  for (const auto& id : ids) clock[id] = std::max(clock[id], clock["bravo"]);  // time passes
+  sync_all();
+  json merged = node["alpha"]->Get("agreements", "agr-race").value();
+  REQUIRE(merged["parties"].size() == 3);
+  REQUIRE(merged["owners"] == json::array({"alpha", "bravo", "delta"}));  // charlie lost
+  const std::string terms = merged["terms_hash"];
+  for (const char* id : {"alpha", "bravo", "delta"}) {
+    REQUIRE_OK(node[id]->Approve("agreements", "agr-race", terms, {"admin"}));
+    sync_all();
+  }
+  for (const auto& id : ids) {
+    INFO(id);
+    CHECK(node[id]->Get("agreements", "agr-race").value()["status"] == "proposed");
+    CHECK(ListIds(*node[id], "agreements", {{"status", "signed"}}).empty());
+    CHECK(ListIds(*node[id], "agreements", {{"status", "proposed"}}) == std::vector<std::string>{"agr-race"});
+  }
 }
 
 TEST_CASE("Approval: an agreement is signed once every party approved the current terms", "[service][approval]") {
