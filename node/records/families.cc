@@ -1,6 +1,7 @@
 // The record families and their rules. Field names follow ../shared/seed-data (see
 // its README); fields beyond the dataset (agreement status and end date, deliverable
 // status and due date, indicator measurements, level descriptors…) follow DESIGN.md.
+#include <algorithm>
 #include <set>
 
 #include "node/records/family.h"
@@ -52,19 +53,37 @@ FieldSpec Milestones() {
 }
 const std::vector<std::string> kQualifiers = {"more_than", "at_least", "approx", "increase",
                                               "target_exceeded"};
+// Qualifiers by which a stated count is not exact: a lower bound ("plus de", "au moins",
+// an objective surpassed) or an estimate ("environ"). Parts of such a count may add up to
+// more than it. ("increase" states a rise and leaves the count exact.)
+const std::vector<std::string> kInexactQualifiers = {"more_than", "at_least", "approx",
+                                                     "target_exceeded"};
 
 // Index value helpers.
+// The values of a string, integer or list-of-strings field, appended to `out`.
+void AddFieldValues(const json& r, const std::string& field, std::vector<std::string>* out) {
+  auto it = r.find(field);
+  if (it == r.end()) return;
+  if (it->is_string()) out->push_back(it->get<std::string>());
+  else if (it->is_number_integer()) out->push_back(std::to_string(it->get<int64_t>()));
+  else if (it->is_array())
+    for (const auto& v : *it)
+      if (v.is_string()) out->push_back(v.get<std::string>());
+}
 IndexSpec FieldIndex(std::string name, std::string field) {
   return {std::move(name), [field](const IndexedRecord& rec) {
-            const json& r = rec.fields;
             std::vector<std::string> out;
-            auto it = r.find(field);
-            if (it == r.end()) return out;
-            if (it->is_string()) out.push_back(it->get<std::string>());
-            else if (it->is_number_integer()) out.push_back(std::to_string(it->get<int64_t>()));
-            else if (it->is_array())
-              for (const auto& v : *it)
-                if (v.is_string()) out.push_back(v.get<std::string>());
+            AddFieldValues(rec.fields, field, &out);
+            return out;
+          }};
+}
+// The values of several fields, each once.
+IndexSpec FieldsIndex(std::string name, std::vector<std::string> fields) {
+  return {std::move(name), [fields](const IndexedRecord& rec) {
+            std::vector<std::string> out;
+            for (const auto& field : fields) AddFieldValues(rec.fields, field, &out);
+            std::sort(out.begin(), out.end());
+            out.erase(std::unique(out.begin(), out.end()), out.end());
             return out;
           }};
 }
@@ -103,7 +122,7 @@ IndexSpec SideIndex(std::string name, std::string side, bool level) {
           }};
 }
 
-// Cross-field rules.
+// Cross-field rules (CrossFieldRule: each names the top-level fields it reads).
 Status DateOrder(const json& r, const char* start, const char* end) {
   auto s = r.find(start), e = r.find(end);
   if (s == r.end() || e == r.end()) return Status::Ok();
@@ -115,10 +134,21 @@ Status DateOrder(const json& r, const char* start, const char* end) {
     return Status::Invalid(end, std::string(end) + " " + b + " is before " + start + " " + a);
   return Status::Ok();
 }
+CrossFieldRule StartBeforeEnd() {
+  return {{"start_date", "end_date"},
+          [](const json& r) { return DateOrder(r, "start_date", "end_date"); }};
+}
+// women + men <= total, unless `qualifier` (a field, if given) says the total is not exact.
 Status GenderCounts(const json& r, const char* women, const char* men, const char* total,
-                    const std::string& prefix = "") {
+                    const std::string& prefix = "", const char* qualifier = nullptr) {
   auto t = r.find(total);
   if (t == r.end()) return Status::Ok();
+  if (qualifier != nullptr)
+    if (auto q = r.find(qualifier);
+        q != r.end() && q->is_string() &&
+        std::find(kInexactQualifiers.begin(), kInexactQualifiers.end(),
+                  q->get_ref<const std::string&>()) != kInexactQualifiers.end())
+      return Status::Ok();
   double sum = r.value(women, 0.0) + r.value(men, 0.0);
   if (sum > t->get<double>())
     return Status::Invalid(prefix + women, std::string(women) + " + " + men + " (" +
@@ -158,9 +188,13 @@ Fields ForumLikeFields(bool is_event) {
   return Sourced(f);
 }
 
-Status ForumCheck(const json& r) {
-  PASSERELLE_RETURN_IF_ERROR(DateOrder(r, "start_date", "end_date"));
-  return GenderCounts(r, "participants_women", "participants_men", "participants_total");
+std::vector<CrossFieldRule> ForumRules() {
+  return {StartBeforeEnd(),
+          {{"participants_women", "participants_men", "participants_total", "participants_qualifier"},
+           [](const json& r) {
+             return GenderCounts(r, "participants_women", "participants_men", "participants_total", "",
+                                 "participants_qualifier");
+           }}};
 }
 
 std::vector<Family> MakeFamilies() {
@@ -205,16 +239,16 @@ std::vector<Family> MakeFamilies() {
                     std::string shown = ShownStatus(r.fields, r.approvers, r.terms_hash);
                     return shown.empty() ? std::vector<std::string>{} : std::vector<std::string>{shown};
                   }}};
-  agr.check = [](const json& r) -> Status {
-    PASSERELLE_RETURN_IF_ERROR(DateOrder(r, "start_date", "end_date"));
-    if (auto roles = r.find("party_roles"); roles != r.end()) {
-      const auto& parties = r["parties"];
-      for (const auto& [party, role] : roles->items())
-        if (std::find(parties.begin(), parties.end(), party) == parties.end())
-          return Status::Invalid("party_roles." + party, "not one of the parties");
-    }
-    return Status::Ok();
-  };
+  agr.rules = {StartBeforeEnd(),
+               {{"party_roles", "parties"}, [](const json& r) -> Status {
+                  if (auto roles = r.find("party_roles"); roles != r.end()) {
+                    const auto& parties = r["parties"];
+                    for (const auto& [party, role] : roles->items())
+                      if (std::find(parties.begin(), parties.end(), party) == parties.end())
+                        return Status::Invalid("party_roles." + party, "not one of the parties");
+                  }
+                  return Status::Ok();
+                }}};
   agr.field_check = [](const std::string& name, const json& value) -> Status {
     if (name == "status" && value == "signed")
       return Status::Invalid("status", "an agreement becomes signed when every party has approved its terms (approve)");
@@ -246,9 +280,12 @@ std::vector<Family> MakeFamilies() {
                               Int("courses"), Int("hours"), Int("levels"), Int("modules"),
                               Int("participants"), Int("programs"),
                               Int("technical_competencies"), Source()}))});
+  // partner: an institution named in any partner field (keys::kIndexVersion 3; until 2
+  // canadian_partners only).
   proj.indexes = {CountryIndex(), FieldIndex("component", "component"),
-                  FieldIndex("program", "program"), FieldIndex("partner", "canadian_partners")};
-  proj.check = [](const json& r) { return DateOrder(r, "start_date", "end_date"); };
+                  FieldIndex("program", "program"),
+                  FieldsIndex("partner", {"lead_partner", "canadian_partners", "partner_institutions"})};
+  proj.rules = {StartBeforeEnd()};
   proj.search_fields = {"title", "title_alt", "lead_partner", "id"};
   proj.owner_institution_fields = {"lead_partner", "canadian_partners", "partner_institutions"};
   fams.push_back(std::move(proj));
@@ -297,14 +334,17 @@ std::vector<Family> MakeFamilies() {
                 Texts("notes"),
                 Source()};
   ind.indexes = {FieldIndex("project", "project"), FieldIndex("scope", "scope")};
-  ind.check = [](const json& r) -> Status {
-    if (auto p = r.find("period"); p != r.end()) PASSERELLE_RETURN_IF_ERROR(DateOrder(*p, "start", "end"));
-    if (auto ms = r.find("measurements"); ms != r.end())
-      for (size_t i = 0; i < ms->size(); ++i)
-        PASSERELLE_RETURN_IF_ERROR(GenderCounts((*ms)[i], "women", "men", "value",
-                                                "measurements[" + std::to_string(i) + "]."));
-    return Status::Ok();
-  };
+  ind.rules = {{{"period"}, [](const json& r) -> Status {
+                  if (auto p = r.find("period"); p != r.end()) return DateOrder(*p, "start", "end");
+                  return Status::Ok();
+                }},
+               {{"measurements"}, [](const json& r) -> Status {
+                  if (auto ms = r.find("measurements"); ms != r.end())
+                    for (size_t i = 0; i < ms->size(); ++i)
+                      PASSERELLE_RETURN_IF_ERROR(GenderCounts((*ms)[i], "women", "men", "value",
+                                                              "measurements[" + std::to_string(i) + "]."));
+                  return Status::Ok();
+                }}};
   ind.search_fields = {"description", "section", "unit", "id"};
   ind.owner_parents = {{"project", "project"}};
   ind.owner_institution_fields = {"scope"};
@@ -318,7 +358,7 @@ std::vector<Family> MakeFamilies() {
   forum.fields = ForumLikeFields(false);
   forum.indexes = {CountryIndex(), FieldIndex("format", "format"),
                    FieldIndex("organizer", "organizers")};
-  forum.check = ForumCheck;
+  forum.rules = ForumRules();
   forum.search_fields = {"title", "alt_titles", "location", "organizers", "id"};
   forum.owner_institution_fields = {"organizers"};
   fams.push_back(forum);
@@ -348,7 +388,7 @@ std::vector<Family> MakeFamilies() {
                              StrMap("descriptors", 3000), Text("notes"), Source()}),
               20)});
   fw.indexes = {CountryIndex(), FieldIndex("scope", "scope")};
-  fw.check = [](const json& r) -> Status {
+  fw.rules = {{{"levels", "levels_count"}, [](const json& r) -> Status {
     auto levels = r.find("levels");
     if (levels == r.end()) return Status::Ok();
     std::set<int64_t> seen;
@@ -361,7 +401,7 @@ std::vector<Family> MakeFamilies() {
         return Status::Invalid(field, "level " + std::to_string(l) + " exceeds levels_count " + std::to_string(count));
     }
     return Status::Ok();
-  };
+  }}};
   fw.search_fields = {"name", "short_name", "name_original", "id"};
   fw.owner_institution_fields = {"authority", "developed_by"};
   fams.push_back(std::move(fw));
@@ -382,11 +422,11 @@ std::vector<Family> MakeFamilies() {
   qual.indexes = {{"level", [](const IndexedRecord& r) { return LevelKey(r.fields); }},
                   FieldIndex("framework", "framework_id"), CountryIndex(),
                   FieldIndex("sector", "sector")};
-  qual.check = [](const json& r) -> Status {
-    if (r.contains("level") && !r.contains("framework_id"))
-      return Status::Invalid("framework_id", "required when level is set");
-    return Status::Ok();
-  };
+  qual.rules = {{{"level", "framework_id"}, [](const json& r) -> Status {
+                   if (r.contains("level") && !r.contains("framework_id"))
+                     return Status::Invalid("framework_id", "required when level is set");
+                   return Status::Ok();
+                 }}};
   qual.search_fields = {"title", "awarding_institution", "sector", "id"};
   qual.owner_institution_fields = {"awarding_institution", "developed_by"};
   qual.owner_parents = {{"framework", "framework_id"}};
@@ -418,12 +458,12 @@ std::vector<Family> MakeFamilies() {
   map.indexes = {SideIndex("source_level", "from", true), SideIndex("target_level", "to", true),
                  SideIndex("source_framework", "from", false),
                  SideIndex("target_framework", "to", false), FieldIndex("status", "status")};
-  map.check = [](const json& r) -> Status {
-    for (const char* s : {"from", "to"})
-      if (auto it = r.find(s); it != r.end() && it->contains("level") && !it->contains("framework_id"))
-        return Status::Invalid(std::string(s) + ".framework_id", "required when level is set");
-    return Status::Ok();
-  };
+  map.rules = {{{"from", "to"}, [](const json& r) -> Status {
+                  for (const char* s : {"from", "to"})
+                    if (auto it = r.find(s); it != r.end() && it->contains("level") && !it->contains("framework_id"))
+                      return Status::Invalid(std::string(s) + ".framework_id", "required when level is set");
+                  return Status::Ok();
+                }}};
   map.search_fields = {"description", "sector", "type", "id"};
   map.owner_parents = {{"framework", "from.framework_id"},
                        {"qualification", "from.qualification_id"},

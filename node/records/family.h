@@ -54,6 +54,14 @@ struct IndexedRecord {
   const std::string& terms_hash;
 };
 
+// A rule across fields (date order, women + men <= total). `check` sees a whole record
+// whose fields are already typed; `fields` names every top-level field it reads (a local
+// update that changes none of them cannot have broken it: Validate's `before`).
+struct CrossFieldRule {
+  std::vector<std::string> fields;
+  std::function<Status(const nlohmann::json& fields)> check;
+};
+
 // A secondary index: for a record, the values it is found under.
 struct IndexSpec {
   std::string name;    // also the List filter name: ?party=inmq
@@ -65,11 +73,11 @@ struct Family {
   std::string plural;   // "agreements"; REST paths and list keys use it
   std::vector<FieldSpec> fields;
   std::vector<IndexSpec> indexes;
-  // Rules across fields (date order, women + men <= total); fields are already typed.
-  // Checked on whole records only (a local write, a peer's create).
-  std::function<Status(const nlohmann::json& fields)> check;
+  // Rules across fields, checked on whole records only (a local write, a peer's create),
+  // in order; the first that fails is reported.
+  std::vector<CrossFieldRule> rules;
   // Rules on one field's value alone, checked on whole records and on a peer's update
-  // alike (which `check` cannot judge); the value is already typed. May be empty.
+  // alike (which `rules` cannot judge); the value is already typed. May be empty.
   std::function<Status(const std::string& name, const nlohmann::json& value)> field_check;
   // Owners are the members acting for the institutions named in these fields…
   std::vector<std::string> owner_institution_fields;
@@ -99,7 +107,13 @@ struct Reference {
 // Checks `fields` (a whole record, without meta) against the family: types, required,
 // formats, enums, lengths, cross-field rules. Unknown fields are refused. On success
 // fills `refs` with the references to check.
-Status Validate(const Family& family, const nlohmann::json& fields, std::vector<Reference>* refs);
+// `before`, for a local update, is the record's state that `fields` changes. A cross-field
+// rule that `fields` breaks is then refused only if it held on `before` or the update
+// changed a field it reads: a rule broken already (concurrent edits merged field by field,
+// each valid where it was made) does not block edits of other fields, nor is it reported
+// for them; an edit of its fields must leave it holding.
+Status Validate(const Family& family, const nlohmann::json& fields, std::vector<Reference>* refs,
+                const nlohmann::json* before = nullptr);
 
 // Checks a partial change set (an update op's fields): each value present against its
 // field's rules, null only for optional fields, no unknown or meta fields. Cross-field

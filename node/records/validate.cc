@@ -203,14 +203,30 @@ Status CheckApproval(const std::string& name, const nlohmann::json& value) {
   return Status::Ok();
 }
 
+// Whether a field `rule` reads differs between `before` and `after` (set, cleared or changed).
+bool Changes(const CrossFieldRule& rule, const nlohmann::json& before, const nlohmann::json& after) {
+  for (const auto& name : rule.fields) {
+    auto b = before.find(name), a = after.find(name);
+    if ((b == before.end()) != (a == after.end()) || (b != before.end() && *b != *a)) return true;
+  }
+  return false;
+}
+
 // A whole record's fields: each field typed, then the rules on single fields and
-// across fields.
-Status CheckRecord(const Family& family, Validator& v, const nlohmann::json& fields) {
+// across fields (a rule `before` already broke, on fields left as they were, is passed
+// over: family.h, Validate).
+Status CheckRecord(const Family& family, Validator& v, const nlohmann::json& fields,
+                   const nlohmann::json* before) {
   PASSERELLE_RETURN_IF_ERROR(v.Object(family.fields, fields, ""));
   if (family.field_check)
     for (const auto& [name, value] : fields.items())
       PASSERELLE_RETURN_IF_ERROR(family.field_check(name, value));
-  if (family.check) return family.check(fields);
+  for (const auto& rule : family.rules) {
+    Status s = rule.check(fields);
+    if (s.ok()) continue;
+    if (before != nullptr && !Changes(rule, *before, fields) && !rule.check(*before).ok()) continue;
+    return s;
+  }
   return Status::Ok();
 }
 
@@ -274,7 +290,8 @@ bool IsValidDate(std::string_view d) {
   return day >= 1 && day <= max_day;
 }
 
-Status Validate(const Family& family, const nlohmann::json& fields, std::vector<Reference>* refs) {
+Status Validate(const Family& family, const nlohmann::json& fields, std::vector<Reference>* refs,
+                const nlohmann::json* before) {
   refs->clear();
   Validator v(refs);
   if (!family.terms_fields.empty() && fields.is_object()) {
@@ -288,9 +305,9 @@ Status Validate(const Family& family, const nlohmann::json& fields, std::vector<
       }
       PASSERELLE_RETURN_IF_ERROR(CheckApproval(name, value));
     }
-    return CheckRecord(family, v, ordinary);
+    return CheckRecord(family, v, ordinary, before);
   }
-  return CheckRecord(family, v, fields);
+  return CheckRecord(family, v, fields, before);
 }
 
 }  // namespace passerelle::records

@@ -1,15 +1,18 @@
 // RecordService::Dashboard: the web client's front page, from the indexes (families.cc)
 // and the change feed. Definitions (node/README.md "Dashboard"): a date of year or month
-// precision stands for the LAST day of that year or month.
-//  - expiring agreement: end_date within [today, today + 90 days], status not
-//    expired/terminated; soonest first.
+// precision stands for the LAST day of that year or month, except where said.
+//  - expiring agreement: an end_date whose period (the day, month or year it names)
+//    overlaps [today, today + 90 days], status not expired/terminated; soonest last day
+//    first; end_date_imprecise when the end is a month or a year.
 //  - late deliverable: due_date before today and status not delivered/cancelled, or
 //    status "late" (set by its owner) whatever the date; earliest due first.
 //  - indicator behind target: a numeric target and a latest value below it, the latest
-//    value being the measurement of the greatest period, else the indicator's value.
+//    value being the measurement of the latest period (PeriodBefore), else the
+//    indicator's value.
 #include <algorithm>
 #include <cstdio>
 #include <set>
+#include <tuple>
 
 #include "node/core/fold.h"
 #include "node/records/family.h"
@@ -88,6 +91,25 @@ std::string LastDay(const std::string& date) {
   return "";
 }
 
+// The first day a date of year, month or day precision stands for.
+std::string FirstDay(const std::string& date) {
+  if (date.size() == 4) return date + "-01-01";
+  if (date.size() == 7) return date + "-01";
+  return date;
+}
+
+// Order of measurement periods, the latest last: ISO dates (YYYY, YYYY-MM, YYYY-MM-DD) by
+// the last day they stand for (a year is its 31 December), the finer period later when
+// those are equal ("2024" < "2024-12" < "2024-12-31"); any other text ("S1 2025",
+// "2023-2024") before every ISO date, and by its text among such periods.
+bool PeriodBefore(const std::string& a, const std::string& b) {
+  auto key = [](const std::string& p) {
+    bool iso = records::IsValidDate(p);
+    return std::make_tuple(iso, iso ? LastDay(p) : std::string(), p);
+  };
+  return key(a) < key(b);
+}
+
 std::string Str(const json& fields, const char* name) {
   auto it = fields.find(name);
   return it != fields.end() && it->is_string() ? it->get<std::string>() : "";
@@ -138,6 +160,9 @@ Result<json> RecordService::Dashboard(std::string_view today_param) const {
   out["counts"] = std::move(counts);
 
   // Agreements: end dates from today's year (a year-precision date sorts before its days).
+  // An end of month or year precision may fall on any day of it: listed when that period
+  // overlaps [today, horizon]. Index values sort as their first days do, so the scan
+  // stops at the first value whose first day is past the horizon.
   struct Dated {
     std::string last_day, id;
     json item;
@@ -145,9 +170,9 @@ Result<json> RecordService::Dashboard(std::string_view today_param) const {
   std::vector<Dated> expiring;
   Status s = ScanIndex(*kv_, "agreement", "end_date", today.substr(0, 4),
                        [&](const std::string& end, const std::string& id) {
-                         if (end > horizon) return false;  // and every later value
+                         if (FirstDay(end) > horizon) return false;  // and every later value
                          std::string last = LastDay(end);
-                         if (last < today || last > horizon) return true;
+                         if (last < today) return true;
                          auto rec = store_->Get("agreement", id);
                          if (!rec.ok() || !rec->live()) return true;
                          std::string status = Str(rec->fields, "status");
@@ -156,6 +181,7 @@ Result<json> RecordService::Dashboard(std::string_view today_param) const {
                                              {{"id", id},
                                               {"title", Str(rec->fields, "title")},
                                               {"end_date", end},
+                                              {"end_date_imprecise", end.size() != 10},
                                               {"parties", OrNull(rec->fields, "parties")}}});
                          return expiring.size() < kMaxListed;
                        });
@@ -216,7 +242,7 @@ Result<json> RecordService::Dashboard(std::string_view today_param) const {
     if (auto ms = f.find("measurements"); ms != f.end() && ms->is_array() && !ms->empty()) {
       const json* best = nullptr;
       for (const auto& m : *ms)
-        if (best == nullptr || m.value("period", "") > best->value("period", "")) best = &m;
+        if (best == nullptr || PeriodBefore(best->value("period", ""), m.value("period", ""))) best = &m;
       latest = OrNull(*best, "value");
       period = OrNull(*best, "period");
     } else if (auto v = f.find("value"); v != f.end()) {

@@ -23,7 +23,8 @@ namespace passerelle::service::keys {
 constexpr int kFormatVersion = 4;
 // Secondary index definitions (families.cc); a store with another version in meta has its
 // index entries rebuilt at open. 2: an agreement's status index holds its shown status.
-constexpr int kIndexVersion = 2;
+// 3: a project's partner index holds lead_partner and partner_institutions too.
+constexpr int kIndexVersion = 3;
 inline constexpr std::string_view kIndexVersionKey = "index_version";
 // Present while this member's own op chain is unconfirmed (a restore): local writes wait
 // until every peer has shown it holds no newer op of this member (RecordService::ConfirmOwnHead).

@@ -203,9 +203,9 @@ Result<std::vector<std::string>> RecordService::DeriveOwners(const records::Fami
 }
 
 Status RecordService::CheckReferences(const records::Family& family, const json& fields,
-                                      const json* changed) const {
+                                      const json* changed, const json* before) const {
   std::vector<records::Reference> refs;
-  PASSERELLE_RETURN_IF_ERROR(records::Validate(family, fields, &refs));
+  PASSERELLE_RETURN_IF_ERROR(records::Validate(family, fields, &refs, before));
   for (const auto& ref : refs) {
     if (changed != nullptr) {
       std::string top = ref.field.substr(0, ref.field.find_first_of(".["));
@@ -525,7 +525,7 @@ Result<json> RecordService::Update(std::string_view kind, std::string_view id,
     else content.erase(name);
     changes[name] = present ? *it : json(nullptr);
   }
-  PASSERELLE_RETURN_IF_ERROR(CheckReferences(fam, content, &changes));
+  PASSERELLE_RETURN_IF_ERROR(CheckReferences(fam, content, &changes, &state->fields));
   PASSERELLE_RETURN_IF_ERROR(CheckLevelMappingWrite(fam, content));
   if (new_owners.empty()) {
     // Parties added by this change become owners too; nobody is dropped implicitly.

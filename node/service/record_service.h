@@ -189,18 +189,20 @@ class RecordService {
   // families with terms); the && form moves the state's fields instead of copying them.
   nlohmann::json Present(const records::Family& family, const core::RecordState& state) const;
   nlohmann::json Present(const records::Family& family, core::RecordState&& state) const;
-  // Validates `fields` and checks that what they reference exists. With `changed`,
-  // only references from those top-level fields are checked (an untouched field may
-  // keep pointing at a record deleted since).
-  // Reads an explicit owners list: non-empty, every entry a member of the federation.
   // `owners` as the request named them, checked to include every member acting for an
   // institution the record names (parties, lead, authority), or the derived ones if the
   // request named none.
   Status OwnersOrDerived(const records::Family& family, const nlohmann::json& content,
                          std::vector<std::string>* owners) const;
+  // Reads an explicit owners list: non-empty, every entry a member of the federation.
   Status ParseOwners(const nlohmann::json& list, std::vector<std::string>* owners) const;
+  // Validates `fields` and checks that what they reference exists. With `changed`,
+  // only references from those top-level fields are checked (an untouched field may
+  // keep pointing at a record deleted since). `before`, for an update, is the record's
+  // state: cross-field rules it already broke are judged as records::Validate says.
   Status CheckReferences(const records::Family& family, const nlohmann::json& fields,
-                         const nlohmann::json* changed = nullptr) const;
+                         const nlohmann::json* changed = nullptr,
+                         const nlohmann::json* before = nullptr) const;
   // A level mapping is written only by its source framework's authority (an owner of
   // from.framework_id), whatever owners the request names: PERMISSION_DENIED otherwise.
   // A level mapping is written or deleted only by its source framework's authority.

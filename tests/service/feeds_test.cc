@@ -286,7 +286,7 @@ TEST_CASE("Dashboard: counts, expiring agreements, late deliverables, indicators
   agreement("agr-today", "2026-11-24");
   agreement("agr-horizon", "2027-02-22");
   agreement("agr-past-horizon", "2027-02-23");
-  agreement("agr-year-2027", "2027");                // 2027-12-31: too far
+  agreement("agr-year-2027", "2027");                // may end 2027-01-01: listed, last
   agreement("agr-ended", "2026-11-23");
   agreement("agr-terminated", "2026-12-01", "terminated");
   REQUIRE_OK(s.Create("projects", {{"id", "P-test"}, {"title", "Projet test"}, {"lead_partner", "cegep-sept-iles"}}, f.caller));
@@ -334,9 +334,11 @@ TEST_CASE("Dashboard: counts, expiring agreements, late deliverables, indicators
 
   std::vector<std::string> expiring;
   for (const auto& a : (*dash)["expiring_agreements"]) expiring.push_back(a["id"]);
-  CHECK(expiring == std::vector<std::string>{"agr-today", "agr-in-10-days", "agr-end-of-december", "agr-horizon"});
+  CHECK(expiring == std::vector<std::string>{"agr-today", "agr-in-10-days", "agr-end-of-december", "agr-horizon",
+                                              "agr-year-2027"});
   CHECK((*dash)["expiring_agreements"][1] == json{{"id", "agr-in-10-days"}, {"title", "Entente agr-in-10-days"},
-                                                   {"end_date", "2026-12-04"}, {"parties", {"cegep-sept-iles"}}});
+                                                   {"end_date", "2026-12-04"}, {"end_date_imprecise", false},
+                                                   {"parties", {"cegep-sept-iles"}}});
 
   std::vector<std::string> late;
   for (const auto& d : (*dash)["late_deliverables"]) late.push_back(d["id"]);
@@ -381,6 +383,70 @@ TEST_CASE("Dashboard: counts, expiring agreements, late deliverables, indicators
     REQUIRE_OK(by_default);
     CHECK((*by_default)["today"] == "2023-11-14");  // the fixture's clock, 1.7e12 ms
   }
+}
+
+TEST_CASE("Dashboard: an agreement ending in a month or year that overlaps the 90 days is listed, marked imprecise",
+          "[feeds][dashboard]") {
+  ServiceFixture f;
+  auto& s = *f.service;
+  REQUIRE_OK(s.Create("institutions", Inst("cegep-sept-iles", "Cégep de Sept-Îles"), f.caller));
+  for (auto [id, end] : {std::pair{"agr-feb-2027", "2027-02"},   // may end Feb 1, before the horizon
+                         {"agr-year-2027", "2027"},               // may end Jan 1
+                         {"agr-nov-2026", "2026-11"},             // ends by Nov 30, after today
+                         {"agr-mar-2027", "2027-03"},             // starts after the horizon
+                         {"agr-oct-2026", "2026-10"},             // ended before today
+                         {"agr-year-2026", "2026"},               // ends by Dec 31
+                         {"agr-horizon", "2027-02-22"},
+                         {"agr-past-horizon", "2027-02-23"},
+                         {"agr-yesterday", "2026-11-23"}}) {
+    json a = Agreement(id, std::string("Entente ") + id, {"cegep-sept-iles"});
+    a["end_date"] = end;
+    REQUIRE_OK(s.Create("agreements", a, f.caller));
+  }
+  auto dash = s.Dashboard("2026-11-24");  // horizon: 2027-02-22
+  REQUIRE_OK(dash);
+  std::vector<std::pair<std::string, bool>> listed;
+  for (const auto& a : (*dash)["expiring_agreements"]) listed.push_back({a["id"], a.value("end_date_imprecise", false)});
+  // Soonest last possible day first.
+  CHECK(listed == std::vector<std::pair<std::string, bool>>{{"agr-nov-2026", true},
+                                                           {"agr-year-2026", true},
+                                                           {"agr-horizon", false},
+                                                           {"agr-feb-2027", true},
+                                                           {"agr-year-2027", true}});
+}
+
+TEST_CASE("Dashboard: an indicator's latest measurement is the one whose period ends last", "[feeds][dashboard]") {
+  ServiceFixture f;
+  auto& s = *f.service;
+  REQUIRE_OK(s.Create("institutions", Inst("cegep-sept-iles", "Cégep de Sept-Îles"), f.caller));
+  REQUIRE_OK(s.Create("projects", {{"id", "P-test"}, {"title", "Projet test"}, {"lead_partner", "cegep-sept-iles"}}, f.caller));
+  auto indicator = [&](const std::string& id, json measurements) {
+    REQUIRE_OK(s.Create("indicators", {{"id", id}, {"project", "P-test"}, {"description", "Personnes formées"},
+                                       {"target", 100}, {"measurements", std::move(measurements)}}, f.caller));
+  };
+  // The full year 2024 (to Dec 31) is later than June 2024: 120 reached the target.
+  indicator("ind-year-after-month", {{{"period", "2024-06"}, {"value", 40}}, {{"period", "2024"}, {"value", 120}}});
+  // March 2025 is later than the year 2024: 50 is behind.
+  indicator("ind-month-after-year", {{{"period", "2024"}, {"value", 120}}, {{"period", "2025-03"}, {"value", 50}}});
+  indicator("ind-day-after-month", {{{"period", "2024-06-30"}, {"value", 60}}, {{"period", "2024-06"}, {"value", 110}},
+                                    {{"period", "2024-05-31"}, {"value", 130}}});
+  // A period that is not an ISO date comes before every dated one.
+  indicator("ind-undated", {{{"period", "2025-2026"}, {"value", 10}}, {{"period", "2023"}, {"value", 150}}});
+  indicator("ind-only-undated", {{{"period", "S1 2025"}, {"value", 150}}, {{"period", "S2 2025"}, {"value", 90}}});
+  auto dash = s.Dashboard("2026-11-24");
+  REQUIRE_OK(dash);
+  std::map<std::string, json> behind;
+  for (const auto& i : (*dash)["indicators_behind"]) behind[i["id"]] = i;
+  CHECK(behind.size() == 3);
+  CHECK(behind.count("ind-year-after-month") == 0);
+  CHECK(behind.count("ind-undated") == 0);
+  REQUIRE(behind.count("ind-month-after-year") == 1);
+  CHECK(behind["ind-month-after-year"]["latest"] == 50);
+  CHECK(behind["ind-month-after-year"]["period"] == "2025-03");
+  REQUIRE(behind.count("ind-day-after-month") == 1);  // equal last days: the finer period is the later
+  CHECK(behind["ind-day-after-month"]["latest"] == 60);
+  REQUIRE(behind.count("ind-only-undated") == 1);     // undated periods among themselves: by their text
+  CHECK(behind["ind-only-undated"]["period"] == "S2 2025");
 }
 
 // Not run by default (hidden tag): `test_feeds "[perf]"` prints search times over

@@ -215,6 +215,33 @@ TEST_CASE("Service: index entries are rebuilt at open when their definitions cha
   CHECK(ListIds(*f.service, "agreements", {{"status", "proposed"}}) == std::vector<std::string>{"agr-1"});
 }
 
+TEST_CASE("Service: a project is found by the partner filter under each of its partner fields", "[service][index]") {
+  ServiceFixture f;
+  SeedParties(f);
+  REQUIRE_OK(f.service->Create("institutions", Institution("ceduc-ucn-antofagasta", "CL"), f.caller));
+  REQUIRE_OK(f.service->Create("projects", {{"id", "B01"}, {"title", "Projet B01"}, {"lead_partner", "inmq"},
+                                            {"canadian_partners", {"cegep-thetford"}},
+                                            {"partner_institutions", {"ceduc-ucn-antofagasta"}}}, f.caller));
+  REQUIRE_OK(f.service->Create("projects", {{"id", "B02"}, {"title", "Projet B02"}, {"lead_partner", "cegep-thetford"}},
+                               f.caller));
+  const std::vector<std::string> b01 = {"B01"}, both = {"B01", "B02"};
+  CHECK(ListIds(*f.service, "projects", {{"partner", "ceduc-ucn-antofagasta"}}) == b01);
+  CHECK(ListIds(*f.service, "projects", {{"partner", "inmq"}}) == b01);
+  CHECK(ListIds(*f.service, "projects", {{"partner", "cegep-thetford"}}) == both);  // once each
+
+  // A store indexed under version 2 (partner: canadian_partners only) is re-indexed at open.
+  storage::WriteBatch old;
+  old.Put(storage::Column::kMeta, std::string(service::keys::kIndexVersionKey), "2");
+  for (auto [partner, id] : {std::pair{"ceduc-ucn-antofagasta", "B01"}, {"inmq", "B01"}, {"cegep-thetford", "B02"}})
+    old.Delete(storage::Column::kIndex, service::keys::Index("project", "partner", partner, id));
+  REQUIRE_OK(f.store->Write(old));
+  CHECK(ListIds(*f.service, "projects", {{"partner", "ceduc-ucn-antofagasta"}}).empty());
+  f.Reopen();
+  CHECK(ListIds(*f.service, "projects", {{"partner", "ceduc-ucn-antofagasta"}}) == b01);
+  CHECK(ListIds(*f.service, "projects", {{"partner", "inmq"}}) == b01);
+  CHECK(ListIds(*f.service, "projects", {{"partner", "cegep-thetford"}}) == both);
+}
+
 TEST_CASE("Service: list pages through every record once", "[service]") {
   ServiceFixture f;
   for (int i = 0; i < 25; ++i) {
@@ -495,6 +522,58 @@ service::Members WithMorocco(const core::KeyPair& key, const char* morocco_acts_
 }
 
 }  // namespace
+
+TEST_CASE("Updates: a cross-field rule broken by merged edits blocks only edits of its fields", "[service][validation]") {
+  QuebecAndMorocco nodes;
+  auto& q = nodes.q;
+  auto& m = nodes.m;
+  REQUIRE_OK(q.Create("institutions", Institution("inmq"), {"alice"}));
+  REQUIRE_OK(m.Create("institutions", Institution("maroc-ministere-energie-mines", "MA"), {"karim"}));
+  nodes.Sync(q, m);
+  nodes.Sync(m, q);
+  json agr = Agreement("agr-joint", {"inmq", "maroc-ministere-energie-mines"});
+  agr["start_date"] = "2024-01";
+  agr["end_date"] = "2026";
+  REQUIRE_OK(q.Create("agreements", agr, {"alice"}));
+  nodes.Sync(q, m);
+  // Concurrent edits, each valid where it was made; merged, start is after end.
+  service::UpdateRequest start, end;
+  start.patch = {{"start_date", "2025"}};
+  end.patch = {{"end_date", "2024-06"}};
+  REQUIRE_OK(q.Update("agreements", "agr-joint", start, {"alice"}));
+  REQUIRE_OK(m.Update("agreements", "agr-joint", end, {"karim"}));
+  nodes.Sync(q, m);
+  nodes.Sync(m, q);
+  for (auto* node : {&q, &m}) {
+    auto merged = node->Get("agreements", "agr-joint");
+    REQUIRE_OK(merged);
+    CHECK((*merged)["start_date"] == "2025");
+    CHECK((*merged)["end_date"] == "2024-06");
+  }
+
+  // An edit that leaves the dates alone goes through, on either node.
+  service::UpdateRequest title;
+  title.patch = {{"title", "Entente conjointe"}};
+  REQUIRE_OK(q.Update("agreements", "agr-joint", title, {"alice"}));
+  title.patch = {{"title", "Entente conjointe (MA)"}, {"end_date", "2024-06"}};  // same end: not a change
+  REQUIRE_OK(m.Update("agreements", "agr-joint", title, {"karim"}));
+  // An edit of a date the rule reads must leave the rule holding.
+  for (json patch : {json{{"end_date", "2024-09"}}, json{{"start_date", "2026"}}}) {
+    INFO(patch.dump());
+    service::UpdateRequest up;
+    up.patch = patch;
+    auto refused = q.Update("agreements", "agr-joint", up, {"alice"});
+    CHECK(refused.status().code() == Code::kInvalidArgument);
+    CHECK(refused.status().field() == "end_date");
+  }
+  CHECK(q.Get("agreements", "agr-joint").value()["end_date"] == "2024-06");
+  service::UpdateRequest mend;
+  mend.patch = {{"end_date", "2026-06"}};
+  REQUIRE_OK(q.Update("agreements", "agr-joint", mend, {"alice"}));
+  // Once it holds, an edit that breaks it again is refused.
+  end.patch = {{"end_date", "2024-12"}};
+  CHECK(q.Update("agreements", "agr-joint", end, {"alice"}).status().field() == "end_date");
+}
 
 TEST_CASE("Peers: a signed op with values the rules refuse is refused whole and stores nothing", "[service][peer]") {
   ServiceFixture f;

@@ -137,3 +137,28 @@ TEST_CASE("Validation: an update that breaks a rule is refused and changes nothi
   REQUIRE_OK(f.service->Create("forums", With(With(With(Forum(), "id", "forum-year"), "start_date", "2019-03"),
                                               "end_date", "2019"), f.caller));
 }
+
+TEST_CASE("Validation: women + men may exceed a total stated as a lower bound or an estimate", "[service][validation]") {
+  ServiceFixture f;
+  REQUIRE_OK(f.service->Create("institutions", Institution("cican"), f.caller));
+  // forum-4-durabilite-environnementale-2021: "plus de 500" participants, 280 women, 260 men.
+  json forum = With(With(With(Forum(), "participants_total", 500), "participants_women", 280), "participants_men", 260);
+  for (const char* qualifier : {"more_than", "at_least", "approx", "target_exceeded"}) {
+    INFO(qualifier);
+    json stated = With(With(forum, "id", std::string("forum-") + qualifier), "participants_qualifier", qualifier);
+    REQUIRE_OK(f.service->Create("forums", stated, f.caller));
+    REQUIRE_OK(f.service->Create("events", With(stated, "kind", "forum"), f.caller));
+  }
+  // An exact total (no qualifier, or one that does not qualify the count) still bounds them.
+  for (json exact : {With(forum, "id", "forum-exact"),
+                     With(With(forum, "id", "forum-increase"), "participants_qualifier", "increase")}) {
+    auto r = f.service->Create("forums", exact, f.caller);
+    CHECK(r.status().code() == Code::kInvalidArgument);
+    CHECK(r.status().field() == "participants_women");
+  }
+  service::UpdateRequest exact;
+  exact.patch = {{"participants_qualifier", nullptr}};
+  auto r = f.service->Update("forums", "forum-more_than", exact, f.caller);
+  CHECK(r.status().field() == "participants_women");
+  CHECK(f.service->Get("forums", "forum-more_than").value()["participants_qualifier"] == "more_than");
+}

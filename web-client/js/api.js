@@ -47,6 +47,15 @@ export async function api(method, path, body) {
 
 export const get = (path) => api("GET", path);
 
+// The user's date, YYYY-MM-DD from the local calendar (not toISOString: that is the UTC
+// date, already tomorrow on an evening west of Greenwich).
+export function localToday(d = new Date()) {
+  const two = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+}
+// The dashboard as of the user's date (without ?today= the node uses its UTC date).
+export const getDashboard = () => get(`/api/v1/dashboard?today=${localToday()}`);
+
 // Every record of a family (or of a parent's children), following the pages.
 export async function listAll(plural, params = {}, base = `/api/v1/${plural}`) {
   const out = [];

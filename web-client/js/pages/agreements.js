@@ -2,7 +2,7 @@
 // detail (parties and their approval, dates, documents, history with user and node),
 // create and edit forms, and approve for the parties' own node (POST …/approve with the
 // terms_hash as read).
-import { api, get, listAll, session, institutionIndex, institutionName } from "../api.js";
+import { api, get, getDashboard, listAll, session, institutionIndex, institutionName } from "../api.js";
 import { h, facts } from "../dom.js";
 import { t, tv, fmtDate, fmtDateTime, countryName, fieldName, errorText } from "../i18n.js";
 import { field, input, textarea, select, showError, clearErrors, lines, changedFields, presentFields } from "../forms.js";
@@ -28,7 +28,7 @@ async function list(box, ctx) {
   const q = ctx.query;
   // "Expiring" is the node's rule (the dashboard's list: partial dates, closed statuses).
   const [all, idx, dash] = await Promise.all([listAll("agreements"), institutionIndex(),
-    q.get("expiring") ? get("/api/v1/dashboard") : null]);
+    q.get("expiring") ? getDashboard() : null]);
   const expiring = new Set(((dash && dash.expiring_agreements) || []).map((x) => x.id));
   const shown = all.filter((a) =>
     (!q.get("party") || (a.parties || []).includes(q.get("party"))) &&

@@ -3,7 +3,7 @@
 // the partnership map. Where the node has no dashboard route it is worked out here from
 // the record lists (without the remote changes). The first time it is on screen it sets
 // window.passerelleDashboardMs = performance.now() (the browser test's first-render time).
-import { get, listAll, institutionIndex, institutionName } from "../api.js";
+import { getDashboard, localToday, listAll, institutionIndex, institutionName } from "../api.js";
 import { h } from "../dom.js";
 import { t, tv, fmtDate, fmtNum, fmtDateTime } from "../i18n.js";
 import { partnershipMap } from "../map.js";
@@ -14,12 +14,11 @@ export const live = ["agreement", "deliverable", "indicator", "project", "instit
 const FAMILIES = ["agreements", "institutions", "projects", "deliverables", "indicators", "forums", "events",
                   "frameworks", "qualifications", "mappings"];
 
-const today = () => new Date().toISOString().slice(0, 10);
 const plusDays = (d, n) => new Date(Date.parse(d) + n * 86400000).toISOString().slice(0, 10);
 
 async function computed() {
   const lists = Object.fromEntries(await Promise.all(FAMILIES.map(async (f) => [f, await listAll(f)])));
-  const d = today(), limit = plusDays(d, 90);
+  const d = localToday(), limit = plusDays(d, 90);
   const latest = (i) => (i.measurements || []).slice().sort((a, b) => String(a.period).localeCompare(String(b.period))).pop();
   return {
     today: d,
@@ -44,7 +43,7 @@ function section(id, title, count, body, wide = false) {
 export async function render(box) {
   let data;
   try {
-    data = await get("/api/v1/dashboard");
+    data = await getDashboard();
   } catch (e) {
     if (e.status !== 404 && e.status !== 501) throw e;
     data = await computed();
