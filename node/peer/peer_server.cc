@@ -1,6 +1,7 @@
 #include "node/peer/peer_server.h"
 
 #include <atomic>
+#include <set>
 #include <grpcpp/grpcpp.h>
 
 #include "node/core/op.h"
@@ -21,6 +22,7 @@ constexpr auto kHeartbeat = std::chrono::seconds(5);
 constexpr int kMaxPullStreams = 64;
 constexpr int kMaxConnectionAgeMs = 10 * 60 * 1000;
 constexpr int kConnectionAgeGraceMs = 60 * 1000;
+constexpr int kMaxSkippedOrigins = 256;  // PullRequest.skip_origins honoured
 
 class PeerServiceImpl final : public pb::PeerService::Service {
  public:
@@ -39,6 +41,9 @@ class PeerServiceImpl final : public pb::PeerService::Service {
     const auto end_by = std::chrono::steady_clock::now() + std::chrono::milliseconds(kMaxConnectionAgeMs);
     std::map<std::string, uint64_t> sent(request->version_vector().begin(),
                                          request->version_vector().end());
+    std::set<std::string> skip;  // origins the follower refused from us lately
+    for (int i = 0; i < request->skip_origins_size() && i < kMaxSkippedOrigins; ++i)
+      skip.insert(request->skip_origins(i));
     // As if the last write were a heartbeat ago: a stream with nothing to send starts
     // with a heartbeat, so the follower knows at once that this node is reachable
     // (its /readyz and federation status).
@@ -47,6 +52,7 @@ class PeerServiceImpl final : public pb::PeerService::Service {
       uint64_t generation = svc_->Generation();  // before reading: no commit is missed
       auto vv = svc_->VersionVector();
       for (const auto& [origin, seq] : vv) {
+        if (skip.count(origin)) continue;
         while (sent[origin] < seq) {
           auto ops = svc_->OpsForPeer(origin, sent[origin], kMaxBatchOps);
           if (!ops.ok()) return grpc::Status(grpc::StatusCode::INTERNAL, ops.status().ToString());

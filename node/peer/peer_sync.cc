@@ -1,5 +1,7 @@
 #include "node/peer/peer_sync.h"
 
+#include <algorithm>
+
 #include <chrono>
 #include <grpcpp/grpcpp.h>
 
@@ -16,6 +18,11 @@ namespace passerelle::peer {
 namespace {
 
 namespace pb = passerelle::v1;
+
+// How long an origin whose batch was refused is left out of the pulls from that peer:
+// doubling from the first value to the second while refusals go on.
+constexpr uint64_t kOriginRetryMinMs = 30 * 1000;
+constexpr uint64_t kOriginRetryMaxMs = 30 * 60 * 1000;
 
 uint64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -54,6 +61,13 @@ struct PeerSync::Peer {
   mutable std::mutex mu;
   PeerState state;                        // Guarded by mu
   grpc::ClientContext* active = nullptr;  // Guarded by mu: the open stream, to cancel
+  // Origins whose batch from this peer was refused: asked again only after `until_ms`,
+  // the wait doubling per refusal (kOriginRetryMinMs .. kOriginRetryMaxMs), so the other
+  // origins keep flowing meanwhile. Guarded by mu.
+  struct Skipped {
+    uint64_t until_ms = 0, wait_ms = 0;
+  };
+  std::map<std::string, Skipped> skipped;
 };
 
 PeerSync::PeerSync(service::RecordService* service, const service::Members* members,
@@ -127,6 +141,12 @@ void PeerSync::PullOnce(Peer* peer, bool* made_contact) {
   pb::PullRequest request;
   request.set_member_id(service_->member_id());
   request.set_follow(true);
+  {
+    std::lock_guard lock(peer->mu);
+    const uint64_t now = NowMs();
+    for (const auto& [origin, skip] : peer->skipped)
+      if (skip.until_ms > now) request.add_skip_origins(origin);
+  }
   for (const auto& [origin, seq] : service_->VersionVector())
     (*request.mutable_version_vector())[origin] = seq;
   auto reader = stub->Pull(&ctx, request);
@@ -139,7 +159,7 @@ void PeerSync::PullOnce(Peer* peer, bool* made_contact) {
   std::string error;  // written by the committer, read after Wait()
   using Prepared = service::RecordService::PreparedPeerBatch;
   auto commit = [&](Prepared* prepared, const std::map<std::string, uint64_t>& sender_vv,
-                    size_t count) {
+                    size_t count, const std::string& origin) {
     if (refused) return;
     auto result = service_->CommitPeerBatch(std::move(*prepared));
     core::Refusal refusal = result.refusal;
@@ -172,6 +192,13 @@ void PeerSync::PullOnce(Peer* peer, bool* made_contact) {
       peer->state.behind = behind;
       peer->state.ops_received += result.applied;
       peer->state.last_error = refusal != core::Refusal::kNone ? error : confirm_error;
+      if (refusal != core::Refusal::kNone) {
+        auto& skip = peer->skipped[origin];
+        skip.wait_ms = std::clamp<uint64_t>(skip.wait_ms * 2, kOriginRetryMinMs, kOriginRetryMaxMs);
+        skip.until_ms = NowMs() + skip.wait_ms;
+      } else if (result.applied > 0) {
+        peer->skipped.erase(origin);
+      }
     }
     peer->metrics->received.Inc(result.applied);
     peer->metrics->behind.Set(static_cast<int64_t>(behind));
@@ -188,7 +215,7 @@ void PeerSync::PullOnce(Peer* peer, bool* made_contact) {
                       {{"reason", core::RefusalName(refusal)}})
           .Inc(n);
       refused = true;
-      ctx.TryCancel();  // a peer sending bad ops: drop the stream, retry with backoff
+      ctx.TryCancel();  // the stream is past this batch: drop it, reopen without its origin
     }
   };
   SerialWorker committer;
@@ -208,7 +235,9 @@ void PeerSync::PullOnce(Peer* peer, bool* made_contact) {
     last_plan = prepared->plan;
     auto sender_vv = std::make_shared<std::map<std::string, uint64_t>>(
         batch.sender_version_vector().begin(), batch.sender_version_vector().end());
-    committer.Submit([&commit, prepared, sender_vv, count] { commit(prepared.get(), *sender_vv, count); });
+    committer.Submit([&commit, prepared, sender_vv, count, origin = batch.origin()] {
+      commit(prepared.get(), *sender_vv, count, origin);
+    });
   }
   committer.Wait();
   grpc::Status status = reader->Finish();

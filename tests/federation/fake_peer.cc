@@ -1,5 +1,7 @@
 #include "tests/federation/fake_peer.h"
 
+#include <set>
+
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
@@ -20,23 +22,32 @@ class FakePeerService final : public pb::PeerService::Service {
   grpc::Status Pull(grpc::ServerContext* ctx, const pb::PullRequest* request,
                     grpc::ServerWriter<pb::OpBatch>* writer) override {
     std::vector<std::vector<core::Op>> script;
+    bool stream;
     uint64_t generation;
     int n;
     {
       std::lock_guard lock(mu_);
       script = script_;
+      stream = stream_;
       generation = generation_;
       n = pulls_++;
     }
-    if (!script.empty()) {
-      const auto& ops = script[n % script.size()];
+    std::set<std::string> skip(request->skip_origins().begin(), request->skip_origins().end());
+    auto send = [&](const std::vector<core::Op>& ops) {
       pb::OpBatch batch;
       if (!ops.empty()) batch.set_origin(ops.front().origin);
+      if (stream && skip.count(batch.origin())) return true;
       auto have = request->version_vector().find(batch.origin());
       uint64_t has = have == request->version_vector().end() ? 0 : have->second;
       for (const auto& op : ops)
         if (op.seq > has) batch.add_ops(core::EncodeOp(op));
-      if (batch.ops_size() > 0 && !writer->Write(batch)) return grpc::Status::OK;
+      return batch.ops_size() == 0 || writer->Write(batch);
+    };
+    if (stream) {
+      for (const auto& ops : script)
+        if (!send(ops)) return grpc::Status::OK;
+    } else if (!script.empty() && !send(script[n % script.size()])) {
+      return grpc::Status::OK;
     }
     // Hold the stream like a real peer with nothing new, until the puller leaves, the
     // script changes or the server stops.
@@ -50,9 +61,10 @@ class FakePeerService final : public pb::PeerService::Service {
     return grpc::Status::OK;
   }
 
-  void SetScript(std::vector<std::vector<core::Op>> batches) {
+  void SetScript(std::vector<std::vector<core::Op>> batches, bool stream = false) {
     std::lock_guard lock(mu_);
     script_ = std::move(batches);
+    stream_ = stream;
     ++generation_;
   }
   int pulls() const {
@@ -64,6 +76,7 @@ class FakePeerService final : public pb::PeerService::Service {
  private:
   mutable std::mutex mu_;
   std::vector<std::vector<core::Op>> script_;  // Guarded by mu_
+  bool stream_ = false;                        // Guarded by mu_: all of script_ per pull
   uint64_t generation_ = 0;                    // Guarded by mu_
   int pulls_ = 0;                              // Guarded by mu_
 };
@@ -102,6 +115,10 @@ FakePeer::~FakePeer() {
 
 void FakePeer::SetScript(std::vector<std::vector<core::Op>> batches) {
   service_->SetScript(std::move(batches));
+}
+
+void FakePeer::SetStream(std::vector<std::vector<core::Op>> batches) {
+  service_->SetScript(std::move(batches), /*stream=*/true);
 }
 
 int FakePeer::pulls() const { return service_->pulls(); }

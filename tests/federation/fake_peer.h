@@ -35,6 +35,10 @@ class FakePeer {
   // already has, by its version vector, are left out); open streams end so that pullers
   // come back for the new script at once.
   void SetScript(std::vector<std::vector<core::Op>> batches);
+  // Instead: each Pull is answered with all these batches in this order, as one stream,
+  // leaving out the origins the puller asks to skip (PullRequest.skip_origins), as a
+  // real peer does.
+  void SetStream(std::vector<std::vector<core::Op>> batches);
   int pulls() const;
 
  private:

@@ -1,5 +1,6 @@
 // Trust with real nodes and a fake peer: forged ops are refused, counted and never relayed;
-// a validly signed op by a member that does not own the record has no effect anywhere.
+// a validly signed op by a member that does not own the record has no effect anywhere;
+// an origin refused from a peer does not hold back the other origins it relays.
 #include <catch2/catch.hpp>
 
 #include "tests/federation/fake_peer.h"
@@ -185,6 +186,42 @@ TEST_CASE(
     auto s = n->FederationStatus();
     CHECK((*s)["refused_total"].get<uint64_t>() == 0);  // well-formed ops: kept, not refused
   }
+}
+
+TEST_CASE("Federation: an origin refused from a peer does not hold back the others it relays",
+          "[federation]") {
+  // mallory's fake node relays, on one stream, a forged batch of its own first, then
+  // bravo's validly signed ops. alpha refuses the first and still gets bravo's.
+  TestFederation fed(std::vector<MemberSpec>{{"alpha", {"inst-alpha"}},
+                                             {"bravo", {"inst-bravo"}, /*runs_node=*/false},
+                                             {"mallory", {"inst-mallory"}, /*runs_node=*/false}});
+  fed.SetDials("alpha", {"mallory"});
+  FakePeer mallory(fed.peer_address("mallory"), fed.tls_ca(), fed.tls_cert("mallory"),
+                   fed.tls_key("mallory"));
+  std::vector<Op> forged = {MakeOp("mallory", 1, OpType::kCreate, "institution", "forged-first",
+                                   Created("forged-first", "mallory"))};
+  ChainAndSign(&forged, core::GenerateKeyPair());  // not mallory's key
+  std::vector<Op> relayed = {MakeOp("bravo", 1, OpType::kCreate, "institution", "inst-bravo",
+                                    Created("inst-bravo", "bravo"))};
+  ChainAndSign(&relayed, LoadKeyFile(fed.signing_key("bravo")));
+  mallory.SetStream({forged, relayed});
+
+  TestNode& a = fed.node("alpha");
+  a.Start();
+  json status;
+  bool got = Eventually(
+      [&] {
+        auto s = a.FederationStatus();
+        if (s) status = *s;
+        return a.GetRecord("institutions", "inst-bravo").has_value();
+      },
+      60s, 100ms);
+  INFO("alpha's status: " << status.dump());
+  REQUIRE(got);
+  CHECK(Refused(status, "bad_signature") >= 1);
+  CHECK_FALSE(a.GetRecord("institutions", "forged-first").has_value());
+  CHECK(status["version_vector"].value("bravo", uint64_t{0}) == 1);
+  CHECK_FALSE(status["version_vector"].contains("mallory"));
 }
 
 }  // namespace passerelle::testing
