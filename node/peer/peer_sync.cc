@@ -7,6 +7,7 @@
 
 #include "node/core/coding.h"
 #include "node/core/op.h"
+#include "node/log/log.h"
 #include "node/metrics/registry.h"
 #include "node/peer/serial_worker.h"
 #include "node/service/federation_status.h"
@@ -162,6 +163,17 @@ void PeerSync::PullOnce(Peer* peer, bool* made_contact) {
                     size_t count, const std::string& origin) {
     if (refused) return;
     auto result = service_->CommitPeerBatch(std::move(*prepared));
+    if (!result.local_error.ok()) {  // this node's store failed: no refusal, fetch it again
+      PLOG_ERROR("peer {}: cannot store a batch of {}: {}", peer->member_id, origin,
+                 result.local_error.ToString());
+      {
+        std::lock_guard lock(peer->mu);
+        peer->state.last_error = "this node could not store a batch: " + result.local_error.ToString();
+      }
+      refused = true;
+      ctx.TryCancel();
+      return;
+    }
     core::Refusal refusal = result.refusal;
     if (refusal != core::Refusal::kNone)
       error = std::string(core::RefusalName(refusal)) + ": " + result.detail;

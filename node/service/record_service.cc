@@ -718,7 +718,10 @@ RecordService::PeerBatchResult RecordService::CommitPeerBatch(PreparedPeerBatch 
   RecordStore::RemoteResult folded;
   if (batch.plan != nullptr) {
     auto written = store_->CommitPlan(*batch.plan, skip);
-    if (!written.ok()) return refuse(core::Refusal::kMalformed, written.status().ToString());
+    if (!written.ok()) {
+      out.local_error = written.status();
+      return out;
+    }
     if (*written) stored = &batch.plan->result;
     out.as_planned = *written;
   }
@@ -727,7 +730,12 @@ RecordService::PeerBatchResult RecordService::CommitPeerBatch(PreparedPeerBatch 
     std::vector<std::string> fresh_hashes(std::make_move_iterator(batch.hashes.begin() + skip),
                                           std::make_move_iterator(batch.hashes.end()));
     auto result = store_->CommitRemote(fresh, fresh_bytes, fresh_hashes);
-    if (!result.ok()) return refuse(core::Refusal::kMalformed, result.status().ToString());
+    if (!result.ok() && result.status().code() == Code::kInvalidArgument)  // the ops' fault
+      return refuse(core::Refusal::kMalformed, result.status().ToString());
+    if (!result.ok()) {  // reading or writing this node's store failed
+      out.local_error = result.status();
+      return out;
+    }
     folded = std::move(result).value();
     stored = &folded;
   }

@@ -107,8 +107,11 @@ class RecordService {
   void SetMaxClockSkewMs(uint64_t ms) { max_skew_ms_ = ms; }
 
   struct PeerBatchResult {
-    core::Refusal refusal = core::Refusal::kNone;  // kNone: accepted
+    core::Refusal refusal = core::Refusal::kNone;  // kNone: accepted (unless local_error)
     std::string detail;
+    // This node could not store the batch (disk full, I/O): not the peer's fault, so not
+    // a refusal; nothing was stored and the batch is to be fetched again.
+    Status local_error;
     size_t applied = 0, duplicates = 0, no_effect = 0;
     bool as_planned = false;  // stored as PlanPeerBatch worked it out (else folded at commit)
   };

@@ -55,6 +55,7 @@ inline void SyncPeers(service::RecordService& from, service::RecordService& to) 
     if (have >= seq) continue;
     auto r = to.ApplyPeerBatch(from.OpsForPeer(origin, have, 1000).value());
     REQUIRE(r.refusal == core::Refusal::kNone);
+    REQUIRE(r.local_error.ok());
   }
 }
 

@@ -706,6 +706,52 @@ class IndexScanCounting : public storage::KvStore {
   storage::KvStore* kv_;
 };
 
+// A store whose writes fail while `fail` is set (a full disk).
+class FailingWrites : public storage::KvStore {
+ public:
+  explicit FailingWrites(storage::KvStore* kv) : kv_(kv) {}
+  Status Get(storage::Column c, std::string_view key, std::string* value) const override {
+    return kv_->Get(c, key, value);
+  }
+  Status Write(const storage::WriteBatch& batch) override {
+    return fail ? Status::Internal("rocksdb: IO error: No space left on device") : kv_->Write(batch);
+  }
+  std::unique_ptr<storage::Iterator> Scan(storage::Column c, std::string_view prefix,
+                                          std::string_view start) const override {
+    return kv_->Scan(c, prefix, start);
+  }
+  Status Last(storage::Column c, std::string_view prefix, std::string* key, std::string* value) const override {
+    return kv_->Last(c, prefix, key, value);
+  }
+  bool fail = false;
+
+ private:
+  storage::KvStore* kv_;
+};
+
+TEST_CASE("Peers: a batch this node cannot store is its own error, not a refusal of the peer's ops",
+          "[service][peer]") {
+  QuebecAndMorocco nodes;
+  REQUIRE_OK(nodes.q.Create("institutions", Institution("inmq"), {"alice"}));
+  auto ops = nodes.q.OpsForPeer("quebec-consortium", 0, 1000);
+  REQUIRE_OK(ops);
+  auto kv = storage::NewMemStore();
+  FailingWrites disk(kv.get());
+  service::RecordService m{&disk, &nodes.members, "morocco", [&] { return nodes.now++; }};
+  REQUIRE_OK(m.Open());
+  disk.fail = true;
+  auto r = m.ApplyPeerBatch(*ops);
+  CHECK(r.refusal == core::Refusal::kNone);  // nothing wrong with the ops
+  CHECK(r.local_error.code() == Code::kInternal);
+  CHECK(m.VersionVector()["quebec-consortium"] == 0);  // nothing stored
+  disk.fail = false;
+  r = m.ApplyPeerBatch(*ops);  // fetched again once the disk has room
+  CHECK(r.refusal == core::Refusal::kNone);
+  CHECK(r.local_error.ok());
+  CHECK(r.applied == 1);
+  CHECK(m.Get("institutions", "inmq").ok());
+}
+
 TEST_CASE("Peers: many late ops on one record are folded in once, each with its effect", "[service][peer]") {
   ServiceFixture f;
   auto morocco = core::KeyPairFromSeed("m");
