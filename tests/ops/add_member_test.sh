@@ -26,11 +26,14 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "add_member_test: FAIL: $*" >&2; exit 1; }
 
-# A free loopback port (nothing answers on it).
+# A free loopback port (nothing answers on it), below the kernel's ephemeral range
+# (ip_local_port_range, 32768+ by default) so that no port another process gets by
+# binding port 0 or connecting out (other tests, running at once) can take it meanwhile.
 free_port() {
-  local p
+  local p lo
+  lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
   while :; do
-    p=$((20000 + RANDOM % 30000))
+    p=$((20000 + RANDOM % (lo > 21000 ? lo - 20000 : 12000)))
     (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }
   done
 }
