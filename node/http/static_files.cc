@@ -1,6 +1,7 @@
 #include "node/http/static_files.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -70,6 +71,21 @@ std::string_view MimeType(std::string_view path) {
   return "application/octet-stream";
 }
 
+// Whether an If-None-Match header value names `etag` (a list, or "*").
+bool EtagMatches(boost::beast::string_view header, std::string_view etag) {
+  std::string_view list(header.data(), header.size());
+  while (!list.empty()) {
+    size_t comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.starts_with("W/")) item.remove_prefix(2);
+    if (item == etag || item == "*") return true;
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+  }
+  return false;
+}
+
 Response ServeStatic(const Request& request, const Target& target, const std::string& web_root) {
   auto refuse = [&](const Status& s) {
     return ErrorResponse(s, request.version(), request.keep_alive());
@@ -91,6 +107,13 @@ Response ServeStatic(const Request& request, const Target& target, const std::st
   if (file.empty()) return refuse(not_found);
   uintmax_t size = fs::file_size(file, ec);
   if (ec || size > kMaxStaticFileBytes) return refuse(not_found);
+  // A validator from the file's size and modification time: a browser revalidating
+  // (Cache-Control: no-cache) gets 304 without the body while the file is unchanged.
+  auto mtime = fs::last_write_time(file, ec);
+  if (ec) return refuse(not_found);
+  char etag[64];
+  std::snprintf(etag, sizeof etag, "\"%jx-%llx\"", size,
+                static_cast<unsigned long long>(mtime.time_since_epoch().count()));
 
   Response res;
   res.version(request.version());
@@ -103,6 +126,11 @@ Response ServeStatic(const Request& request, const Target& target, const std::st
   res.set("Content-Security-Policy", kContentSecurityPolicy);
   res.set("X-Frame-Options", "DENY");
   res.set(beast_http::field::cache_control, "no-cache");
+  res.set(beast_http::field::etag, etag);
+  if (EtagMatches(request[beast_http::field::if_none_match], etag)) {
+    res.result(304);
+    return res;
+  }
   if (request.method() == beast_http::verb::head) {
     res.content_length(size);
     return res;

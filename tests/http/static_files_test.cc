@@ -48,6 +48,18 @@ TEST_CASE("Static: / serves index.html with its content type", "[http]") {
   REQUIRE(res["X-Content-Type-Options"] == "nosniff");
   CHECK(res["Content-Security-Policy"] == kContentSecurityPolicy);
   CHECK(res["X-Frame-Options"] == "DENY");
+  // Revalidation: the same ETag gets 304 without a body; another gets the file.
+  const std::string etag(res[beast_http::field::etag]);
+  REQUIRE(etag.size() > 2);
+  auto again = MakeRequest(beast_http::verb::get, "/");
+  again.set(beast_http::field::if_none_match, "\"other\", " + etag);
+  Deps deps;
+  deps.web_root = w.root;
+  auto not_modified = HandleRequest(again, deps);
+  CHECK(not_modified.result_int() == 304);
+  CHECK(not_modified.body().empty());
+  again.set(beast_http::field::if_none_match, "\"other\"");
+  CHECK(HandleRequest(again, deps).result_int() == 200);
   REQUIRE(w.Get("/index.html").body() == res.body());
   REQUIRE(w.Get("/app.js")[beast_http::field::content_type] == "text/javascript; charset=utf-8");
   auto css = w.Get("/css/style.css?v=2");
