@@ -54,6 +54,7 @@ class Search {
     for (const auto& [id, fw] : g_.frameworks()) target_frameworks_.push_back(IsTarget(fw, q_, q_.source.framework_id));
     const size_t n = g_.nodes().size();
     std::vector<const Partial*> best(n, nullptr);  // best over all layers so far
+    std::vector<const Partial*> best_general(n, nullptr);  // the same among paths of no sector
     std::vector<Partial> layer;
     layer.push_back({1.0, {}, {source_}, true, {}});
     std::vector<std::vector<Partial>> kept;  // keeps every layer alive for `best`
@@ -66,11 +67,18 @@ class Search {
       for (const Partial& p : layer) {
         uint32_t o = p.nodes.back();
         if (best[o] == nullptr || p.confidence > best[o]->confidence) best[o] = &p;
+        if (p.sector_key.empty() && (best_general[o] == nullptr || p.confidence > best_general[o]->confidence))
+          best_general[o] = &p;
       }
       // `layer` moves into `kept` next round; pointers into its buffer stay valid.
     }
     kept.push_back(std::move(layer));
     answer.edges_examined = edges_examined_;
+    // With no sector to go by (neither the query's nor the source qualification's), a
+    // level's answer is its best path that holds for every sector, if one reaches it.
+    if (sector_key_.empty() && source_sector_key_.empty())
+      for (size_t o = 0; o < n; ++o)
+        if (best_general[o] != nullptr) best[o] = best_general[o];
     Collect(best, &answer);
     CheckNodes(&answer);
     return answer;
@@ -82,14 +90,17 @@ class Search {
   using NextIndex = std::map<std::pair<uint32_t, std::string>, int>;
 
   // Whether mapping `m` may extend `p`: decided (unless proposed ones are asked for), and
-  // if limited to a sector, one the query (or else the source qualification) names and
-  // the same as the path's other sector-specific mappings.
+  // if limited to a sector, one the query (or else the source qualification) names or,
+  // with neither, the same as the path's other sector-specific mappings.
   bool Usable(const LevelMapping& m, const Partial& p) const {
     if (!q_.include_proposed && !m.is_decided) return false;
     if (m.sector_key.empty()) return true;
     if (!sector_key_.empty() && !SectorMatches(m.sector_key, sector_key_)) return false;
     if (sector_key_.empty() && !source_sector_key_.empty() && !SectorsOverlap(m.sector_key, source_sector_key_))
       return false;
+    // With a sector to go by, every mapping let through holds for it ("Mines" and "Mines
+    // et métallurgie" may chain); without one, a path keeps to one sector.
+    if (!sector_key_.empty() || !source_sector_key_.empty()) return true;
     return p.sector_key.empty() || p.sector_key == m.sector_key;
   }
 

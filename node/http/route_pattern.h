@@ -8,9 +8,10 @@
 
 namespace passerelle::http {
 
-// "/healthz", "/readyz", "/metrics", "/api/v1/agreements/{id}/history",
-// "/api/v1/{unknown}", "/static" (everything else). Family plurals and a fixed list of
-// API words are kept; any other segment becomes {id} (odd positions) or {unknown}.
+// "/healthz", "/readyz", "/metrics", "/static" (everything outside /api/v1), or one of
+// the routes the API has ("/api/v1/agreements/{id}/history", "/api/v1/users/{id}",
+// "/api/v1/changes/stream"…); any other /api/v1 path is "/api/v1/{unmatched}". A closed
+// set: no request adds a label value.
 std::string RoutePattern(std::string_view target);
 
 }  // namespace passerelle::http

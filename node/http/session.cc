@@ -111,6 +111,8 @@ void Session::DoRead() {
   parser_.emplace();
   parser_->header_limit(kMaxHeaderBytes);
   parser_->body_limit(limits_.max_body_bytes);
+  body_limit_ = limits_.max_body_bytes;  // until GateBody decides (a declared length over it
+                                         // fails already while the header is read)
   stream_.expires_after(kReadTimeout);
   beast_http::async_read_header(stream_, buffer_, *parser_,
                                 beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
@@ -119,7 +121,6 @@ void Session::DoRead() {
 void Session::OnHeader(beast::error_code ec, size_t) {
   if (ec) return OnReadError(ec);
   const auto& req = parser_->get();
-  body_limit_ = limits_.max_body_bytes;
   if (!parser_->is_done()) {  // a body follows: read only as much as the route may take
     BodyGate gate = GateBody(req, *deps_, limits_.max_body_bytes);
     std::optional<Response> refused;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <chrono>
+#include <utility>
 #include <grpcpp/grpcpp.h>
 
 #include "node/core/coding.h"
@@ -62,6 +63,7 @@ struct PeerSync::Peer {
   mutable std::mutex mu;
   PeerState state;                        // Guarded by mu
   grpc::ClientContext* active = nullptr;  // Guarded by mu: the open stream, to cancel
+  bool store_failing = false;             // Guarded by mu: the last batch could not be stored
   // Origins whose batch from this peer was refused: asked again only after `until_ms`,
   // the wait doubling per refusal (kOriginRetryMinMs .. kOriginRetryMaxMs), so the other
   // origins keep flowing meanwhile. Guarded by mu.
@@ -157,6 +159,7 @@ void PeerSync::PullOnce(Peer* peer, bool* made_contact) {
   // stream is cancelled and no later batch is stored. (A third stage, planning apart
   // from decoding, measured no faster: the two cores are then as busy.)
   std::atomic<bool> refused{false};
+  std::atomic<bool> local_failure{false};  // this node could not store a batch
   std::string error;  // written by the committer, read after Wait()
   using Prepared = service::RecordService::PreparedPeerBatch;
   auto commit = [&](Prepared* prepared, const std::map<std::string, uint64_t>& sender_vv,
@@ -164,16 +167,27 @@ void PeerSync::PullOnce(Peer* peer, bool* made_contact) {
     if (refused) return;
     auto result = service_->CommitPeerBatch(std::move(*prepared));
     if (!result.local_error.ok()) {  // this node's store failed: no refusal, fetch it again
-      PLOG_ERROR("peer {}: cannot store a batch of {}: {}", peer->member_id, origin,
-                 result.local_error.ToString());
+      bool first;
       {
         std::lock_guard lock(peer->mu);
+        first = !peer->store_failing;
+        peer->store_failing = true;
         peer->state.last_error = "this node could not store a batch: " + result.local_error.ToString();
       }
+      if (first)  // logged once, not at every retry (the disk may be the full one)
+        PLOG_ERROR("peer {}: cannot store a batch of {}: {}", peer->member_id, origin,
+                   result.local_error.ToString());
+      local_failure = true;  // retried with a growing backoff, as if unreachable
       refused = true;
       ctx.TryCancel();
       return;
     }
+    bool recovered = false;
+    {
+      std::lock_guard lock(peer->mu);
+      recovered = std::exchange(peer->store_failing, false);
+    }
+    if (recovered) PLOG_INFO("peer {}: batches are stored again", peer->member_id);
     core::Refusal refusal = result.refusal;
     if (refusal != core::Refusal::kNone)
       error = std::string(core::RefusalName(refusal)) + ": " + result.detail;
@@ -247,11 +261,14 @@ void PeerSync::PullOnce(Peer* peer, bool* made_contact) {
     last_plan = prepared->plan;
     auto sender_vv = std::make_shared<std::map<std::string, uint64_t>>(
         batch.sender_version_vector().begin(), batch.sender_version_vector().end());
-    committer.Submit([&commit, prepared, sender_vv, count, origin = batch.origin()] {
+    // The origin the ops themselves name (a peer's label could name another).
+    std::string origin = prepared->origin.empty() ? batch.origin() : prepared->origin;
+    committer.Submit([&commit, prepared, sender_vv, count, origin = std::move(origin)] {
       commit(prepared.get(), *sender_vv, count, origin);
     });
   }
   committer.Wait();
+  if (local_failure) *made_contact = false;  // back off: our store, not the peer, failed
   grpc::Status status = reader->Finish();
   std::lock_guard lock(peer->mu);
   peer->active = nullptr;

@@ -454,7 +454,7 @@ Result<RecordPage> RecordService::List(std::string_view kind, const ListQuery& q
   }
   auto keep = [&](const core::RecordState& s) {
     for (size_t i = 1; i < filters.size(); ++i) {
-      auto values = filters[i].index->values({s.fields, s.owners, s.terms_hash});
+      auto values = store_->IndexValues(fam, *filters[i].index, s);
       bool ok = std::any_of(values.begin(), values.end(), [&](const std::string& v) {
         return filters[i].upper_bound ? v <= filters[i].value : v == filters[i].value;
       });
@@ -646,6 +646,7 @@ RecordService::PreparedPeerBatch RecordService::PreparePeerBatch(std::vector<std
     if (!op.ok()) return refuse(core::Refusal::kMalformed, "undecodable op: " + op.status().message());
     out.ops.push_back(std::move(op).value());
     if (i > 0) continue;
+    out.origin = out.ops.front().origin;
     const Member* member = members_->Find(out.ops.front().origin);
     if (member == nullptr || !core::FromHex(member->public_key, &out.origin_key))
       return refuse(core::Refusal::kUnknownOrigin,
@@ -749,11 +750,11 @@ RecordService::PeerBatchResult RecordService::CommitPeerBatch(PreparedPeerBatch 
 
 Result<std::vector<std::string>> RecordService::OpsForPeer(const std::string& origin,
                                                            uint64_t after_seq, size_t max_ops) {
-  if (origin == member_id_ && signing_key_) {
+  if (origin == member_id_) {
     // Our own ops: one is signed where this batch ends (the head, or the cut of a long
     // unsigned run written without a key), so the batch can be served at all.
     std::lock_guard lock(write_mu_);
-    PASSERELLE_RETURN_IF_ERROR(store_->SignBatchEnd(
+    if (signing_key_) PASSERELLE_RETURN_IF_ERROR(store_->SignBatchEnd(
         origin, after_seq, max_ops, [this](const std::string& hash) { return core::SignHash(*signing_key_, hash); }));
   }
   return store_->ReadSignedOps(origin, after_seq, max_ops);

@@ -129,6 +129,7 @@ class RecordService {
     std::vector<std::string> encoded;
     std::vector<core::Op> ops;        // decoded; empty when refused
     std::vector<std::string> hashes;  // OpHash of each op
+    std::string origin;               // of its first op, once decoded ("" if none was)
     std::string origin_key;           // the origin's Ed25519 public key
     PeerBatchResult refused;          // refusal != kNone: refused while preparing
     std::shared_ptr<const RemotePlan> plan;  // its store writes (record_store.h), if planned

@@ -36,14 +36,19 @@ bool FromHex(std::string_view hex, std::string* out) {
 
 }  // namespace
 
+std::vector<std::string> RecordStore::IndexValues(const records::Family& family,
+                                                  const records::IndexSpec& index,
+                                                  const RecordState& s) const {
+  if (!rule_.approvers || family.terms_fields.empty()) return index.values({s.fields, s.owners, s.terms_hash});
+  std::vector<std::string> approvers = rule_.approvers(family, s);
+  return index.values({s.fields, approvers, s.terms_hash});
+}
+
 std::set<std::string> RecordStore::IndexKeys(const records::Family& family, const RecordState& s) const {
   std::set<std::string> out;
   if (!s.live()) return out;
-  std::vector<std::string> approvers;
-  const bool ruled = rule_.approvers && !family.terms_fields.empty();
-  if (ruled) approvers = rule_.approvers(family, s);
   for (const auto& index : family.indexes)
-    for (const auto& value : index.values({s.fields, ruled ? approvers : s.owners, s.terms_hash}))
+    for (const auto& value : IndexValues(family, index, s))
       if (!value.empty()) out.insert(keys::Index(family.kind, index.name, value, s.id));
   return out;
 }
@@ -355,7 +360,7 @@ Result<RecordStore::Page> RecordStore::Scan(
       // smallest: the first of its entries a range scan meets.
       if (upper_bound && spec != nullptr) {
         std::optional<std::string> smallest;
-        for (auto& v : spec->values({state.fields, state.owners, state.terms_hash}))
+        for (auto& v : IndexValues(family, *spec, state))
           if (!v.empty() && (!smallest || v < *smallest)) smallest = std::move(v);
         if (smallest && *smallest != entry_value) continue;
       }

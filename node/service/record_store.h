@@ -98,6 +98,11 @@ class RecordStore {
   // Commit* calls.
   Result<bool> CommitPlan(const RemotePlan& plan, size_t skip);
 
+  // The values `state` is found under in `index` of `family`, as its index entries hold
+  // them (with this store's approvers for families with terms): what a filter compares.
+  std::vector<std::string> IndexValues(const records::Family& family, const records::IndexSpec& index,
+                                       const core::RecordState& state) const;
+
   // The newest stored op of `origin` (seq 0 when none).
   core::ChainHead Head(const std::string& origin) const;
   // Up to `max_ops` encoded ops of `origin` with seq > after_seq, in seq order, ending

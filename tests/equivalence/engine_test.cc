@@ -202,6 +202,25 @@ TEST_CASE("Equivalence engine: mappings limited to a sector hold for that sector
   CHECK(lookup(h, "mines", "") == V{"co:5 via m-general m-mines "});
   CHECK(lookup(h, "", "Mines (extraction)") == V{"co:5 via m-general m-mines "});
   CHECK(lookup(h, "", "tourisme") == V{});
+
+  Graph k;  // a direct mapping for tourism (exact) beside a general one (partial)
+  k.AddFramework(Fw("cl", "CL", 5, {"pa"}));
+  k.AddFramework(Fw("co", "CO", 5, {"pa"}));
+  k.AddMapping(Map("m-tour", "cl", 3, "co", 5, "approved", "exact", {"pa"}, "Tourisme"));
+  k.AddMapping(Map("m-gen", "cl", 3, "co", 5, "approved", "partial"));
+  k.AddMapping(Map("m-mines-a", "cl", 3, "mrc", 4, "approved", "exact", {"pa"}, "Mines"));
+  k.AddMapping(Map("m-mines-b", "co", 4, "mrc", 4, "approved", "exact", {"pa"}, "Mines et métallurgie"));
+  k.AddFramework(Fw("mrc", "", 8, {"pa"}));
+  k.AddQualification(Qual("q-co5-t", "co", 5, "CO", "Tourisme"));
+  k.AddQualification(Qual("q-co5-m", "co", 5, "CO", "Mines"));
+  k.AddQualification(Qual("q-co4-m", "co", 4, "CO", "Mines"));
+  k.Finish();
+  // No sector to go by: what holds for every sector answers, not the tourism mapping.
+  CHECK(lookup(k, "", "") == V{"co:5 via m-gen "});
+  CHECK(lookup(k, "tourisme", "") == V{"co:5 via m-tour "});
+  // Two spellings of a sector the query names chain; with no sector they do not.
+  CHECK(lookup(k, "mines", "") == V{"co:4 via m-mines-a m-mines-b ", "co:5 via m-gen "});
+  CHECK(lookup(k, "", "Mines") == V{"co:4 via m-mines-a m-mines-b ", "co:5 via m-gen "});
   Query q;
   q.source = {"cl", 3};
   q.target_country = "CO";

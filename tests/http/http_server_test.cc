@@ -120,6 +120,7 @@ TEST_CASE("Server: a body over the limit gets 413 and changes nothing", "[http]"
       std::string(8u << 20, ' ');
   std::string raw = client.SendRaw(huge);
   REQUIRE(raw.rfind("HTTP/1.1 413", 0) == 0);
+  CHECK(raw.find("exceeds 65536 bytes") != std::string::npos);  // the limit that applied
 
   // Headers over the limit: 431.
   std::string fat =

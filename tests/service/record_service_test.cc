@@ -424,6 +424,10 @@ TEST_CASE("Approval: a party's member the owners lost in a concurrent change mus
     CHECK(node[id]->Get("agreements", "agr-race").value()["status"] == "proposed");
     CHECK(ListIds(*node[id], "agreements", {{"status", "signed"}}).empty());
     CHECK(ListIds(*node[id], "agreements", {{"status", "proposed"}}) == std::vector<std::string>{"agr-race"});
+    // With another filter first, status is judged on the record: the same answer.
+    CHECK(ListIds(*node[id], "agreements", {{"party", "inst-charlie"}, {"status", "signed"}}).empty());
+    CHECK(ListIds(*node[id], "agreements", {{"party", "inst-charlie"}, {"status", "proposed"}}) ==
+          std::vector<std::string>{"agr-race"});
   }
 }
 
