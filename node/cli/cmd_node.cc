@@ -11,6 +11,7 @@
 #include "node/log/log.h"
 #include "node/core/coding.h"
 #include "node/grpc/grpc_server.h"
+#include "node/http/auth.h"
 #include "node/http/http_server.h"
 #include "node/peer/peer_server.h"
 #include "node/peer/peer_sync.h"
@@ -112,6 +113,9 @@ int RunNode(const NodeConfig& config, const std::string& import_dir) {
   http::HttpOptions http_options;
   http_options.sessions = &sessions;
   http_options.secure_cookies = config.secure_cookies;
+  auto proxies = http::ParseTrustedProxies(config.trusted_proxies);
+  if (!proxies.ok()) return Fail("bad configuration", proxies.status());
+  http_options.trusted_proxies = std::move(proxies).value();
   s = SplitHostPort("http_listen", config.http_listen, &http_options.address, &http_options.port);
   if (!s.ok()) return Fail("bad configuration", s);
   http_options.web_root = config.web_root;

@@ -99,6 +99,8 @@ const std::vector<OptionInfo>& ConfigOptions() {
       {"log_level", OptionType::kString, "trace, debug, info, warn, error or off"},
       {"shutdown_grace_ms", OptionType::kInt, "on SIGTERM, in-flight requests get this long"},
       {"secure_cookies", OptionType::kBool, "mark the session cookie Secure (set when HTTPS is in front)"},
+      {"trusted_proxies", OptionType::kString,
+       "comma-separated IP addresses of reverse proxies whose X-Forwarded-For names the client"},
       {"session_idle_timeout_s", OptionType::kInt, "a web session unused this long expires"},
       {"session_lifetime_s", OptionType::kInt, "a web session expires this long after login"},
   };
@@ -144,6 +146,7 @@ Status ApplyConfig(const json& j, NodeConfig* c) {
   PASSERELLE_RETURN_IF_ERROR(Read(j, "max_clock_skew_ms", &c->max_clock_skew_ms));
   PASSERELLE_RETURN_IF_ERROR(Read(j, "claim_unowned", &c->claim_unowned));
   PASSERELLE_RETURN_IF_ERROR(Read(j, "secure_cookies", &c->secure_cookies));
+  PASSERELLE_RETURN_IF_ERROR(Read(j, "trusted_proxies", &c->trusted_proxies));
   PASSERELLE_RETURN_IF_ERROR(Read(j, "session_idle_timeout_s", &c->session_idle_timeout_s));
   PASSERELLE_RETURN_IF_ERROR(Read(j, "session_lifetime_s", &c->session_lifetime_s));
   PASSERELLE_RETURN_IF_ERROR(Read(j, "log_format", &c->log_format));

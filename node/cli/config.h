@@ -36,6 +36,7 @@ struct NodeConfig {
   bool claim_unowned = true;                   // import takes records touching no member
   // Web sessions (node/README.md "Sessions and roles").
   bool secure_cookies = false;                 // mark the session cookie Secure: set when HTTPS is in front
+  std::string trusted_proxies;                 // comma-separated IPs of reverse proxies (X-Forwarded-For)
   uint64_t session_idle_timeout_s = 1800;      // a session unused this long expires (30 min)
   uint64_t session_lifetime_s = 43200;         // a session expires this long after login (12 h)
   std::string log_format = "text";             // text | json (one JSON object per line)

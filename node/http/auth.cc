@@ -1,6 +1,8 @@
 #include "node/http/auth.h"
 
 #include <algorithm>
+#include <boost/asio/ip/address.hpp>
+#include <boost/beast/core/string.hpp>
 #include <chrono>
 
 namespace passerelle::http {
@@ -29,6 +31,55 @@ std::string SessionCookieOf(const Request& request) {
     }
   }
   return {};
+}
+
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The address in its canonical text form; "" when `text` is not an IP address.
+std::string CanonicalAddress(std::string_view text) {
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(std::string(Trim(text)), ec);
+  return ec ? std::string() : address.to_string();
+}
+
+}  // namespace
+
+std::string ClientAddress(const Request& request, std::string_view socket_address,
+                          const std::vector<std::string>& trusted_proxies) {
+  if (trusted_proxies.empty() ||
+      std::find(trusted_proxies.begin(), trusted_proxies.end(), CanonicalAddress(socket_address)) ==
+          trusted_proxies.end())
+    return std::string(socket_address);
+  // Several X-Forwarded-For headers count as one list; the proxy appended the last entry.
+  std::string last;
+  for (auto it = request.find("X-Forwarded-For"); it != request.end() && boost::beast::iequals(it->name_string(), "X-Forwarded-For"); ++it) {
+    std::string_view list(it->value().data(), it->value().size());
+    size_t comma = list.rfind(',');
+    last = std::string(Trim(comma == std::string_view::npos ? list : list.substr(comma + 1)));
+  }
+  std::string client = CanonicalAddress(last);
+  return client.empty() ? std::string(socket_address) : client;
+}
+
+Result<std::vector<std::string>> ParseTrustedProxies(std::string_view list) {
+  std::vector<std::string> out;
+  while (!list.empty()) {
+    size_t comma = list.find(',');
+    std::string_view item = Trim(list.substr(0, comma));
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    if (item.empty()) continue;
+    std::string address = CanonicalAddress(item);
+    if (address.empty())
+      return Status::Invalid("trusted_proxies", "'" + std::string(item) + "' is not an IP address");
+    out.push_back(std::move(address));
+  }
+  return out;
 }
 
 bool NeedsSession(const Target& target) {

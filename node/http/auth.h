@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "node/http/handler.h"
 #include "node/http/target.h"
@@ -49,6 +50,15 @@ struct BodyGate {
   uint64_t body_limit = 0;              // when OK: the most the body may hold
 };
 BodyGate GateBody(const Request& request, const Deps& deps, uint64_t max_body_bytes);
+
+// The address a request comes from, for throttling logins: the socket's peer, or, when
+// that peer is one of `trusted_proxies`, the last address in X-Forwarded-For (the one
+// that proxy appended). A client cannot choose it by sending the header itself.
+std::string ClientAddress(const Request& request, std::string_view socket_address,
+                          const std::vector<std::string>& trusted_proxies);
+// "10.0.0.5, ::1" -> the addresses, written as ClientAddress compares them;
+// INVALID_ARGUMENT naming trusted_proxies for an entry that is not an IP address.
+Result<std::vector<std::string>> ParseTrustedProxies(std::string_view list);
 
 // The value of the session cookie in the request's Cookie headers; "" when absent.
 std::string SessionCookieOf(const Request& request);

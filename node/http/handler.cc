@@ -74,8 +74,8 @@ Response Route(const Request& request, const Deps& deps, std::string_view client
 
 }  // namespace
 
-Response HandleRequest(const Request& request, const Deps& deps, std::string_view client_address) {
-  Response res = Route(request, deps, client_address);
+Response HandleRequest(const Request& request, const Deps& deps, std::string_view socket_address) {
+  Response res = Route(request, deps, ClientAddress(request, socket_address, deps.trusted_proxies));
   if (request.method() == beast_http::verb::head && !res.body().empty()) {
     // A HEAD response announces the body it would have sent, without sending it.
     size_t size = res.body().size();

@@ -10,6 +10,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "node/http/types.h"
@@ -32,6 +33,9 @@ struct Deps {
   service::SessionManager* sessions = nullptr;
   std::function<uint64_t()> now_ms;  // wall-clock ms for session expiry; empty = system clock
   bool secure_cookies = false;       // add "Secure" to the session cookie (HTTPS in front)
+  // Reverse proxies (IP addresses) whose X-Forwarded-For names the client: the address
+  // logins are throttled by (ClientAddress in auth.h). Empty: the socket's peer.
+  std::vector<std::string> trusted_proxies;
   // GET /readyz: {"ready": bool, "reasons": [..]} (200 when ready, else 503). Empty:
   // ready whenever a service is set.
   std::function<nlohmann::json()> readiness;

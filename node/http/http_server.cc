@@ -80,6 +80,7 @@ HttpServer::HttpServer(service::RecordService* service, HttpOptions options)
   impl_->deps.federation_status = impl_->options.federation_status;
   impl_->deps.sessions = impl_->options.sessions;
   impl_->deps.secure_cookies = impl_->options.secure_cookies;
+  impl_->deps.trusted_proxies = impl_->options.trusted_proxies;
   impl_->deps.readiness = impl_->options.readiness;
   impl_->deps.metrics_text = impl_->options.metrics_text;
   impl_->deps.equivalences = impl_->options.equivalences;

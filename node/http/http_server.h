@@ -32,6 +32,7 @@ struct HttpOptions {
   // Logins and sessions (must outlive the server); null: /api/v1 answers 401 (no accounts).
   service::SessionManager* sessions = nullptr;
   bool secure_cookies = false;  // mark the session cookie Secure (served behind HTTPS)
+  std::vector<std::string> trusted_proxies;  // see Deps (handler.h)
   std::function<nlohmann::json()> readiness;       // GET /readyz (see handler.h)
   std::function<std::string()> metrics_text;       // GET /metrics (see handler.h)
   service::EquivalenceService* equivalences = nullptr;  // must outlive the server; null: see Deps

@@ -36,6 +36,7 @@ class AuthNode {
   service::SessionManager& sessions() { return sessions_.sessions; }
   storage::KvStore* kv() { return kv_.get(); }
   const http::Deps& deps() const { return deps_; }
+  http::Deps& mutable_deps() { return deps_; }
 
   // Adds the account (password kTestPassword) if absent and logs it in now.
   service::SessionView LoginAs(const std::string& name, service::Role role) {

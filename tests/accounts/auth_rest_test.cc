@@ -8,6 +8,7 @@
 #include <set>
 
 #include "node/http/handler.h"
+#include "node/http/auth.h"
 #include "tests/accounts/auth_fixture.h"
 
 namespace passerelle::testing {
@@ -224,6 +225,44 @@ TEST_CASE("Throttle: one client address guessing many usernames is slowed down t
   RequireError(node.Login("amina", kTestPassword), 429, "resource_exhausted");
   node.client_address = "203.0.113.5";  // another address is not blocked
   REQUIRE(node.Login("amina", kTestPassword).result_int() == 200);
+}
+
+TEST_CASE("Throttle: behind a trusted proxy, clients are told apart by X-Forwarded-For",
+          "[accounts][http]") {
+  AuthNode node;  // every request comes from the proxy's address, 192.0.2.10
+  REQUIRE_OK(node.accounts().Add({}, "amina", Role::kViewer, kTestPassword));
+  auto login = [&](const std::string& forwarded_for, const std::string& user, const std::string& password) {
+    auto req = MakeRequest(verb::post, "/api/v1/session",
+                           json{{"username", user}, {"password", password}}.dump());
+    req.set("X-Forwarded-For", forwarded_for);
+    return node.Send(std::move(req));
+  };
+  // Five clients' failures from one untrusted address: the address is blocked, whatever
+  // the header says (anyone can send it).
+  for (int i = 0; i < 5; ++i)
+    RequireError(login("203.0.113." + std::to_string(i), "user" + std::to_string(i), "guess"), 401, "unauthenticated");
+  RequireError(login("203.0.113.99", "amina", kTestPassword), 429, "resource_exhausted");
+
+  AuthNode proxied;
+  auto proxies = http::ParseTrustedProxies(" 192.0.2.10 , 2001:db8::1");
+  REQUIRE_OK(proxies);
+  CHECK(*proxies == std::vector<std::string>{"192.0.2.10", "2001:db8::1"});
+  proxied.mutable_deps().trusted_proxies = *proxies;
+  REQUIRE_OK(proxied.accounts().Add({}, "amina", Role::kViewer, kTestPassword));
+  auto via_proxy = [&](const std::string& forwarded_for, const std::string& user, const std::string& password) {
+    auto req = MakeRequest(verb::post, "/api/v1/session",
+                           json{{"username", user}, {"password", password}}.dump());
+    req.set("X-Forwarded-For", forwarded_for);
+    return proxied.Send(std::move(req));
+  };
+  // One guessing client behind the proxy is blocked; another user behind it is not. The
+  // proxy appended the last entry: what the client put before it does not count.
+  for (int i = 0; i < 5; ++i)
+    RequireError(via_proxy("198.51.100.1, 203.0.113.7", "user" + std::to_string(i), "guess"), 401, "unauthenticated");
+  RequireError(via_proxy("203.0.113.7", "amina", kTestPassword), 429, "resource_exhausted");
+  CHECK(via_proxy("203.0.113.7, 203.0.113.8", "amina", kTestPassword).result_int() == 200);
+  CHECK_FALSE(http::ParseTrustedProxies("10.0.0.1, proxy.example").ok());
+  CHECK(http::ParseTrustedProxies("10.0.0.1, proxy.example").status().field() == "trusted_proxies");
 }
 
 // One row of the role table: a call and the roles that may make it.
