@@ -1,5 +1,7 @@
 #include "node/http/auth.h"
 
+#include "node/http/request_decoding.h"
+
 #include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <boost/beast/core/string.hpp>
@@ -35,16 +37,10 @@ std::string SessionCookieOf(const Request& request) {
 
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // The address in its canonical text form; "" when `text` is not an IP address.
 std::string CanonicalAddress(std::string_view text) {
   boost::system::error_code ec;
-  auto address = boost::asio::ip::make_address(std::string(Trim(text)), ec);
+  auto address = boost::asio::ip::make_address(std::string(TrimOws(text)), ec);
   return ec ? std::string() : address.to_string();
 }
 
@@ -61,7 +57,7 @@ std::string ClientAddress(const Request& request, std::string_view socket_addres
   for (auto it = request.find("X-Forwarded-For"); it != request.end() && boost::beast::iequals(it->name_string(), "X-Forwarded-For"); ++it) {
     std::string_view list(it->value().data(), it->value().size());
     size_t comma = list.rfind(',');
-    last = std::string(Trim(comma == std::string_view::npos ? list : list.substr(comma + 1)));
+    last = std::string(TrimOws(comma == std::string_view::npos ? list : list.substr(comma + 1)));
   }
   std::string client = CanonicalAddress(last);
   return client.empty() ? std::string(socket_address) : client;
@@ -69,11 +65,7 @@ std::string ClientAddress(const Request& request, std::string_view socket_addres
 
 Result<std::vector<std::string>> ParseTrustedProxies(std::string_view list) {
   std::vector<std::string> out;
-  while (!list.empty()) {
-    size_t comma = list.find(',');
-    std::string_view item = Trim(list.substr(0, comma));
-    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
-    if (item.empty()) continue;
+  for (std::string_view item : CommaList(list)) {
     std::string address = CanonicalAddress(item);
     if (address.empty())
       return Status::Invalid("trusted_proxies", "'" + std::string(item) + "' is not an IP address");

@@ -18,11 +18,6 @@ Result<bool> DecodeBool(const std::string& value, const std::string& field) {
   return Status::Invalid(field, "must be true or false");
 }
 
-std::string Trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
-  return b == std::string_view::npos ? std::string() : std::string(s.substr(b, e - b + 1));
-}
-
 // Decodes the query parameters into a request; unknown or repeated ones are refused.
 Result<service::EquivalenceRequest> DecodeQuery(const Request& req, const Target& target) {
   service::EquivalenceRequest r;
@@ -62,16 +57,12 @@ Result<service::EquivalenceRequest> DecodeQuery(const Request& req, const Target
 std::string LangFromAcceptLanguage(std::string_view header) {
   std::string best;
   double best_q = 0;
-  size_t start = 0;
-  while (start <= header.size()) {
-    size_t comma = header.find(',', start);
-    std::string_view item = header.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
-    start = comma == std::string_view::npos ? header.size() + 1 : comma + 1;
+  for (std::string_view item : CommaList(header)) {
     size_t semi = item.find(';');
-    std::string tag = Trim(item.substr(0, semi));
+    std::string tag(TrimOws(item.substr(0, semi)));
     double q = 1;
     if (semi != std::string_view::npos) {
-      std::string param = Trim(item.substr(semi + 1));
+      std::string param(TrimOws(item.substr(semi + 1)));
       if (param.rfind("q=", 0) == 0) q = std::strtod(param.c_str() + 2, nullptr);
     }
     std::string primary = tag.substr(0, tag.find('-'));

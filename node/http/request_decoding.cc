@@ -9,12 +9,6 @@
 namespace passerelle::http {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 std::string Lower(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(),
@@ -24,11 +18,28 @@ std::string Lower(std::string_view s) {
 
 }  // namespace
 
+std::string_view TrimOws(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::vector<std::string_view> CommaList(std::string_view text) {
+  std::vector<std::string_view> items;
+  while (!text.empty()) {
+    size_t comma = text.find(',');
+    std::string_view item = TrimOws(text.substr(0, comma));
+    if (!item.empty()) items.push_back(item);
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+  }
+  return items;
+}
+
 bool HasJsonContentType(const Request& request) {
   auto it = request.find(beast_http::field::content_type);
   if (it == request.end()) return false;
   std::string_view value(it->value().data(), it->value().size());
-  value = Trim(value.substr(0, value.find(';')));
+  value = TrimOws(value.substr(0, value.find(';')));
   std::string type = Lower(value);
   if (type == "application/json") return true;
   return type.rfind("application/", 0) == 0 && type.size() > 5 &&
@@ -66,7 +77,7 @@ Result<std::optional<uint64_t>> DecodeExpectedVersion(const Request& request,
                                                       const Target& target) {
   std::optional<uint64_t> from_header, from_query;
   if (auto it = request.find(beast_http::field::if_match); it != request.end()) {
-    std::string_view v = Trim(std::string_view(it->value().data(), it->value().size()));
+    std::string_view v = TrimOws(std::string_view(it->value().data(), it->value().size()));
     if (v != "*") {
       if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
       auto n = DecodeUnsigned(v, "If-Match");
@@ -90,7 +101,7 @@ Result<std::vector<std::string>> DecodeFieldMask(std::string_view text) {
   std::vector<std::string> mask;
   while (true) {
     size_t comma = text.find(',');
-    std::string_view item = Trim(text.substr(0, comma));
+    std::string_view item = TrimOws(text.substr(0, comma));
     if (item.empty()) return Status::Invalid("update_mask", "empty field name in the mask");
     mask.emplace_back(item);
     if (comma == std::string_view::npos) break;

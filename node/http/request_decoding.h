@@ -34,6 +34,13 @@ Result<uint64_t> DecodeUnsigned(std::string_view text, std::string_view field);
 // "a,b , c" -> {"a", "b", "c"}; empty items are refused.
 Result<std::vector<std::string>> DecodeFieldMask(std::string_view text);
 
+// `text` without the spaces and tabs around it (HTTP's optional whitespace).
+std::string_view TrimOws(std::string_view text);
+
+// The items of a comma-separated list (a header such as If-None-Match, Accept-Language
+// or X-Forwarded-For, an option), each trimmed; empty items are skipped.
+std::vector<std::string_view> CommaList(std::string_view text);
+
 // Value of the only occurrence of a query parameter; refused when repeated.
 Result<std::optional<std::string>> QueryParam(const Target& target, std::string_view name);
 

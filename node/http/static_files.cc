@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "node/http/errors.h"
+#include "node/http/request_decoding.h"
 
 namespace passerelle::http {
 namespace {
@@ -73,15 +74,9 @@ std::string_view MimeType(std::string_view path) {
 
 // Whether an If-None-Match header value names `etag` (a list, or "*").
 bool EtagMatches(boost::beast::string_view header, std::string_view etag) {
-  std::string_view list(header.data(), header.size());
-  while (!list.empty()) {
-    size_t comma = list.find(',');
-    std::string_view item = list.substr(0, comma);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+  for (std::string_view item : CommaList(std::string_view(header.data(), header.size()))) {
     if (item.starts_with("W/")) item.remove_prefix(2);
     if (item == etag || item == "*") return true;
-    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
   }
   return false;
 }

@@ -80,16 +80,10 @@ std::string ShownStatus(const json& fields, const std::vector<std::string>& appr
 }
 
 json PresentWithApprovals(const Family& family, json record, const std::string& terms_hash,
-                          const std::vector<std::string>* approvers) {
+                          const std::vector<std::string>& approvers) {
   if (family.terms_fields.empty() || !record.is_object()) return record;
   std::string current = terms_hash.empty() ? TermsHash(family, record) : terms_hash;
-  std::vector<std::string> owners;
-  if (approvers == nullptr) {
-    for (const auto& o : record.value("owners", json::array()))
-      if (o.is_string()) owners.push_back(o.get<std::string>());
-    approvers = &owners;
-  }
-  const std::string shown = ShownStatus(record, *approvers, current);  // before approvals move
+  const std::string shown = ShownStatus(record, approvers, current);  // before approvals move
   json approvals = json::object();
   for (auto it = record.begin(); it != record.end();) {
     if (IsApprovalField(it.key())) {

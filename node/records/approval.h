@@ -26,11 +26,11 @@ std::string TermsHash(const Family& family, const nlohmann::json& fields);
 // Rewrites a record as the API shows it: approval.* fields gathered into
 // "approvals": {member: {terms, at, user, current}}, "terms_hash" added and "status"
 // derived as above. Records of families without terms are returned unchanged.
-// `terms_hash` may pass the hash when already known ("" computes it); `approvers` (see
-// above) defaults to the record's owners.
+// `terms_hash` may pass the hash when already known ("" computes it); `approvers` as
+// above (RecordService::Approvers).
 nlohmann::json PresentWithApprovals(const Family& family, nlohmann::json record,
-                                    const std::string& terms_hash = "",
-                                    const std::vector<std::string>* approvers = nullptr);
+                                    const std::string& terms_hash,
+                                    const std::vector<std::string>& approvers);
 
 // The status PresentWithApprovals shows for a record of a family with terms, from its
 // stored fields (approval.* included), approvers and current terms hash; "" if none.

@@ -158,15 +158,13 @@ std::vector<std::string> RecordService::Approvers(const records::Family& family,
 }
 
 json RecordService::Present(const records::Family& family, const core::RecordState& state) const {
-  if (family.terms_fields.empty()) return core::RecordToJson(state);
-  std::vector<std::string> approvers = Approvers(family, state);
-  return records::PresentWithApprovals(family, core::RecordToJson(state), state.terms_hash, &approvers);
+  return Present(family, core::RecordState(state));  // RecordToJson would copy the fields too
 }
 
 json RecordService::Present(const records::Family& family, core::RecordState&& state) const {
   if (family.terms_fields.empty()) return core::RecordToJson(std::move(state));
   std::vector<std::string> approvers = Approvers(family, state);
-  return records::PresentWithApprovals(family, core::RecordToJson(std::move(state)), state.terms_hash, &approvers);
+  return records::PresentWithApprovals(family, core::RecordToJson(std::move(state)), state.terms_hash, approvers);
 }
 
 std::vector<std::string> RecordService::MembersActingFor(const records::Family& family,

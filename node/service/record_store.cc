@@ -34,6 +34,12 @@ bool FromHex(std::string_view hex, std::string* out) {
   return true;
 }
 
+// Where a peer batch may end: max_ops ops or kBatchByteBudget bytes, whichever comes
+// first (ReadSignedOps cuts there at the first signed op; SignBatchEnd signs that op).
+bool BatchFull(size_t ops, size_t bytes, size_t max_ops) {
+  return ops >= max_ops || bytes >= kBatchByteBudget;
+}
+
 }  // namespace
 
 std::vector<std::string> RecordStore::IndexValues(const records::Family& family,
@@ -248,8 +254,7 @@ Result<std::vector<std::string>> RecordStore::ReadSignedOps(const std::string& o
     ops.emplace_back(it->value());
     bytes += ops.back().size();
     if (core::EncodedOpIsSigned(ops.back())) last_signed = ops.size();
-    bool full = ops.size() >= max_ops || bytes >= kBatchByteBudget;
-    if ((full && last_signed > 0) || ops.size() >= hard_cap) break;
+    if ((BatchFull(ops.size(), bytes, max_ops) && last_signed > 0) || ops.size() >= hard_cap) break;
   }
   ops.resize(last_signed);
   return ops;
@@ -257,7 +262,7 @@ Result<std::vector<std::string>> RecordStore::ReadSignedOps(const std::string& o
 
 Status RecordStore::SignBatchEnd(const std::string& origin, uint64_t after_seq, size_t max_ops,
                                  const std::function<std::string(const std::string& hash)>& sign) {
-  // The cut ReadSignedOps makes: max_ops ops or the byte budget, whichever comes first.
+  // The cut ReadSignedOps makes (BatchFull), unless an op before it is signed.
   size_t count = 0, bytes = 0;
   uint64_t cut = 0;
   std::string cut_bytes;
@@ -267,7 +272,7 @@ Status RecordStore::SignBatchEnd(const std::string& origin, uint64_t after_seq, 
     ++count;
     bytes += it->value().size();
     cut = after_seq + count;
-    if (count >= max_ops || bytes >= kBatchByteBudget) {
+    if (BatchFull(count, bytes, max_ops)) {
       cut_bytes.assign(it->value());
       break;
     }

@@ -227,15 +227,20 @@ TEST_CASE("Throttle: one client address guessing many usernames is slowed down t
   REQUIRE(node.Login("amina", kTestPassword).result_int() == 200);
 }
 
+// POST /api/v1/session to `node` with an X-Forwarded-For header.
+http::Response LoginForwardedFor(AuthNode& node, const std::string& forwarded_for, const std::string& user,
+                                 const std::string& password) {
+  auto req = MakeRequest(verb::post, "/api/v1/session", json{{"username", user}, {"password", password}}.dump());
+  req.set("X-Forwarded-For", forwarded_for);
+  return node.Send(std::move(req));
+}
+
 TEST_CASE("Throttle: behind a trusted proxy, clients are told apart by X-Forwarded-For",
           "[accounts][http]") {
   AuthNode node;  // every request comes from the proxy's address, 192.0.2.10
   REQUIRE_OK(node.accounts().Add({}, "amina", Role::kViewer, kTestPassword));
   auto login = [&](const std::string& forwarded_for, const std::string& user, const std::string& password) {
-    auto req = MakeRequest(verb::post, "/api/v1/session",
-                           json{{"username", user}, {"password", password}}.dump());
-    req.set("X-Forwarded-For", forwarded_for);
-    return node.Send(std::move(req));
+    return LoginForwardedFor(node, forwarded_for, user, password);
   };
   // Five clients' failures from one untrusted address: the address is blocked, whatever
   // the header says (anyone can send it).
@@ -250,10 +255,7 @@ TEST_CASE("Throttle: behind a trusted proxy, clients are told apart by X-Forward
   proxied.mutable_deps().trusted_proxies = *proxies;
   REQUIRE_OK(proxied.accounts().Add({}, "amina", Role::kViewer, kTestPassword));
   auto via_proxy = [&](const std::string& forwarded_for, const std::string& user, const std::string& password) {
-    auto req = MakeRequest(verb::post, "/api/v1/session",
-                           json{{"username", user}, {"password", password}}.dump());
-    req.set("X-Forwarded-For", forwarded_for);
-    return proxied.Send(std::move(req));
+    return LoginForwardedFor(proxied, forwarded_for, user, password);
   };
   // One guessing client behind the proxy is blocked; another user behind it is not. The
   // proxy appended the last entry: what the client put before it does not count.
