@@ -70,12 +70,13 @@ void AddFieldValues(const json& r, const std::string& field, std::vector<std::st
     for (const auto& v : *it)
       if (v.is_string()) out->push_back(v.get<std::string>());
 }
-IndexSpec FieldIndex(std::string name, std::string field) {
+IndexSpec FieldIndex(std::string name, std::string field, bool ordered = false) {
   return {std::move(name), [field](const IndexedRecord& rec) {
             std::vector<std::string> out;
             AddFieldValues(rec.fields, field, &out);
             return out;
-          }};
+          },
+          ordered};
 }
 // The values of several fields, each once.
 IndexSpec FieldsIndex(std::string name, std::vector<std::string> fields) {
@@ -232,7 +233,7 @@ std::vector<Family> MakeFamilies() {
        ListOf(Obj("documents", {Req(Str("title", 500)), Str("url", 2000), Str("sha256", 64)}), 50),
        ListOf(WeakRef("related_projects", "project")), ListOf(WeakRef("related_events", "event")),
        ListOf(WeakRef("related_institutions", "institution"))});
-  agr.indexes = {FieldIndex("party", "parties"), FieldIndex("end_date", "end_date"),
+  agr.indexes = {FieldIndex("party", "parties"), FieldIndex("end_date", "end_date", /*ordered=*/true),
                  FieldIndex("kind", "kind"),
                  // the status the API shows ("signed" once every party approved the terms)
                  {"status", [](const IndexedRecord& r) {
@@ -305,7 +306,7 @@ std::vector<Family> MakeFamilies() {
                 Int("position", 0, 100000),
                 Texts("notes")};
   del.indexes = {FieldIndex("project", "project"), FieldIndex("country", "country"),
-                 FieldIndex("status", "status"), FieldIndex("due_date", "due_date")};
+                 FieldIndex("status", "status"), FieldIndex("due_date", "due_date", /*ordered=*/true)};
   del.search_fields = {"title", "project", "id"};
   del.owner_parents = {{"project", "project"}};
   del.parent_kind = "project";

@@ -66,6 +66,9 @@ struct CrossFieldRule {
 struct IndexSpec {
   std::string name;    // also the List filter name: ?party=inmq
   std::function<std::vector<std::string>(const IndexedRecord& record)> values;
+  // Values that sort as text in their own order (ISO dates): the index also takes an
+  // upper bound (?end_date_before=2027-01-01). Others (ids, "fw:10") take equality only.
+  bool ordered = false;
 };
 
 struct Family {

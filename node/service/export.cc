@@ -24,6 +24,15 @@ Result<std::vector<json>> AllContent(const RecordService& svc, const std::string
     if (!page.ok()) return page.status();
     for (const auto& r : page->records) {
       json content = ContentFields(r);
+      if (!family.terms_fields.empty()) {
+        // The status as stored, not as shown: "signed" is derived from the approvals,
+        // which are each member's own signed ops and do not travel in seed files (an
+        // import refuses "signed" as a written status).
+        auto stored = svc.ContentOf(kind, r["id"].get<std::string>());
+        if (!stored.ok()) return stored.status();
+        if (auto st = stored->find("status"); st != stored->end()) content["status"] = *st;
+        else content.erase("status");
+      }
       bool unclaimed = false;
       auto derived = svc.DeriveOwners(family, content, &unclaimed);
       if (!derived.ok()) return derived.status();

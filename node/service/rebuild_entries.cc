@@ -16,11 +16,17 @@ Status RebuildDerivedEntries(storage::KvStore* kv, const DerivedEntries& entries
     batch = storage::WriteBatch();
     return w;
   };
+  // The version key goes with the first deletes: once any entry is gone, no version
+  // (not even the one the entries had, should the node come back to it) says they are
+  // whole, and an interrupted rebuild starts again at the next open.
+  batch.Delete(Column::kMeta, entries.version_key);
   for (std::string_view prefix : entries.stale_prefixes) {
-    for (auto it = kv->Scan(Column::kIndex, prefix); it->Valid(); it->Next()) {
+    auto it = kv->Scan(Column::kIndex, prefix);
+    for (; it->Valid(); it->Next()) {
       batch.Delete(Column::kIndex, std::string(it->key()));
       if (batch.entries().size() >= kBatchEntries) PASSERELLE_RETURN_IF_ERROR(flush());
     }
+    PASSERELLE_RETURN_IF_ERROR(it->status());
   }
   PASSERELLE_RETURN_IF_ERROR(flush());
   auto it = kv->Scan(Column::kRecords, "");

@@ -1,6 +1,7 @@
 // Rebuilding entries derived from the records (secondary index, search entries) when
-// their definition changed: the stale entries go, each record's are written again, and
-// the version key last, in small batches, so a crash midway rebuilds again at next open.
+// their definition changed: the version key and the stale entries go, each record's are
+// written again, and the version key last, in small batches, so a crash midway rebuilds
+// again at next open, whatever version that open expects.
 #pragma once
 
 #include <functional>

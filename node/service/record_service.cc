@@ -439,11 +439,14 @@ Result<RecordPage> RecordService::List(std::string_view kind, const ListQuery& q
     bool upper = false;
     for (const auto& idx : fam.indexes) {
       if (name == idx.name) match = &idx;
-      else if (name == idx.name + "_before") match = &idx, upper = true;
+      else if (name == idx.name + "_before" && idx.ordered) match = &idx, upper = true;
     }
     if (match == nullptr) {
       std::vector<std::string> names;
-      for (const auto& idx : fam.indexes) names.push_back(idx.name);
+      for (const auto& idx : fam.indexes) {
+        names.push_back(idx.name);
+        if (idx.ordered) names.push_back(idx.name + "_before");
+      }
       return Status::Invalid(name, "unknown filter; " + fam.plural + " can be filtered by " + JoinList(names));
     }
     if (value.empty() || value.size() > 300 || value.find('\0') != std::string::npos)

@@ -173,7 +173,8 @@ Result<RecordState> RecordStore::CommitLocal(core::Op* op, core::OpEffect* effec
   OriginPosition pos;
   {
     std::lock_guard lock(mu_);
-    pos = positions_[op->origin];
+    // Read without inserting: a write that fails must not leave a {seq 0} entry behind.
+    if (auto it = positions_.find(op->origin); it != positions_.end()) pos = it->second;
   }
   op->seq = pos.seq + 1;
   op->prev_hash = pos.head_hash;
@@ -249,13 +250,15 @@ Result<std::vector<std::string>> RecordStore::ReadSignedOps(const std::string& o
   // Bytes are bounded too: past kBatchByteBudget the batch ends at the next signed op
   // (origins sign large ops and every kSignEvery-th, so that stays bounded).
   size_t hard_cap = std::min(max_ops * 16 + 1024, kMaxBatchOpsReceived), bytes = 0;
-  for (auto it = kv_->Scan(Column::kOps, prefix, keys::Op(origin, after_seq + 1)); it->Valid();
-       it->Next()) {
+  auto it = kv_->Scan(Column::kOps, prefix, keys::Op(origin, after_seq + 1));
+  for (; it->Valid(); it->Next()) {
     ops.emplace_back(it->value());
     bytes += ops.back().size();
     if (core::EncodedOpIsSigned(ops.back())) last_signed = ops.size();
     if ((BatchFull(ops.size(), bytes, max_ops) && last_signed > 0) || ops.size() >= hard_cap) break;
   }
+  // A read error is not "nothing signed yet": the caller would wait for ever.
+  PASSERELLE_RETURN_IF_ERROR(it->status());
   ops.resize(last_signed);
   return ops;
 }
@@ -385,13 +388,16 @@ Result<RecordStore::Page> RecordStore::Scan(
 Result<std::vector<core::Op>> RecordStore::History(std::string_view kind,
                                                    std::string_view id) const {
   std::vector<core::Op> ops;
-  for (auto it = kv_->Scan(Column::kIndex, keys::HistoryPrefix(kind, id)); it->Valid(); it->Next()) {
+  auto it = kv_->Scan(Column::kIndex, keys::HistoryPrefix(kind, id));
+  for (; it->Valid(); it->Next()) {
     std::string bytes;
     PASSERELLE_RETURN_IF_ERROR(kv_->Get(Column::kOps, it->value(), &bytes));
     auto op = core::DecodeOp(bytes);
     if (!op.ok()) return Status(Code::kDataLoss, "stored op unreadable: " + op.status().message());
     ops.push_back(std::move(op).value());
   }
+  // A history cut short by a read error would be folded into a wrong state and stored.
+  PASSERELLE_RETURN_IF_ERROR(it->status());
   return ops;
 }
 

@@ -159,9 +159,17 @@ TEST_CASE("Service: indexes follow updates and deletes", "[service][index]") {
   REQUIRE_OK(f.service->Create("agreements", Agreement("agr-2", {"cegep-thetford", "inmq"}), f.caller));
   CHECK(ListIds(*f.service, "agreements", {{"party", "inmq"}}) == std::vector<std::string>{"agr-1", "agr-2"});
   CHECK(ListIds(*f.service, "agreements", {{"party", "cican"}}) == std::vector<std::string>{"agr-1"});
-  // A range over a many-valued index lists each record once (at its smallest value).
-  CHECK(ListIds(*f.service, "agreements", {{"party_before", "zzz"}}) == std::vector<std::string>{"agr-2", "agr-1"});
-  CHECK(ListIds(*f.service, "agreements", {{"party_before", "cegep-zzz"}}) == std::vector<std::string>{"agr-2"});
+  // Ranges only on indexes whose values sort in their own order (dates): ids and levels
+  // ("fw:10" sorts before "fw:2") take equality only, and a range on them is refused.
+  for (auto [kind, filter] : {std::pair{"agreements", "party_before"}, {"qualifications", "level_before"},
+                              {"mappings", "source_level_before"}}) {
+    service::ListQuery query;
+    query.filters[filter] = "zzz";
+    auto page = f.service->List(kind, query);
+    REQUIRE_FALSE(page.ok());
+    CHECK(page.status().code() == Code::kInvalidArgument);
+    CHECK(page.status().field() == filter);
+  }
 
   service::UpdateRequest up;
   up.patch = {{"parties", {"cegep-sept-iles", "inmq"}}, {"end_date", "2027-06-30"}};
@@ -710,7 +718,8 @@ class IndexScanCounting : public storage::KvStore {
   storage::KvStore* kv_;
 };
 
-// A store whose writes fail while `fail` is set (a full disk).
+// A store whose writes fail while `fail` is set (a full disk), or from the
+// `fail_from`-th write on (a crash midway: that write and all after it are lost).
 class FailingWrites : public storage::KvStore {
  public:
   explicit FailingWrites(storage::KvStore* kv) : kv_(kv) {}
@@ -718,7 +727,9 @@ class FailingWrites : public storage::KvStore {
     return kv_->Get(c, key, value);
   }
   Status Write(const storage::WriteBatch& batch) override {
-    return fail ? Status::Internal("rocksdb: IO error: No space left on device") : kv_->Write(batch);
+    if (fail || (fail_from > 0 && ++writes >= fail_from))
+      return Status::Internal("rocksdb: IO error: No space left on device");
+    return kv_->Write(batch);
   }
   std::unique_ptr<storage::Iterator> Scan(storage::Column c, std::string_view prefix,
                                           std::string_view start) const override {
@@ -728,10 +739,54 @@ class FailingWrites : public storage::KvStore {
     return kv_->Last(c, prefix, key, value);
   }
   bool fail = false;
+  int fail_from = 0;
+  int writes = 0;
 
  private:
   storage::KvStore* kv_;
 };
+
+TEST_CASE("Service: an index rebuild cut short is done again at the next open, whatever it expects",
+          "[service][index]") {
+  ServiceFixture f;
+  SeedParties(f);
+  REQUIRE_OK(f.service->Create("agreements", Agreement("agr-1", {"inmq", "cican"}), f.caller));
+  f.service.reset();
+  // Opened with a members file whose acting-for lists differ: the rebuild deletes the
+  // entries (first write) and the node dies before writing them again.
+  auto grown = service::Members::FromJson(json::parse(R"({"members": [
+      {"id": "quebec-consortium", "acts_for": ["cegep-abitibi-temiscamingue", "cegep-thetford", "cegep-sept-iles", "inmq"]},
+      {"id": "morocco", "acts_for": ["maroc-ministere-energie-mines"]},
+      {"id": "cican-node", "acts_for": ["cican"]}]})"));
+  REQUIRE_OK(grown);
+  {
+    FailingWrites crash(f.store.get());
+    crash.fail_from = 2;
+    service::RecordService cut{&crash, &grown.value(), f.member_id, [&] { return f.now_ms; }};
+    CHECK_FALSE(cut.Open().ok());
+    CHECK(crash.writes >= 2);
+  }
+  // Back on the first members file (the operator undid the change): the entries the
+  // cut rebuild deleted are written again.
+  f.Reopen();
+  CHECK(ListIds(*f.service, "agreements", {{"party", "cican"}}) == std::vector<std::string>{"agr-1"});
+  CHECK(ListIds(*f.service, "agreements", {{"kind", "cooperation"}}) == std::vector<std::string>{"agr-1"});
+}
+
+TEST_CASE("Service: a first write that fails leaves no trace of this node in the version vector",
+          "[service][index]") {
+  auto kv = storage::NewMemStore();
+  FailingWrites disk(kv.get());
+  service::Members members = TestMembers();
+  service::RecordService svc{&disk, &members, "quebec-consortium", [] { return uint64_t{1'700'000'000'000}; }};
+  REQUIRE_OK(svc.Open());
+  disk.fail = true;
+  CHECK_FALSE(svc.Create("institutions", Institution("inmq"), {"alice"}).ok());
+  CHECK(svc.VersionVector().empty());
+  disk.fail = false;
+  REQUIRE_OK(svc.Create("institutions", Institution("inmq"), {"alice"}));
+  CHECK(svc.VersionVector().at("quebec-consortium") == 1);
+}
 
 TEST_CASE("Peers: a batch this node cannot store is its own error, not a refusal of the peer's ops",
           "[service][peer]") {

@@ -98,7 +98,44 @@ TEST_CASE("Import: the seed data loads completely on a one-member federation", "
       REQUIRE_OK(s2);
       CHECK(s2->created == summary->created);
       CHECK(s2->refused == 0);
+      for (const char* kind : {"institutions", "agreements", "projects", "deliverables", "indicators", "forums",
+                               "frameworks", "qualifications", "mappings"}) {
+        INFO(kind);
+        service::ListQuery all;
+        all.page_size = service::kMaxPageSize;
+        auto a = f.service->List(kind, all), b = g.service->List(kind, all);
+        REQUIRE_OK(a);
+        REQUIRE_OK(b);
+        REQUIRE(a->records.size() == b->records.size());
+        for (size_t i = 0; i < a->records.size(); ++i)
+          CHECK(service::ContentFields(a->records[i]) == service::ContentFields(b->records[i]));
+      }
     }
+  }
+
+  SECTION("an approved agreement goes out with its stored status and comes back") {
+    auto page = f.service->List("agreements", {});
+    REQUIRE_OK(page);
+    json first;  // one that approval turns "signed" (an active or ended one keeps its status)
+    for (const auto& r : page->records)
+      if (r.value("status", "") != "active" && r.value("status", "") != "expired" &&
+          r.value("status", "") != "terminated")
+        first = r;
+    REQUIRE(first.is_object());
+    const std::string id = first["id"];
+    REQUIRE_OK(f.service->Approve("agreements", id, first["terms_hash"], f.caller));
+    const json approved = f.service->Get("agreements", id).value();
+    CHECK(approved["status"] == "signed");
+    TempDir out;
+    REQUIRE_OK(service::ExportSeed(*f.service, out.str()));
+    auto exported = ById(ReadFile(out.path() / "agreements.json"));
+    CHECK(exported[id].value("status", "") == first.value("status", ""));  // as stored
+    auto again = service::ImportSeed(f.service.get(), out.str(), f.caller);
+    REQUIRE_OK(again);
+    for (const auto& r : again->refusals) UNSCOPED_INFO(r.file << " " << r.id << ": " << r.reason);
+    CHECK(again->refused == 0);
+    CHECK(again->updated == 0);
+    CHECK(f.service->Get("agreements", id).value()["status"] == approved["status"]);  // approval kept
   }
 }
 

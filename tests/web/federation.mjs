@@ -11,16 +11,28 @@ import path from "node:path";
 
 export const PASSWORD = "passerelle";
 
+// A port free now, below the kernel's ephemeral range (32768 and up by default, where
+// the nodes' own outgoing connections take theirs) and not handed out before by this
+// process: between the pick and the node's bind, nothing else should take it.
+const handedOut = new Set();
 async function freePort() {
-  return new Promise((resolve, reject) => {
+  const bindable = (port) => new Promise((resolve) => {
     const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
+    srv.once("error", () => resolve(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
   });
+  for (let tries = 0; tries < 200; tries++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (handedOut.has(port) || !(await bindable(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error("no free port found in 20000-31999");
 }
+
+// Requests time out, so a node that accepts and never answers fails the wait that
+// polls it instead of hanging the test.
+const REQUEST_TIMEOUT_MS = 15000;
 
 export async function until(what, fn, timeoutMs = 60000, everyMs = 100) {
   const deadline = Date.now() + timeoutMs;
@@ -69,15 +81,18 @@ export async function startFederation({ root, bin, seedDir, webRoot, workDir, lo
                    { stdio: ["ignore", "ignore", "inherit"] });
     const logFile = path.join(workDir, `${m.id}.log`);
     const out = fs.openSync(logFile, "a");
-    const child = spawn(bin, ["node", "--config", config, "--web-root", webRoot, "--import", seedDir],
-                        { stdio: ["ignore", out, out] });
+    // setpriv: the node dies with this process, however this process ends.
+    const child = spawn("setpriv", ["--pdeathsig", "KILL", "--", bin, "node", "--config", config, "--web-root", webRoot,
+                                    "--import", seedDir], { stdio: ["ignore", out, out] });
     nodes.push({ id: m.id, url: `http://${m.http}`, child, logFile, exited: null });
     const node = nodes.at(-1);
     child.on("exit", (code, sig) => { node.exited = code ?? sig; });
   }
+  // SIGTERM, then SIGKILL for a node still running 20 s later.
   const stop = async () => {
     await Promise.all(nodes.map((n) => n.exited !== null ? null : new Promise((r) => {
-      n.child.once("exit", r);
+      const kill = setTimeout(() => n.child.kill("SIGKILL"), 20000);
+      n.child.once("exit", () => { clearTimeout(kill); r(); });
       n.child.kill("SIGTERM");
     })));
   };
@@ -85,7 +100,7 @@ export async function startFederation({ root, bin, seedDir, webRoot, workDir, lo
     const alive = () => { for (const n of nodes) if (n.exited !== null)
       throw new Error(`node ${n.id} exited (${n.exited}); see ${n.logFile}`); };
     for (const n of nodes)
-      await until(`${n.id} /healthz`, async () => { alive(); return (await fetch(n.url + "/healthz")).ok; }, 30000);
+      await until(`${n.id} /healthz`, async () => { alive(); return (await fetch(n.url + "/healthz", { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).ok; }, 30000);
     for (const n of nodes) n.api = await login(n.url, "admin");
     log("nodes up; awaiting import and convergence");
     const t0 = Date.now();
@@ -113,7 +128,7 @@ export async function startFederation({ root, bin, seedDir, webRoot, workDir, lo
 export async function login(url, username, password = PASSWORD) {
   const res = await fetch(url + "/api/v1/session", {
     method: "POST", headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ username, password }),
+    body: JSON.stringify({ username, password }), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   if (res.status !== 200) throw new Error(`login ${username} at ${url}: ${res.status} ${await res.text()}`);
   const body = await res.json();
@@ -122,7 +137,8 @@ export async function login(url, username, password = PASSWORD) {
     const headers = { Cookie: cookie };
     if (method !== "GET") headers["X-CSRF-Token"] = body.csrf_token;
     if (json !== undefined) headers["Content-Type"] = "application/json";
-    const r = await fetch(url + p, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
+    const r = await fetch(url + p, { method, headers, body: json === undefined ? undefined : JSON.stringify(json),
+                                     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     const text = await r.text();
     let parsed = null;
     try { parsed = text ? JSON.parse(text) : null; } catch { parsed = text; }

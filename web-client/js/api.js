@@ -21,19 +21,43 @@ export const onLogout = (fn) => { onUnauthenticated = fn; };
 // unattended browser is logged out after the idle timeout.
 const USER_WINDOW_MS = 10000;
 let lastInput = Date.now();
-for (const ev of ["keydown", "pointerdown", "hashchange"])
-  addEventListener(ev, () => { lastInput = Date.now(); }, { capture: true, passive: true });
+// Typing in a form sends nothing, so while the user is active the client tells the node
+// (GET /api/v1/session) often enough that a long edit outlives the idle timeout: every
+// third of the idle time the last session answer left (2 s to 60 s).
+let lastUserRequest = Date.now(), keepAliveMs = 60000, keepAliveBusy = false;
+export function noteSession(answer) {
+  const left = Date.parse(answer && answer.expires_at) - Date.now();
+  if (left > 0) keepAliveMs = Math.min(60000, Math.max(2000, left / 3));
+}
+function keepAlive() {
+  if (!session.user || keepAliveBusy || Date.now() - lastUserRequest < keepAliveMs) return;
+  keepAliveBusy = true;
+  api("GET", "/api/v1/session").then(noteSession, () => {}).finally(() => { keepAliveBusy = false; });
+}
+for (const ev of ["keydown", "pointerdown", "hashchange", "input"])
+  addEventListener(ev, () => { lastInput = Date.now(); keepAlive(); }, { capture: true, passive: true });
+
+// A node that does not answer within this time fails the request (with status 0)
+// instead of leaving the page waiting for ever.
+const TIMEOUT_MS = 30000;
 
 export async function api(method, path, body) {
   const headers = { Accept: "application/json" };
   if (Date.now() - lastInput > USER_WINDOW_MS) headers["X-Passerelle-Background"] = "1";
+  else lastUserRequest = Date.now();
   if (method !== "GET" && session.csrf) headers["X-CSRF-Token"] = session.csrf;
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const res = await fetch(path, {
-    method, headers, credentials: "same-origin",
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
+  let res, text;
+  try {
+    res = await fetch(path, {
+      method, headers, credentials: "same-origin", signal: AbortSignal.timeout(TIMEOUT_MS),
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    text = await res.text();
+  } catch (err) {
+    if (err && err.name === "TimeoutError") throw new ApiError(0, { code: "unavailable", message: `no answer from the node within ${TIMEOUT_MS / 1000} s` });
+    throw new ApiError(0, { code: "unavailable", message: `the node cannot be reached (${err && err.message})` });
+  }
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { data = null; }
   if (!res.ok) {

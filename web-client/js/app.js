@@ -1,10 +1,10 @@
 // The single-page app: a hash router (#/page/id?query), the page shell (navigation,
 // language, who is logged in, live-update state), the session recovered on reload
 // (GET /api/v1/session) and live refresh of the page on screen when its data changes.
-import { api, get, session, onLogout, forgetInstitutions } from "./api.js";
+import { api, get, session, onLogout, forgetInstitutions, noteSession } from "./api.js";
 import { h, clear } from "./dom.js";
 import { t, lang, setLang, tv, errorText } from "./i18n.js";
-import { onChange, onLiveState, startLive, stopLive } from "./live.js";
+import { onChange, onLiveState, startLive, endLive } from "./live.js";
 
 const PAGES = {
   login: () => import("./pages/login.js"),
@@ -54,7 +54,27 @@ function shell() {
     list.appendChild(h("li", {}, h("a", { href: `#/${n}`, "aria-current": n === name ? "page" : null }, t(`nav_${n}`))));
 }
 
+// The page's hash, to go back to after a log-in, and the hash on screen (to undo a
+// navigation the user cancels).
+let returnTo = "", shownHash = location.hash;
+export const takeReturnTo = () => { const r = returnTo; returnTo = ""; return r; };
+
+// Unsaved changes: the user typed in the page's form since it was shown.
+const dirty = () => !!(current && current.ctx.editing && current.ctx.dirty);
+const keepChanges = () => dirty() && !confirm(t("discard_changes"));
+view.addEventListener("input", () => { if (current && current.ctx.editing) current.ctx.dirty = true; });
+addEventListener("beforeunload", (e) => { if (dirty()) e.preventDefault(); });
+
 async function route() {
+  if (location.hash !== shownHash && keepChanges()) {
+    history.replaceState(null, "", shownHash || "#/");  // back to the form, no new route
+    return;
+  }
+  // The same page with other parameters (a filter changed): focus goes back to the
+  // control the user was on.
+  const same = current && parseHash().name === current.name;
+  const refocus = same ? focusKey(document.activeElement) : "";
+  shownHash = location.hash;
   const seq = ++renderSeq;
   current = null;  // no live refresh of the page being left
   let { name, params, query } = parseHash();
@@ -67,11 +87,26 @@ async function route() {
   if (seq !== renderSeq) return;
   const ctx = { params, query, user: session.user, member: session.member, editing: false, go };
   current = { mod, ctx, name, seq };
-  await paint(mod, ctx, seq, true);
+  await paint(mod, ctx, seq, true, refocus);
+}
+
+// What finds an element again in a re-rendered page: its name, id (not one nextId()
+// made up: those change with each render), data-id or link.
+function focusKey(el) {
+  if (!el || el === view || !view.contains(el)) return "";
+  for (const a of ["name", "id", "data-id", "href"]) {
+    const v = el.getAttribute(a);
+    if (v && !(a === "id" && /-\d+$/.test(v))) return `${el.tagName}[${a}="${CSS.escape(v)}"]`;
+  }
+  return "";
 }
 
 // Renders the page into a fresh container and swaps it in (no flicker on live refresh).
-async function paint(mod, ctx, seq, focus) {
+// Live refreshes may overlap: only the last one started is shown. `refocus` (focusKey)
+// names the element to give focus back to.
+let livePaints = 0;
+async function paint(mod, ctx, seq, focus, refocus = "") {
+  const mine = focus ? livePaints : ++livePaints;
   const box = h("div", { class: `page page-${mod.name || ""}` });
   if (focus) { clear(view).appendChild(box); }
   try {
@@ -79,26 +114,30 @@ async function paint(mod, ctx, seq, focus) {
   } catch (e) {
     box.appendChild(h("p", { class: "bad", role: "alert" }, t("error", { msg: errorText(e) })));
   }
-  if (seq !== renderSeq) return;
+  if (seq !== renderSeq || (!focus && mine !== livePaints)) return;
   if (!focus && ctx.editing) return;  // the user started editing meanwhile: keep their page
   view.dataset.rendered = mod.name || "";
   view.dataset.paints = String(Number(view.dataset.paints || 0) + 1);
   if (!focus) {
     const y = window.scrollY;
+    const key = focusKey(document.activeElement);
     clear(view).appendChild(box);
     window.scrollTo(0, y);
+    const again = key && box.querySelector(key);
+    if (again) again.focus({ preventScroll: true });
   } else {
     const h1 = box.querySelector("h1");
     if (h1) document.title = `${h1.textContent} — Passerelle`;
-    view.focus({ preventScroll: true });
+    const again = refocus && box.querySelector(refocus);
+    if (again) again.focus({ preventScroll: true }); else view.focus({ preventScroll: true });
   }
 }
 
 onChange((batch) => {
   if (batch.some((c) => c.kind === "institution" || c.kind === "*")) forgetInstitutions();
   if (!current || !current.mod.live || current.ctx.editing) return;
-  const kinds = current.mod.live;
-  if (!batch.some((c) => c.kind === "*" || kinds.includes(c.kind))) return;
+  const kinds = current.mod.live;  // "*": any change
+  if (!kinds.includes("*") && !batch.some((c) => c.kind === "*" || kinds.includes(c.kind))) return;
   const last = batch[batch.length - 1];
   document.getElementById("announce").textContent =
     last.kind === "*" ? "" : t("updated_live", { kind: tv("kindname", last.kind), id: last.id });
@@ -119,26 +158,64 @@ onLiveState((state) => {
 export async function loggedIn(answer) {
   session.user = answer.user;
   session.csrf = answer.csrf_token;
+  noteSession(answer);
   try { session.member = (await get("/api/v1/node")).member_id; } catch { session.member = ""; }
   startLive();
 }
 
-onLogout(() => {
+// The session ended (idle timeout, logged out elsewhere). With unsaved changes on
+// screen, a log-in dialog opens over the page and the user saves again once logged in;
+// otherwise the log-in page, and back to this page after.
+let relogging = false;
+onLogout(async () => {
+  endLive();
+  if (dirty()) {
+    if (relogging) return;
+    relogging = true;
+    try { await relogin(); } finally { relogging = false; }
+    return;
+  }
   session.user = null;
   session.csrf = "";
-  stopLive();
+  if (!location.hash.startsWith("#/login")) returnTo = location.hash;
   location.hash = "#/login";
 });
 
+async function relogin() {
+  const { loginForm } = await import("./pages/login.js");
+  const dialog = h("dialog", { class: "card relogin", "aria-labelledby": "relogin-title" });
+  const done = new Promise((resolve) => {
+    dialog.appendChild(loginForm(resolve, { title: t("session_ended"), note: t("relogin_note"), id: "relogin-title" }));
+  });
+  dialog.addEventListener("cancel", (e) => e.preventDefault());  // Escape would leave no session
+  document.body.appendChild(dialog);
+  dialog.showModal();
+  await done;
+  dialog.close();
+  dialog.remove();
+  document.getElementById("announce").textContent = t("relogged");
+  shell();
+}
+
 document.getElementById("lang-select").addEventListener("change", (e) => {
+  if (keepChanges()) { e.target.value = lang(); return; }
   setLang(e.target.value);
+  if (current) current.ctx.dirty = false;
   route();
 });
 document.getElementById("logout").addEventListener("click", async () => {
-  try { await api("DELETE", "/api/v1/session"); } catch { /* gone already */ }
+  if (keepChanges()) return;
+  try {
+    await api("DELETE", "/api/v1/session");
+  } catch (e) {
+    // Still logged in on the node (it did not answer, or failed): say so rather than
+    // show a log-in page a reload would skip.
+    if (e.status !== 401) { alert(t("logout_failed", { msg: errorText(e) })); return; }
+  }
   session.user = null;
   session.csrf = "";
-  stopLive();
+  endLive();
+  if (current) current.ctx.dirty = false;
   location.hash = "#/login";
 });
 document.getElementById("menu-toggle").addEventListener("click", (e) => {

@@ -1,7 +1,7 @@
 // Live updates: an EventSource on /api/v1/events ("change" events {kind, id, origin,
 // generation}). Where the node has no event stream, it falls back to polling
 // /api/v1/node every 2 s and reports a change (kind "*") when the version vector moves.
-// Listeners get changes in bursts, at most every 250 ms.
+// Listeners get changes in bursts, at most every 250 ms. A hidden tab holds no stream.
 import { get } from "./api.js";
 
 const listeners = new Set();
@@ -22,34 +22,55 @@ function emit(change) {
   }, 250);
 }
 
-async function poll() {
+// Polling: one request at a time, every 2 s, up to 30 s apart while the node does not
+// answer; every minute it tries the event stream again.
+const POLL_MS = 2000, POLL_MAX_MS = 30000, RETRY_STREAM_MS = 60000;
+let pollDelay = POLL_MS, pollingSince = 0, pollGen = 0;
+
+async function poll(gen) {
+  pollTimer = null;
   try {
     const node = await get("/api/v1/node");
     const v = JSON.stringify(node.version_vector);
     if (lastVector && v !== lastVector) emit({ kind: "*", id: "", origin: "" });
     lastVector = v;
+    pollDelay = POLL_MS;
     stateListener("poll");
   } catch {
+    pollDelay = Math.min(POLL_MAX_MS, pollDelay * 2);
     stateListener("off");
   }
+  if (gen !== pollGen) return;  // stopped (or restarted) meanwhile
+  if (Date.now() - pollingSince >= RETRY_STREAM_MS && !document.hidden) return openStream();
+  pollTimer = setTimeout(() => poll(gen), pollDelay);
 }
 
+let polling = false;
 function startPolling() {
-  if (pollTimer) return;
-  poll();
-  pollTimer = setInterval(poll, 2000);
+  if (polling) return;
+  polling = true;
+  pollingSince = Date.now();
+  pollDelay = POLL_MS;
+  poll(++pollGen);
 }
 
-export function startLive() {
+// The stream, or polling where it cannot open. After a break, the page is refreshed
+// (kind "*") once the stream is open again: what changed meanwhile was not announced.
+function openStream() {
   stopLive();
-  let opened = false;
+  let opened = false, broken = false;
   try {
     source = new EventSource("/api/v1/events");
   } catch {
     startPolling();
     return;
   }
-  source.onopen = () => { opened = true; stateListener("on"); };
+  source.onopen = () => {
+    if (broken) emit({ kind: "*", id: "", origin: "" });
+    opened = true;
+    broken = false;
+    stateListener("on");
+  };
   source.addEventListener("change", (ev) => {
     try { emit(JSON.parse(ev.data)); } catch { /* not ours */ }
   });
@@ -61,15 +82,42 @@ export function startLive() {
       source = null;
       startPolling();
     } else {
+      broken = true;
       stateListener("off");
     }
   };
 }
 
+// A browser keeps at most 6 connections to one node for all its tabs, and each open
+// stream holds one: a hidden tab lets its stream go and catches up when shown again.
+let live = false;
+export function startLive() {
+  live = true;
+  if (document.hidden) stopLive(); else openStream();
+}
+
+document.addEventListener("visibilitychange", () => {
+  if (!live) return;
+  if (document.hidden) {
+    stopLive();
+  } else if (!source && !polling) {
+    openStream();
+    emit({ kind: "*", id: "", origin: "" });
+  }
+});
+
 export function stopLive() {
   if (source) source.close();
   source = null;
-  clearInterval(pollTimer);
+  clearTimeout(pollTimer);
   pollTimer = null;
+  polling = false;
+  pollGen++;
   lastVector = "";
+}
+
+// Logged out: no stream, no polling, not even when the tab is shown again.
+export function endLive() {
+  live = false;
+  stopLive();
 }

@@ -155,6 +155,11 @@ async function form(box, ctx, id) {
     });
     const v = { title: f.title.value.trim(), parties: [...stored.filter((p) => chosen.includes(p)), ...chosen.filter((p) => !stored.includes(p))],
       kind: f.kind.value, documents: docs };
+    // A removed party's role goes with it (the node refuses a role for a non-party).
+    if (a.party_roles) {
+      const kept = Object.entries(a.party_roles).filter(([p]) => v.parties.includes(p));
+      v.party_roles = kept.length ? Object.fromEntries(kept) : null;
+    }
     for (const k of ["status", "start_date", "end_date", "place", "purpose"]) v[k] = f[k].value.trim();
     return v;
   };

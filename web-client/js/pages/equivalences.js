@@ -4,7 +4,7 @@
 // level side by side per dimension, caveats and the disclaimer. The answer is laid out
 // as a note in the chosen note language, which the print stylesheet turns into a
 // printable equivalence note.
-import { get, listAll } from "../api.js";
+import { get, listAll, localToday } from "../api.js";
 import { h, svg, clear } from "../dom.js";
 import { t, tr, tv, lang, LANGS, fmtDate, fmtPct, countryName, fieldName, errorText } from "../i18n.js";
 import { field, select } from "../forms.js";
@@ -51,9 +51,14 @@ export async function render(box, ctx) {
     qInput.setAttribute("aria-expanded", "false");
   };
   qInput.addEventListener("input", () => {
+    // Typing drops the previous choice and any answer still on its way.
     clearTimeout(timer);
+    chosen = null;
+    chosenEl.textContent = "";
+    msg.textContent = "";
+    seq++;
     const q = qInput.value.trim();
-    if (!q) { clear(options); return; }
+    if (!q) { clear(options); qInput.setAttribute("aria-expanded", "false"); return; }
     timer = setTimeout(async () => {
       const mine = ++seq;
       let found = [];
@@ -142,7 +147,7 @@ function note(ans, l, chosen, cc, fwIndex) {
   const q = src.qualification || chosen;
   const art = h("article", { class: "note", lang: l, id: "equiv-note" },
     h("header", {}, h("h2", {}, T("equiv_note")),
-      h("p", {}, T("printed_on", { date: fmtDate(new Date().toISOString().slice(0, 10), l) }))),
+      h("p", {}, T("printed_on", { date: fmtDate(localToday(), l) }))),
     h("section", {}, h("h3", {}, T("equiv_source")),
       h("p", { class: "source" }, q.title || q.id, q.country ? ` (${countryName(q.country, l)})` : "", q.sector ? ` · ${q.sector}` : ""),
       src.framework_id ? h("p", {}, levelName(src.framework_id, src.level, src.level_title)) : null),

@@ -83,13 +83,14 @@ async function form(box, ctx, id) {
     Object.entries(f).map(([k, c]) => field(t(labels[k]), c, k, k === "themes" || k === "recommendations" ? t("f_themes_help") : undefined)),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, t("save")),
       h("a", { class: "button", href: id ? `#/forums/${encodeURIComponent(id)}` : "#/forums" }, t("cancel"))));
-  // The form's values; a count that is not a whole number >= 0 is kept as typed and refused below.
+  // The form's values; a count that is not a whole number >= 0 (or that the browser cannot
+  // read as a number: its value is then "", like an empty field) is NaN, refused below.
   const read = () => {
     const v = {};
     for (const k of ["title", "start_date", "end_date", "location", "country", "format"]) v[k] = f[k].value.trim();
     v.country = v.country.toUpperCase();
     for (const k of ["participants_total", "participants_women", "participants_men", "policies_shared"])
-      v[k] = f[k].value === "" ? null : Number.isInteger(Number(f[k].value)) && Number(f[k].value) >= 0 ? Number(f[k].value) : f[k].value;
+      v[k] = f[k].validity.badInput ? NaN : f[k].value === "" ? null : Number(f[k].value);
     for (const k of ["themes", "recommendations"]) v[k] = lines(f[k].value);
     return v;
   };
@@ -99,7 +100,7 @@ async function form(box, ctx, id) {
     clearErrors(form);
     const values = read();
     for (const k of ["participants_total", "participants_women", "participants_men", "policies_shared"])
-      if (typeof values[k] === "string") return showError(form, { field: k, message: t("error", { msg: values[k] }) });
+      if (values[k] !== null && !(Number.isInteger(values[k]) && values[k] >= 0)) return showError(form, { field: k, message: t("f_count_invalid") });
     if (!id && !f.id.value.trim()) return showError(form, { field: "id", message: t("required") });
     if (!values.title) return showError(form, { field: "title", message: t("required") });
     try {

@@ -85,6 +85,9 @@ async function project(box, ctx, id) {
     indicatorChart(i)))));
 }
 
+// Ids of the deliverable rows edited and not saved yet.
+const unsaved = (ctx) => (ctx.unsaved ||= new Set());
+
 function deliverableRow(d, idx, editable, ctx) {
   const row = h("tr", { dataset: { id: d.id } });
   const sid = nextId("st"), eid = nextId("ev");
@@ -97,20 +100,27 @@ function deliverableRow(d, idx, editable, ctx) {
   }
   const status = select([["", "—"], ...DSTATUS.map((s) => [s, tv("dstatus", s)])], d.status, { id: sid, name: "status", class: "status-select" });
   const evidence = h("input", { type: "text", id: eid, name: "evidence", value: d.evidence || "" });
-  const before = { status: status.value, evidence: evidence.value.trim() };  // as shown, not as stored
+  let before = { status: status.value, evidence: evidence.value.trim() };  // as shown, not as stored
+  let version = d.version;
   const err = h("p", { class: "field-error", "aria-live": "polite" });
   const save = h("button", { type: "button", class: "save-deliverable" }, t("save"));
   save.addEventListener("click", async () => {
     err.textContent = "";
     const body = changedFields(before, { status: status.value, evidence: evidence.value.trim() });
     try {
-      if (Object.keys(body).length) await api("PATCH", `/api/v1/deliverables/${encodeURIComponent(d.id)}?expected_version=${d.version}`, body);
+      if (Object.keys(body).length) {
+        const saved = await api("PATCH", `/api/v1/deliverables/${encodeURIComponent(d.id)}?expected_version=${version}`, body);
+        version = saved.version;  // a second save of this row is not a conflict with the first
+        before = { status: status.value, evidence: evidence.value.trim() };
+      }
       err.textContent = t("saved");
-      ctx.editing = false;  // live refresh resumes (the page then shows the saved state)
+      // Live refresh resumes (the page then shows the saved state) once no row has unsaved changes.
+      unsaved(ctx).delete(d.id);
+      ctx.editing = unsaved(ctx).size > 0;
     } catch (e) { err.textContent = `${e.field ? fieldName(e.field) + ": " : ""}${errorText(e)}`; }
   });
   // Editing a row pauses live refresh of the page until saved.
-  for (const c of [status, evidence]) c.addEventListener("input", () => { ctx.editing = true; });
+  for (const c of [status, evidence]) c.addEventListener("input", () => { unsaved(ctx).add(d.id); ctx.editing = true; });
   row.append(h("td", {}, d.title), h("td", {}, d.owner_institution ? institutionName(idx, d.owner_institution) : "—"),
     h("td", {}, fmtDate(d.due_date)), h("td", {}, label(t("f_status"), sid), status),
     h("td", {}, label(t("f_evidence"), eid), evidence), h("td", {}, save, err));
