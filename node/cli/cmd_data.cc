@@ -37,10 +37,10 @@ int RunImport(const NodeConfig& config, const std::string& dir) {
   return 0;
 }
 
-int RunExport(const NodeConfig& config, const std::string& dir) {
+int RunExport(const NodeConfig& config, const std::string& dir, bool overwrite) {
   auto ctx = OpenNode(config, StoreMode::kMustExist);
   if (!ctx.ok()) return Fail("cannot open node data", ctx.status());
-  Status s = service::ExportSeed(*(*ctx)->service, dir);
+  Status s = service::ExportSeed(*(*ctx)->service, dir, overwrite);
   if (!s.ok()) return Fail("export failed", s);
   std::cout << "exported to " << dir << std::endl;
   return 0;

@@ -12,7 +12,7 @@ namespace passerelle::cli {
 // Serves gRPC and REST until SIGINT/SIGTERM; imports `import_dir` first if not empty.
 int RunNode(const NodeConfig& config, const std::string& import_dir);
 int RunImport(const NodeConfig& config, const std::string& dir);
-int RunExport(const NodeConfig& config, const std::string& dir);
+int RunExport(const NodeConfig& config, const std::string& dir, bool overwrite);
 // Prints the running node's federation status (version vector, digest, peers, refusals).
 int RunStatus(const NodeConfig& config, bool as_json);
 // Looks up equivalences on the running node (REST), or in the stopped node's data.

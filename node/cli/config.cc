@@ -1,5 +1,7 @@
 #include "node/cli/config.h"
 
+#include <cerrno>
+#include <cstring>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -269,7 +271,7 @@ Result<NodeConfig> LoadConfig(const std::string& path) {
   NodeConfig c;
   if (path.empty()) return c;
   std::ifstream in(path);
-  if (!in) return Status::NotFound("cannot read configuration file " + path, "config");
+  if (!in) return Status::Invalid("config", "cannot read configuration file " + path + ": " + std::strerror(errno));
   std::stringstream ss;
   ss << in.rdbuf();
   auto j = core::ParseJson(ss.str(), "config");

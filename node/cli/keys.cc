@@ -1,5 +1,7 @@
 #include "node/cli/keys.h"
 
+#include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
@@ -32,7 +34,7 @@ Result<core::KeyPair> InitSigningKey(const std::string& dir, const std::string& 
 
 Result<core::KeyPair> LoadSigningKey(const std::string& path) {
   std::ifstream in(path);
-  if (!in) return Status::NotFound("cannot read signing key " + path, "signing_key");
+  if (!in) return Status::Invalid("signing_key", "cannot read signing key " + path + ": " + std::strerror(errno));
   std::string hex;
   in >> hex;
   std::string secret;

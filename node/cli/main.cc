@@ -1,6 +1,7 @@
 // `passerelle`: one binary, one subcommand per job (node, import, export, status, keys,
 // users, backup, restore, equivalence).
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -53,6 +54,8 @@ int main(int argc, char** argv) {
   auto* exp = app.add_subcommand("export", "Export every record in the seed-data format");
   add_node_options(exp);
   exp->add_option("dir", dir, "Directory to write (created if missing)")->required();
+  bool overwrite = false;
+  exp->add_flag("--force", overwrite, "Replace the seed-data files the directory already holds");
   bool as_json = false;
   auto* status = app.add_subcommand("status", "Show the running node's federation status");
   add_node_options(status);
@@ -105,7 +108,13 @@ int main(int argc, char** argv) {
   auto resolved = passerelle::cli::ResolveConfig(config_file, environ, flag_values);
   if (!resolved.ok()) return passerelle::cli::Fail("bad configuration", resolved.status());
   NodeConfig config = std::move(resolved).value();
-  if (config.web_root.empty()) config.web_root = PASSERELLE_DEFAULT_WEB_ROOT;
+  if (config.web_root.empty()) {
+    config.web_root = PASSERELLE_DEFAULT_WEB_ROOT;
+  } else if (std::error_code ec; *node && !std::filesystem::is_directory(config.web_root, ec)) {
+    // Named but missing (a typo, an install step skipped): every page would be a 404.
+    return passerelle::cli::Fail("bad configuration",
+                                 passerelle::Status::Invalid("web_root", "no directory " + config.web_root));
+  }
 
   if (*node) return passerelle::cli::RunNode(config, import_dir);
   if (*import) return passerelle::cli::RunImport(config, dir);
@@ -115,5 +124,5 @@ int main(int argc, char** argv) {
     if (equivalence->count("--level") > 0) eq.level = eq_level;
     return passerelle::cli::RunEquivalence(config, eq, as_json);
   }
-  return passerelle::cli::RunExport(config, dir);
+  return passerelle::cli::RunExport(config, dir, overwrite);
 }

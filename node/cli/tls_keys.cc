@@ -40,6 +40,12 @@ Result<FILE*> CreateExclusive(const std::string& path, mode_t mode) {
 
 Status InitTlsKeyAndCsr(const std::string& dir, const std::string& member_id) {
   const std::string key_path = dir + "/tls.key", csr_path = dir + "/tls.csr";
+  // A request left from a key that is gone would get a certificate for the wrong key.
+  if (::access(key_path.c_str(), F_OK) != 0 && ::access(csr_path.c_str(), F_OK) == 0)
+    return Status(Code::kFailedPrecondition,
+                  csr_path + " is there but not the key it was made from (" + key_path +
+                      "): remove tls.csr (and any tls.crt signed from it), then run keys init again",
+                  "tls.csr");
   PKey key(EVP_EC_gen("P-256"));
   if (!key) return Status::Internal("OpenSSL could not generate an EC P-256 key");
 
@@ -64,11 +70,19 @@ Status InitTlsKeyAndCsr(const std::string& dir, const std::string& member_id) {
   bool ok = PEM_write_PrivateKey(*key_file, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1;
   ok = (std::fclose(*key_file) == 0) && ok;
   if (!ok) return Status::Internal("cannot write " + key_path);
+  // The pair or nothing: a key without its request is removed again.
   auto csr_file = CreateExclusive(csr_path, 0644);
-  if (!csr_file.ok()) return csr_file.status();
+  if (!csr_file.ok()) {
+    ::unlink(key_path.c_str());
+    return csr_file.status();
+  }
   ok = PEM_write_X509_REQ(*csr_file, req.get()) == 1;
   ok = (std::fclose(*csr_file) == 0) && ok;
-  if (!ok) return Status::Internal("cannot write " + csr_path);
+  if (!ok) {
+    ::unlink(csr_path.c_str());
+    ::unlink(key_path.c_str());
+    return Status::Internal("cannot write " + csr_path);
+  }
   return Status::Ok();
 }
 

@@ -10,7 +10,8 @@
 
 namespace passerelle::cli {
 
-// ALREADY_EXISTS rather than overwrite a key; INTERNAL when OpenSSL fails.
+// ALREADY_EXISTS rather than overwrite a key; FAILED_PRECONDITION when a tls.csr is
+// there without its key; INTERNAL when OpenSSL fails. Writes both files or neither.
 Status InitTlsKeyAndCsr(const std::string& dir, const std::string& member_id);
 
 }  // namespace passerelle::cli

@@ -1,5 +1,7 @@
 #include "node/peer/tls.h"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <grpcpp/security/server_credentials.h>
 #include <sstream>
@@ -9,7 +11,7 @@ namespace {
 
 Result<std::string> ReadPem(const std::string& path, const char* option) {
   std::ifstream in(path, std::ios::binary);
-  if (path.empty() || !in) return Status::NotFound("cannot read " + path, option);
+  if (path.empty() || !in) return Status::Invalid(option, "cannot read " + path + (path.empty() ? std::string() : std::string(": ") + std::strerror(errno)));
   std::stringstream ss;
   ss << in.rdbuf();
   std::string pem = ss.str();

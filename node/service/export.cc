@@ -79,8 +79,18 @@ json DeliverableEntry(const json& d, const std::string& pid, size_t index) {
 
 }  // namespace
 
-Status ExportSeed(const RecordService& svc, const std::string& dir) {
+Status ExportSeed(const RecordService& svc, const std::string& dir, bool overwrite) {
   std::error_code ec;
+  if (!overwrite) {
+    // Writing over a seed-data directory (the demo's, say) by mistake would replace it.
+    for (const char* file : {"institutions.json", "agreements.json", "projects.json", "forums.json",
+                             "other_events.json", "program_indicators.json", "qualification_frameworks.json",
+                             kOrphanDeliverablesFile})
+      if (fs::exists(fs::path(dir) / file, ec))
+        return Status(Code::kFailedPrecondition,
+                      dir + " already holds " + file + ": export into an empty directory, or pass --force to replace its files",
+                      "dir");
+  }
   fs::create_directories(dir, ec);
   if (ec) return Status::Invalid("dir", "cannot create " + dir + ": " + ec.message());
   const std::pair<const char*, const char*> kPlain[] = {
@@ -136,7 +146,8 @@ Status ExportSeed(const RecordService& svc, const std::string& dir) {
   json qf = {{"frameworks", json::array()}, {"levels", json::array()},
              {"qualifications", *quals}, {"mappings", *maps}};
   for (auto& fw : *frameworks) {
-    if (auto levels = fw.find("levels"); levels != fw.end()) {
+    // An empty list stays on the framework ("levels": []), so that it comes back as is.
+    if (auto levels = fw.find("levels"); levels != fw.end() && !levels->empty()) {
       for (json l : *levels) {
         l["framework_id"] = fw["id"];
         qf["levels"].push_back(l);

@@ -70,23 +70,39 @@ void AddProjects(std::vector<Item>* items, const json& arr) {
   items->insert(items->end(), deliverables.begin(), deliverables.end());
 }
 
-// Frameworks carry their levels; the file lists levels separately with framework_id.
-Status AddFrameworks(std::vector<Item>* items, const json& qf) {
+// Frameworks carry their levels; the file lists levels separately with framework_id
+// (a framework written with "levels": [] has none). A level naming no framework of the
+// file is refused into `orphans`.
+Status AddFrameworks(std::vector<Item>* items, const json& qf,
+                     std::vector<ImportSummary::Refusal>* orphans) {
   if (!qf.is_object()) return Status::Invalid("qualification_frameworks.json", "must be an object");
   const std::string file = "qualification_frameworks.json";
   json levels = qf.value("levels", json::array());
+  if (!levels.is_array()) return Status::Invalid(file, "levels must be an array");
+  std::vector<bool> placed(levels.size(), false);
   for (json fw : qf.value("frameworks", json::array())) {
     if (fw.is_object() && fw.contains("id")) {
-      json own = json::array();
-      for (const auto& l : levels)
+      json own = fw.contains("levels") && fw["levels"].is_array() ? fw["levels"] : json::array();
+      for (size_t i = 0; i < levels.size(); ++i) {
+        const json& l = levels[i];
         if (l.is_object() && l.value("framework_id", json()) == fw["id"]) {
           json level = l;
           level.erase("framework_id");
           own.push_back(level);
+          placed[i] = true;
         }
-      if (!own.empty()) fw["levels"] = own;
+      }
+      if (!own.empty() || fw.contains("levels")) fw["levels"] = own;
     }
     items->push_back({file, "framework", fw});
+  }
+  for (size_t i = 0; i < levels.size(); ++i) {
+    if (placed[i]) continue;
+    const json& l = levels[i];
+    json fw_id = l.is_object() ? l.value("framework_id", json()) : json();
+    orphans->push_back({file, l.is_object() ? l.value("level", json("?")).dump() : "?",
+                        "level: " + (fw_id.is_null() ? std::string("no framework_id")
+                                                     : "framework_id " + fw_id.dump() + " names no framework of the file")});
   }
   AddAll(items, file, "qualification", qf.value("qualifications", json::array()));
   AddAll(items, file, "mapping", qf.value("mappings", json::array()));
@@ -140,6 +156,12 @@ bool IsMissingReference(const Status& s) {
   return s.code() == Code::kInvalidArgument && s.message().rfind("no ", 0) == 0;
 }
 
+// A refusal of the record itself (invalid, not this member's, …), as opposed to the
+// node failing to write anything (storage errors, writes on hold after a restore).
+bool IsRecordRefusal(const Status& s) {
+  return s.code() != Code::kInternal && s.code() != Code::kDataLoss && s.code() != Code::kUnavailable;
+}
+
 }  // namespace
 
 Result<ImportSummary> ImportSeed(RecordService* service, const std::string& dir,
@@ -147,6 +169,7 @@ Result<ImportSummary> ImportSeed(RecordService* service, const std::string& dir,
                                  const ImportOptions& options) {
   if (!fs::is_directory(dir)) return Status::NotFound("not a directory: " + dir, "dir");
   std::vector<Item> items;
+  std::vector<ImportSummary::Refusal> orphans;
   bool any = false;
   // Dependency order: institutions first, cross-linked families last.
   const std::pair<const char*, const char*> kArrays[] = {
@@ -162,7 +185,7 @@ Result<ImportSummary> ImportSeed(RecordService* service, const std::string& dir,
     auto j = ReadJsonFile(path);
     if (!j.ok()) return j.status();
     if (std::string(file) == "qualification_frameworks.json") {
-      PASSERELLE_RETURN_IF_ERROR(AddFrameworks(&items, *j));
+      PASSERELLE_RETURN_IF_ERROR(AddFrameworks(&items, *j, &orphans));
       continue;
     }
     PASSERELLE_RETURN_IF_ERROR(ExpectArray(*j, file));
@@ -172,6 +195,8 @@ Result<ImportSummary> ImportSeed(RecordService* service, const std::string& dir,
   if (!any) return Status::NotFound("no seed-data files (institutions.json, …) in " + dir, "dir");
 
   ImportSummary summary;
+  summary.refused = orphans.size();
+  summary.refusals = std::move(orphans);
   std::map<std::string, size_t> per_file_total, per_file_done;
   for (const auto& it : items) per_file_total[it.file]++;
   // Records whose reference is not there yet are retried after the others, as long
@@ -191,6 +216,13 @@ Result<ImportSummary> ImportSeed(RecordService* service, const std::string& dir,
         retry.push_back(std::move(item));
         retry_errors.push_back(outcome.status());
         continue;
+      } else if (!IsRecordRefusal(outcome.status())) {
+        // The node's own trouble (storage, a restored node's writes on hold), not the
+        // record's: stop here rather than count every record after it as refused.
+        return Status(outcome.status().code(),
+                      "import stopped at " + item.file + " (" + item.kind + "): " + outcome.status().message() +
+                          "; " + std::to_string(summary.created + summary.updated) + " records written before it",
+                      outcome.status().field());
       } else {
         summary.refused++;
         summary.refusals.push_back({item.file, item.content.is_object() ? item.content.value("id", json("?")).dump() : "?",

@@ -1,5 +1,7 @@
 #include "node/service/members.h"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -57,7 +59,7 @@ Result<Members> Members::FromJson(const nlohmann::json& j) {
 
 Result<Members> Members::Load(const std::string& path) {
   std::ifstream in(path);
-  if (!in) return Status::NotFound("cannot read members file " + path, "members_file");
+  if (!in) return Status::Invalid("members_file", "cannot read members file " + path + ": " + std::strerror(errno));
   std::stringstream ss;
   ss << in.rdbuf();
   auto j = core::ParseJson(ss.str(), "members file");

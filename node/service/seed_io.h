@@ -40,13 +40,17 @@ struct ImportOptions {
 
 // Reads every known file present in `dir` and creates or updates the records this
 // node's member may write. Records owned by other members, or invalid, are refused and
-// listed with the reason; the rest still import. Errors only for unreadable input.
+// listed with the reason; the rest still import. Errors for unreadable input, and when
+// the node cannot write (storage error, a restored node's writes on hold): the import
+// stops there, what was written before it stays (a second import resumes).
 Result<ImportSummary> ImportSeed(RecordService* service, const std::string& dir,
                                  const Caller& caller, const ImportProgress& progress = {},
                                  const ImportOptions& options = {});
 
 // Writes institutions.json, agreements.json, projects.json, forums.json,
 // other_events.json, program_indicators.json and qualification_frameworks.json.
-Status ExportSeed(const RecordService& service, const std::string& dir);
+// FAILED_PRECONDITION, writing nothing, when `dir` already holds one of them, unless
+// `overwrite`.
+Status ExportSeed(const RecordService& service, const std::string& dir, bool overwrite = false);
 
 }  // namespace passerelle::service

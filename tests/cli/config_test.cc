@@ -4,6 +4,7 @@
 
 #include "node/cli/config.h"
 #include "node/cli/node_context.h"
+#include "node/cli/tls_keys.h"
 #include "tests/test_util.h"
 
 using namespace passerelle;
@@ -86,7 +87,12 @@ TEST_CASE("Config: unknown or invalid options are refused naming the option", "[
   auto path = (dir.path() / "bad.json").string();
   std::ofstream(path) << "{\"member_id\": ";
   CHECK(LoadConfig(path).status().field() == "config");
-  CHECK(LoadConfig("/nonexistent.json").status().code() == Code::kNotFound);
+  // A file that cannot be read is a bad configuration (INVALID_ARGUMENT: exit 2, which
+  // systemd does not restart).
+  auto missing = LoadConfig("/nonexistent.json");
+  CHECK(missing.status().code() == Code::kInvalidArgument);
+  CHECK(missing.status().field() == "config");
+  CHECK(missing.status().message().find("No such file") != std::string::npos);
 }
 
 TEST_CASE("Config: file, environment and flags: later sources win; bad values are refused naming the option",
@@ -169,4 +175,20 @@ TEST_CASE("Node data: only writing commands start a store; a missing one is name
   CHECK((perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all)) ==
         std::filesystem::perms::none);  // it will hold password hashes
   REQUIRE_OK(OpenNodeStore(cfg, StoreMode::kMustExist));
+}
+
+TEST_CASE("Keys: the TLS key and its request are made together, never a request for a lost key", "[cli][keys]") {
+  TempDir dir;
+  const auto key = dir.path() / "tls.key", csr = dir.path() / "tls.csr";
+  std::ofstream(csr) << "a request from a key since removed";
+  Status leftover = InitTlsKeyAndCsr(dir.str(), "m1");
+  CHECK(leftover.code() == Code::kFailedPrecondition);
+  CHECK(leftover.field() == "tls.csr");
+  CHECK_FALSE(std::filesystem::exists(key));
+  std::filesystem::remove(csr);
+  REQUIRE(InitTlsKeyAndCsr(dir.str(), "m1").ok());
+  CHECK(std::filesystem::exists(key));
+  CHECK(std::filesystem::exists(csr));
+  CHECK((std::filesystem::status(key).permissions() & std::filesystem::perms::group_all) == std::filesystem::perms::none);
+  CHECK(InitTlsKeyAndCsr(dir.str(), "m1").code() == Code::kAlreadyExists);
 }

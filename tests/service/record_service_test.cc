@@ -718,33 +718,6 @@ class IndexScanCounting : public storage::KvStore {
   storage::KvStore* kv_;
 };
 
-// A store whose writes fail while `fail` is set (a full disk), or from the
-// `fail_from`-th write on (a crash midway: that write and all after it are lost).
-class FailingWrites : public storage::KvStore {
- public:
-  explicit FailingWrites(storage::KvStore* kv) : kv_(kv) {}
-  Status Get(storage::Column c, std::string_view key, std::string* value) const override {
-    return kv_->Get(c, key, value);
-  }
-  Status Write(const storage::WriteBatch& batch) override {
-    if (fail || (fail_from > 0 && ++writes >= fail_from))
-      return Status::Internal("rocksdb: IO error: No space left on device");
-    return kv_->Write(batch);
-  }
-  std::unique_ptr<storage::Iterator> Scan(storage::Column c, std::string_view prefix,
-                                          std::string_view start) const override {
-    return kv_->Scan(c, prefix, start);
-  }
-  Status Last(storage::Column c, std::string_view prefix, std::string* key, std::string* value) const override {
-    return kv_->Last(c, prefix, key, value);
-  }
-  bool fail = false;
-  int fail_from = 0;
-  int writes = 0;
-
- private:
-  storage::KvStore* kv_;
-};
 
 TEST_CASE("Service: an index rebuild cut short is done again at the next open, whatever it expects",
           "[service][index]") {

@@ -220,3 +220,62 @@ TEST_CASE("Export: deleted deliverables, missing positions, co-owners and orphan
   CHECK(fresh->missing_references == 0);  // no replication will bring a deleted project
   CHECK(fresh->refusals[0].id == "zz-proj-x");
 }
+
+TEST_CASE("Import: a node that cannot write stops the import with the error, not N refusals",
+          "[service][import]") {
+  auto kv = storage::NewMemStore();
+  FailingWrites disk(kv.get());
+  auto one = service::Members::FromJson(json::parse(
+      R"({"members":[{"id":"quebec-consortium","acts_for":["cegep-abitibi-temiscamingue"]}]})"));
+  REQUIRE_OK(one);
+  service::RecordService svc{&disk, &one.value(), "quebec-consortium", [] { return uint64_t{1'700'000'000'000}; }};
+  REQUIRE_OK(svc.Open());
+  disk.fail_from = disk.writes + 11;  // the disk fills up after 10 records
+  auto summary = service::ImportSeed(&svc, SeedDir(), {"import"});
+  REQUIRE_FALSE(summary.ok());
+  CHECK(summary.status().code() == Code::kInternal);
+  CHECK(summary.status().message().find("No space left") != std::string::npos);
+  CHECK(summary.status().message().find("10 records written") != std::string::npos);
+  CHECK(svc.VersionVector().at("quebec-consortium") == 10);  // what was written stays
+}
+
+TEST_CASE("Import: a level naming no framework is refused; a framework without levels round-trips",
+          "[service][import]") {
+  ServiceFixture f;
+  auto one = service::Members::FromJson(json::parse(
+      R"({"members":[{"id":"quebec-consortium","acts_for":["cegep-abitibi-temiscamingue"]}]})"));
+  REQUIRE_OK(one);
+  f.members = std::move(one).value();
+  f.Reopen();
+  TempDir in;
+  json qf = ReadFile(std::filesystem::path(SeedDir()) / "qualification_frameworks.json");
+  qf["frameworks"][1]["levels"] = json::array();  // "cite": written with no levels
+  qf["levels"].push_back({{"framework_id", "nope"}, {"level", 3}, {"title", "Orphan"}});
+  std::ofstream(in.path() / "qualification_frameworks.json") << qf.dump();
+  std::filesystem::copy_file(std::filesystem::path(SeedDir()) / "institutions.json", in.path() / "institutions.json");
+  auto s1 = service::ImportSeed(f.service.get(), in.str(), f.caller);
+  REQUIRE_OK(s1);
+  for (const auto& r : s1->refusals) UNSCOPED_INFO(r.file << " " << r.id << ": " << r.reason);
+  REQUIRE(s1->refused == 1);
+  CHECK(s1->refusals[0].reason.find("\"nope\" names no framework") != std::string::npos);
+  const std::string fw_id = qf["frameworks"][1]["id"];
+  CHECK(f.service->Get("frameworks", fw_id).value()["levels"] == json::array());
+
+  TempDir out;
+  REQUIRE_OK(service::ExportSeed(*f.service, out.str()));
+  auto exported = ById(ReadFile(out.path() / "qualification_frameworks.json")["frameworks"]);
+  CHECK(exported[fw_id]["levels"] == json::array());
+  auto s2 = service::ImportSeed(f.service.get(), out.str(), f.caller);
+  REQUIRE_OK(s2);
+  CHECK(s2->updated == 0);
+  CHECK(s2->refused == 0);
+
+  // A directory that already holds seed files is not written over, unless asked.
+  std::ofstream(out.path() / "forums.json") << "[\"kept\"]";
+  Status again = service::ExportSeed(*f.service, out.str());
+  CHECK(again.code() == Code::kFailedPrecondition);
+  CHECK(again.field() == "dir");
+  CHECK(ReadFile(out.path() / "forums.json") == json::array({"kept"}));
+  REQUIRE_OK(service::ExportSeed(*f.service, out.str(), /*overwrite=*/true));
+  CHECK(ReadFile(out.path() / "forums.json") != json::array({"kept"}));
+}
