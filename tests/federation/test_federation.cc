@@ -10,6 +10,8 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <random>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -46,25 +48,28 @@ std::string Tail(const std::string& text, size_t lines) {
 
 }  // namespace
 
+// A loopback port free now, below the kernel's ephemeral range (32768 and up by
+// default, where every outgoing connection of the nodes takes its port, so a pick
+// there can be taken before the node binds it), never handed out twice in a process.
 uint16_t PickFreePort() {
   static std::mutex mu;
   static std::set<uint16_t> handed_out;
+  static std::mt19937 random(std::random_device{}());
   std::lock_guard lock(mu);
-  for (int attempt = 0; attempt < 100; ++attempt) {
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    uint16_t port = static_cast<uint16_t>(20000 + random() % 12000);
+    if (handed_out.count(port)) continue;
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) throw std::runtime_error("socket() failed");
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof(addr);
-    bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-              ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+    addr.sin_port = htons(port);
+    bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
     ::close(fd);
-    uint16_t port = ntohs(addr.sin_port);
-    if (ok && port != 0 && handed_out.insert(port).second) return port;
+    if (ok && handed_out.insert(port).second) return port;
   }
-  throw std::runtime_error("no free loopback port");
+  throw std::runtime_error("no free loopback port in 20000-31999");
 }
 
 bool Eventually(const std::function<bool()>& done, std::chrono::milliseconds deadline,

@@ -37,8 +37,8 @@ struct MemberSpec {
   bool claim_unowned = false;  // import takes records touching no member
 };
 
-// A loopback port free at the time of the call (bound to port 0, then released); never
-// the same twice in one test process.
+// A loopback port free at the time of the call, below the ephemeral range (where the
+// nodes' outgoing connections take theirs); never the same twice in one test process.
 uint16_t PickFreePort();
 
 // Polls `done` every `poll` until it returns true or `deadline` passes.

@@ -1,6 +1,8 @@
 // A small synchronous HTTP/1.1 client over Boost.Beast for tests and benches: one
 // keep-alive connection to host:port, reconnected when the server closed it. Throws
-// boost::system::system_error on transport errors (tests treat that as a failure).
+// boost::system::system_error on transport errors (tests treat that as a failure),
+// a server that does not answer within `timeout` (30 s) included: a test waiting for a
+// condition then fails at its deadline instead of hanging.
 // Not thread-safe: use one client per thread. After Login() or UseSession() every request
 // carries the session cookie, and every change the CSRF token (`headers` override both).
 #pragma once
@@ -59,11 +61,11 @@ class HttpClient {
       const bool reused = stream_.has_value();
       try {
         Connect();
-        beast_http::write(*stream_, req);
+        WithDeadline([&](auto done) { beast_http::async_write(*stream_, req, done); });
         HttpResponse res;
         beast_http::response_parser<beast_http::string_body> parser;
         parser.body_limit(64u << 20);
-        beast_http::read(*stream_, buffer_, parser);
+        WithDeadline([&](auto done) { beast_http::async_read(*stream_, buffer_, parser, done); });
         res = parser.release();
         if (!res.keep_alive()) Disconnect();
         return res;
@@ -152,7 +154,21 @@ class HttpClient {
   void Connect() {
     if (stream_) return;
     stream_.emplace(io_);
-    stream_->connect(Endpoint(io_));
+    auto endpoint = Endpoint(io_);
+    WithDeadline([&](auto done) {
+      stream_->async_connect(endpoint, [done](boost::system::error_code ec) { done(ec, 0); });
+    });
+  }
+  // Runs one operation on the connection, failing with beast's timeout error past
+  // `timeout` (Beast's time limits apply to asynchronous operations only).
+  template <typename Start>
+  void WithDeadline(Start start) {
+    boost::system::error_code result;
+    stream_->expires_after(timeout);
+    start([&result](boost::system::error_code ec, std::size_t) { result = ec; });
+    io_.restart();
+    io_.run();
+    if (result) throw boost::system::system_error(result);
   }
 
   std::string host_;
@@ -161,6 +177,9 @@ class HttpClient {
   boost::asio::io_context io_;
   std::optional<boost::beast::tcp_stream> stream_;
   boost::beast::flat_buffer buffer_;
+
+ public:
+  std::chrono::milliseconds timeout = std::chrono::seconds(30);
 };
 
 // The body of a response as JSON (discarded value when it is not JSON).
