@@ -487,6 +487,30 @@ TEST_CASE("Approval: an agreement is signed once every party approved the curren
     CHECK(ListIds(m, "agreements", {{"status", "proposed"}}) == std::vector<std::string>{"agr-inmq-maroc"});
     CHECK(ListIds(m, "agreements", {{"status", "signed"}}).empty());
   }
+  SECTION("a change of documents, place or dates un-signs it; a change of notes does not") {
+    for (json patch : {json{{"documents", {{{"title", "Avenant"}, {"url", "https://example.org/b.pdf"}}}}},
+                       json{{"place", "Rabat"}}, json{{"end_date", "2031-12-31"}}}) {
+      INFO(patch.dump());
+      const json before = q.Get("agreements", "agr-inmq-maroc").value();
+      REQUIRE(before["status"] == "signed");
+      service::UpdateRequest up;
+      up.patch = patch;
+      auto changed = q.Update("agreements", "agr-inmq-maroc", up, {"alice"});
+      REQUIRE_OK(changed);
+      CHECK((*changed)["status"] == "proposed");
+      // Both approve the new terms again before the next change.
+      const std::string now = (*changed)["terms_hash"];
+      REQUIRE_OK(q.Approve("agreements", "agr-inmq-maroc", now, {"alice"}));
+      sync(q, m);
+      REQUIRE_OK(m.Approve("agreements", "agr-inmq-maroc", now, {"karim"}));
+      sync(m, q);
+    }
+    service::UpdateRequest notes;
+    notes.patch = {{"notes", {"Réunion de suivi en mars"}}};
+    auto kept = q.Update("agreements", "agr-inmq-maroc", notes, {"alice"});
+    REQUIRE_OK(kept);
+    CHECK((*kept)["status"] == "signed");
+  }
   SECTION("approvals cannot be written as ordinary fields, nor signed by hand") {
     service::UpdateRequest up;
     up.patch = {{"approval.morocco", {{"terms", terms}}}};

@@ -41,3 +41,26 @@ TEST_CASE("Terms hash: equals the hash of the CBOR object of the terms fields", 
   cases.push_back(all);
   for (const auto& fields : cases) CHECK(records::TermsHash(*agr, fields) == Reference(*agr, fields));
 }
+
+// What an approval covers is part of the federation's contract (node/README.md, "Agreement
+// approval"): the list is written here, not read from the code under test, and one hash
+// is pinned, so that a change to either shows up as a failing test, not as approvals
+// that silently stop matching between nodes of different versions.
+TEST_CASE("Terms hash: the terms fields and a known hash do not move", "[service]") {
+  const records::Family* agr = records::FindFamily("agreement");
+  REQUIRE(agr != nullptr);
+  CHECK(agr->terms_fields == std::vector<std::string>{"title", "parties", "party_roles", "kind", "purpose",
+                                                      "start_date", "end_date", "place", "place_country",
+                                                      "documents", "counterparty_note"});
+  json fields = {{"id", "agr-1"},
+                 {"title", "Entente de coopération"},
+                 {"parties", {"inmq", "cican"}},
+                 {"kind", "cooperation"},
+                 {"start_date", "2026-01-01"},
+                 {"end_date", "2029-12-31"},
+                 {"place", "Québec"},
+                 {"documents", {{{"title", "Texte signé"}, {"url", "https://example.org/a.pdf"}}}},
+                 {"notes", {"not a term"}},
+                 {"status", "proposed"}};
+  CHECK(records::TermsHash(*agr, fields) == "b2c7d7d062c3241ee916c7f3d0c9f3982d4c2f882fa8add3aaf501e97ccb6e87");
+}
