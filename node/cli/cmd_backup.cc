@@ -40,6 +40,14 @@ int RunBackup(const NodeConfig& config, const std::string& dir) {
                                                                   " (is it running?): " + st.error_message()));
     return Fail("backup failed", Status(static_cast<Code>(st.error_code()), st.error_message()));
   }
+  // The node wrote it from its own view of the file system: under systemd (PrivateTmp)
+  // its /tmp is not the caller's. Said here rather than reported as done.
+  if (!std::filesystem::is_regular_file(std::filesystem::path(reply.dir()) / "backup.json", ec))
+    return Fail("backup written where this command cannot see it",
+                Status(Code::kFailedPrecondition,
+                       "the node wrote " + reply.dir() + " but it is not visible here (a service with a private "
+                       "/tmp or /var/tmp, or another machine): back up into a directory the node and you both "
+                       "see, such as /var/lib/passerelle/backups"));
   std::cout << "backup of " << reply.member_id() << " written to " << reply.dir() << " (format "
             << reply.format_version() << ", digest " << reply.digest() << ")" << std::endl;
   for (const auto& [origin, seq] : reply.version_vector())

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "node/core/coding.h"
 #include "node/core/json_text.h"
@@ -141,12 +142,39 @@ Result<BackupManifest> ReadBackupManifest(const std::string& backup_dir) {
 
 namespace {
 
-// Copies the store files, opens the copy and compares it with the manifest.
+// Flushes every file under `dir`, then the directories themselves, to the disk.
+Status SyncTree(const fs::path& dir) {
+  std::error_code ec;
+  std::vector<fs::path> dirs = {dir};
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (it->is_directory(ec)) dirs.push_back(it->path());
+    if (!it->is_regular_file(ec)) continue;
+    int fd = ::open(it->path().c_str(), O_RDONLY | O_CLOEXEC);
+    bool ok = fd >= 0 && ::fsync(fd) == 0;
+    if (fd >= 0) ::close(fd);
+    if (!ok) return Status::Internal("cannot flush " + it->path().string() + ": " + std::strerror(errno));
+  }
+  if (ec) return Status::Internal("cannot list " + dir.string() + ": " + ec.message());
+  for (const auto& d : dirs) {
+    int fd = ::open(d.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+      ::fsync(fd);
+      ::close(fd);
+    }
+  }
+  return Status::Ok();
+}
+
+// Copies the store files, flushes them to the disk (the operator may remove the old
+// data directory as soon as this says "restored"), opens the copy and compares it with
+// the manifest.
 Status CopyAndCheck(const std::string& backup_dir, const std::string& data_dir,
                     const BackupManifest& manifest) {
   std::error_code ec;
   fs::copy(backup_dir + "/db", data_dir, fs::copy_options::recursive, ec);
   if (ec) return Status::Internal("cannot copy " + backup_dir + "/db to " + data_dir + ": " + ec.message());
+  PASSERELLE_RETURN_IF_ERROR(SyncTree(data_dir));
   auto point = ReadStorePoint(data_dir, manifest.member_id);
   if (!point.ok()) return point.status();
   if (point->version_vector != manifest.version_vector || point->digest_hex != manifest.digest)
