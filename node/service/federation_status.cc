@@ -6,9 +6,10 @@
 namespace passerelle::service {
 
 nlohmann::json LoneNodeStatus(const RecordService& service) {
-  auto digest = service.Digest();
+  std::map<std::string, uint64_t> vv;
+  auto digest = service.Digest(&vv);  // of the state `vv` describes, as peers compare them
   return {{"member_id", service.member_id()},
-          {"version_vector", service.VersionVector()},
+          {"version_vector", vv},
           {"digest", digest.ok() ? core::ToHex(*digest) : ""},
           {"peers", nlohmann::json::array()},
           {"refused", nlohmann::json::object()},

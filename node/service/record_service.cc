@@ -761,7 +761,16 @@ Result<std::vector<std::string>> RecordService::OpsForPeer(const std::string& or
   return store_->ReadSignedOps(origin, after_seq, max_ops);
 }
 
-Result<std::string> RecordService::Digest() const { return store_->Digest(); }
+Result<std::string> RecordService::Digest(std::map<std::string, uint64_t>* version_vector) const {
+  if (version_vector == nullptr) return store_->Digest();
+  std::unique_ptr<storage::Iterator> records;
+  {
+    std::lock_guard lock(write_mu_);  // the vector and the records' view, of one state
+    *version_vector = VersionVector();
+    records = store_->ScanRecords();
+  }
+  return store_->Digest(std::move(records));  // hashed without holding up writes
+}
 
 Result<std::map<std::string, uint64_t>> RecordService::Checkpoint(const std::string& dir) {
   std::lock_guard lock(write_mu_);  // no commit between the copy and what it is said to hold

@@ -149,8 +149,9 @@ class RecordService {
   // differs from `seen` or `timeout_ms` passes; returns the current value.
   uint64_t Generation() const;
   uint64_t WaitForChange(uint64_t seen, int timeout_ms) const;
-  // Digest of the materialised state (equal version vectors => equal digests).
-  Result<std::string> Digest() const;
+  // Digest of the materialised state (equal version vectors => equal digests). With
+  // `version_vector`, also the vector of that same state (no commit between the two).
+  Result<std::string> Digest(std::map<std::string, uint64_t>* version_vector = nullptr) const;
 
   // A consistent copy of the store in `dir` (storage::KvStore::Checkpoint); returns the
   // version vector it holds. Writes wait while it is taken (milliseconds; backup.h).

@@ -301,10 +301,14 @@ Status RecordStore::AddSignature(const std::string& origin, uint64_t seq, const 
   return kv_->Write(batch);
 }
 
-Result<std::string> RecordStore::Digest() const {
+std::unique_ptr<storage::Iterator> RecordStore::ScanRecords() const {
+  return kv_->Scan(Column::kRecords, "");
+}
+
+Result<std::string> RecordStore::Digest(std::unique_ptr<storage::Iterator> records) const {
   crypto_generichash_state state;
   crypto_generichash_init(&state, nullptr, 0, core::kOpHashBytes);
-  auto it = kv_->Scan(Column::kRecords, "");
+  auto it = records != nullptr ? std::move(records) : ScanRecords();
   for (; it->Valid(); it->Next()) {
     std::string key(it->key());
     std::string len;

@@ -119,8 +119,10 @@ class RecordStore {
                       const std::function<std::string(const std::string& hash)>& sign);
 
   // BLAKE2b over every materialised record in key order: equal op sets give equal
-  // digests on every node.
-  Result<std::string> Digest() const;
+  // digests on every node. `records` (from ScanRecords, a view as of its creation) or
+  // else the records now.
+  Result<std::string> Digest(std::unique_ptr<storage::Iterator> records = nullptr) const;
+  std::unique_ptr<storage::Iterator> ScanRecords() const;
 
   // NOT_FOUND when no op ever touched the record (tombstones are returned).
   Result<core::RecordState> Get(std::string_view kind, std::string_view id) const;
