@@ -6,7 +6,8 @@
 #                              pointed at an existing binary) and a static check of its
 #                              hardening;
 #   deploy/Dockerfile          multi-stage, Debian 12 base, non-root user, data volume;
-#   deploy/*.sh                bash syntax.
+#   deploy/*.sh                bash syntax;
+#   .dockerignore              keeps run/ (keys, data) and build trees out of the image context.
 # Each check that cannot run prints why it was skipped. Usage: deploy_files_test.sh SOURCE_DIR
 set -euo pipefail
 ROOT=$1
@@ -97,6 +98,19 @@ pass "Dockerfile static check"
 # ---- scripts -------------------------------------------------------------------------------
 for s in "$D"/*.sh "$D"/federation/*.sh; do bash -n "$s" || fail "bash syntax: $s"; done
 pass "bash syntax of deploy/*.sh"
+
+# ---- .dockerignore -------------------------------------------------------------------------
+# The compose build's context is the checkout (COPY . .): run/ holds the federations' keys.
+di=$ROOT/.dockerignore
+if [[ ! -f "$di" ]]; then
+  fail ".dockerignore is missing"
+elif ! grep -qxE '/?run/?' "$di"; then
+  fail ".dockerignore does not list run/"
+elif ! grep -qxE '/?build[*]?/?' "$di"; then
+  fail ".dockerignore does not list build (or build*/)"
+else
+  pass ".dockerignore lists run/ and build*/"
+fi
 
 if [[ $failures -gt 0 ]]; then echo "deploy_files_test: $failures failure(s)"; exit 1; fi
 echo "deploy_files_test: all checks passed"
