@@ -7,6 +7,10 @@
 #      members file (deploy/add-member.sh);
 #   4. the existing nodes restart one at a time on the new file, the new node starts;
 #   5. the new node receives everything, its writes reach the others, nothing is lost.
+# On a copy of the members file it also checks add-member.sh's argument checks: ACTS_FOR
+# entries are trimmed and accepted ("inst-echo, inst-foxtrot" is stored as inst-echo and
+# inst-foxtrot), a trimmed entry another member acts for and a port out of 1..65535 are
+# refused with exit 1 and the file unchanged.
 # Usage: add_member_test.sh SOURCE_DIR PASSERELLE_BIN. Needs bash, curl, jq, openssl.
 set -euo pipefail
 ROOT=$1 BIN=$2
@@ -110,6 +114,21 @@ wait_for "alpha to receive bravo's record" has alpha before-bravo
   "127.0.0.1:${PEER[charlie]}" "$(cat "$W/charlie/charlie.signing.pub")" >/dev/null
 ! "$ROOT/deploy/add-member.sh" "$W/fed/members.json" delta "Delta" inst-alpha "" \
   "$(cat "$W/charlie/charlie.signing.pub")" 2>/dev/null || fail "add-member.sh let two members act for inst-alpha"
+cp "$W/fed/members.json" "$W/copy.json"
+"$ROOT/deploy/add-member.sh" "$W/copy.json" echo "Echo" "inst-echo, inst-foxtrot" "" \
+  "$(cat "$W/charlie/charlie.signing.pub")" >/dev/null || fail "add-member.sh refused 'inst-echo, inst-foxtrot'"
+jq -e '.members[-1].acts_for == ["inst-echo", "inst-foxtrot"]' "$W/copy.json" >/dev/null ||
+  fail "add-member.sh stored ACTS_FOR untrimmed: $(jq -c '.members[-1].acts_for' "$W/copy.json")"
+cp "$W/copy.json" "$W/copy.before"
+refused() {  # refused ARGUMENT_NAME ADD_MEMBER_ARGS...: exit 1 naming the argument, file unchanged
+  local what=$1 rc=0; shift
+  "$ROOT/deploy/add-member.sh" "$W/copy.json" "$@" >/dev/null 2>"$W/add-member.err" || rc=$?
+  [[ $rc -eq 1 ]] || fail "add-member.sh $* exited $rc, not 1"
+  grep -q "$what" "$W/add-member.err" || fail "add-member.sh $*: message does not name $what: $(cat "$W/add-member.err")"
+  cmp -s "$W/copy.json" "$W/copy.before" || fail "add-member.sh $* changed the file"
+}
+refused ACTS_FOR golf "Golf" "inst-golf, inst-alpha" "" "$(cat "$W/charlie/charlie.signing.pub")"
+refused NODE_ADDRESS golf "Golf" "inst-golf" "127.0.0.1:99999" "$(cat "$W/charlie/charlie.signing.pub")"
 jq -n --arg fed "$W/fed" --arg c "$W/charlie" --arg h "${HTTP[charlie]}" '{
   member_id: "charlie", data_dir: "\($c)/data", members_file: "\($fed)/members.json",
   http_listen: "127.0.0.1:\($h)", grpc_listen: "127.0.0.1:0", signing_key: "\($c)/charlie.signing.key",
