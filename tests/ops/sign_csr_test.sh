@@ -10,12 +10,10 @@
 set -euo pipefail
 ROOT=$1
 SIGN=$ROOT/deploy/sign-csr.sh
+TEST_NAME=sign_csr_test
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_tools openssl
 fail() { echo "sign_csr_test: FAIL: $*" >&2; exit 1; }
-if ! command -v openssl >/dev/null; then
-  [[ "${CI:-}" == true ]] && fail "openssl is missing (CI=true: no skipping)"
-  echo "sign_csr_test: SKIP: openssl is missing"
-  exit 77
-fi
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 cd "$W"
