@@ -9,16 +9,27 @@
 # nothing); logs in run/demo/<member>.log. Run as root on a fresh Debian 12: it installs
 # what it needs itself.
 #   env: PASSERELLE_SEED_DIR, PASSERELLE_BUILD_DIR, DEMO_CONVERGE_SECONDS (default 180),
-#        PASSERELLE_BIN (a passerelle binary already built: skips the build)
+#        PASSERELLE_BIN (a passerelle binary already built: skips the build),
+#        DEMO_RUN_DIR (instead of run/demo),
+#        DEMO_HTTP_PORTS, DEMO_GRPC_PORTS, DEMO_PEER_PORTS (one port per member, in the
+#        order of deploy/demo/federation.json, space- or comma-separated: instead of the
+#        spec's 8081-8083, 9081-9083, 7081-7083),
+#        DEMO_EXIT_AFTER_CONVERGE=1 (a check, as ctest demo_main_job runs it: once the nodes
+#        have converged, each node's /healthz must answer and quebec-consortium must list the
+#        demo data's 5 forums; then the nodes are stopped, and each must exit 0; exits 0,
+#        or 1 at the first failure, not converging in time included)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 SEED_DIR=${PASSERELLE_SEED_DIR:-$ROOT/../shared/seed-data}
 BUILD_DIR=${PASSERELLE_BUILD_DIR:-$ROOT/build}
 SPEC="$ROOT/deploy/demo/federation.json"
-RUN="$ROOT/run/demo"
+RUN=${DEMO_RUN_DIR:-$ROOT/run/demo}
+mkdir -p "$RUN"
+RUN=$(cd "$RUN" && pwd)  # the configurations name their files by absolute path
 FED="$RUN/federation"
 CONVERGE_SECONDS=${DEMO_CONVERGE_SECONDS:-180}
+CHECK_ONLY=${DEMO_EXIT_AFTER_CONVERGE:-0}
 # ccache: paths relative to the checkout, so a fresh clone elsewhere reuses the cache.
 export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=true
 
@@ -45,17 +56,38 @@ mkdir -p "$RUN"
 "$ROOT/deploy/demo/merge-seed.sh" "$SEED_DIR" "$ROOT/deploy/demo/seed-extra" "$RUN/seed"
 SEED_DIR="$RUN/seed"
 
+# Ports from DEMO_*_PORTS: a copy of the spec in $RUN/spec.json with the i-th port of each
+# list in the i-th member's address (the host stays); new-federation.sh rewrites the
+# configurations and members.json from it on every run.
+members_count=$(jq '.members | length' "$SPEC")
+for key in http grpc peer; do
+  var=DEMO_${key^^}_PORTS
+  [[ -n "${!var:-}" ]] || continue
+  read -r -a ports <<<"${!var//,/ }"
+  [[ ${#ports[@]} -eq $members_count ]] ||
+    { echo "$var: needs $members_count ports, one per member (got '${!var}')" >&2; exit 1; }
+  for p in "${ports[@]}"; do
+    [[ "$p" =~ ^[1-9][0-9]{0,4}$ ]] && ((p <= 65535)) ||
+      { echo "$var: '$p' is not a port (1..65535)" >&2; exit 1; }
+  done
+  jq --arg key "$key" --argjson ports "$(printf '%s\n' "${ports[@]}" | jq -cs .)" \
+    '.members |= [to_entries[] | .key as $i | .value | .[$key] |= sub(":[0-9]+$"; ":\($ports[$i])")]' \
+    "$SPEC" >"$RUN/spec.json.tmp"
+  mv "$RUN/spec.json.tmp" "$RUN/spec.json"
+  SPEC="$RUN/spec.json"
+done
+
 # The federation: CA, per-member TLS certificates and signing keys, members.json and one
 # configuration per node (kept across runs).
 echo "== federation keys, certificates and configurations in $FED"
-mkdir -p "$RUN"
 "$ROOT/deploy/federation/new-federation.sh" "$SPEC" "$FED" --passerelle "$BIN"
 mapfile -t MEMBERS < <(jq -r '.members[].id' "$SPEC")
 declare -A HTTP PID LOG_START
 for m in "${MEMBERS[@]}"; do HTTP[$m]=$(jq -r --arg m "$m" '.members[] | select(.id == $m) | .http' "$SPEC"); done
 
-# Stops every node this script started (SIGTERM, then waits for each to finish).
-stopping=0
+# Stops every node this script started (SIGTERM, then waits for each to finish); a node
+# that exits with a status other than 0 sets stop_failed.
+stopping=0 stop_failed=0
 stop_all() {
   [[ $stopping -eq 0 && ${#PID[@]} -gt 0 ]] || return 0
   stopping=1
@@ -63,7 +95,12 @@ stop_all() {
   echo "== stopping ${!PID[*]}"
   for m in "${!PID[@]}"; do kill -TERM "${PID[$m]}" 2>/dev/null || true; done
   for m in "${!PID[@]}"; do
-    wait "${PID[$m]}" 2>/dev/null && echo "   $m stopped cleanly" || echo "   $m exited with status $?"
+    if wait "${PID[$m]}" 2>/dev/null; then
+      echo "   $m stopped cleanly"
+    else
+      echo "   $m exited with status $?"
+      stop_failed=1
+    fi
   done
 }
 trap 'stop_all; exit 130' INT TERM
@@ -101,15 +138,16 @@ for m in "${MEMBERS[@]}"; do
   LOG_START[$m]=$(( $(wc -l <"$RUN/$m.log") + 1 ))
   # Each node imports the records its member owns; records touching no member go to the
   # node whose claim_unowned is true; the import is retried as replication brings records
-  # that others own and this node's records reference.
-  "$BIN" node --config "$FED/$m.json" --web-root "$WEB_ROOT" --import "$SEED_DIR" \
-    >>"$RUN/$m.log" 2>&1 &
+  # that others own and this node's records reference. setpriv: the node gets SIGTERM if
+  # this script dies without its trap running (SIGKILL, a test's timeout).
+  setpriv --pdeathsig TERM -- "$BIN" node --config "$FED/$m.json" --web-root "$WEB_ROOT" \
+    --import "$SEED_DIR" >>"$RUN/$m.log" 2>&1 &
   PID[$m]=$!
 done
 
 # Waits with a deadline: every node answers /healthz, has finished its import, and all report
 # the same version vector and state digest (GET /api/v1/federation/status, logged in as the
-# demo admin: the session cookie is kept in run/demo/<member>.cookies).
+# demo admin: the session cookie is kept in $RUN/<member>.cookies).
 login() {
   curl -sf --max-time 5 -c "$RUN/$1.cookies" -H 'Content-Type: application/json' \
     -d "{\"username\":\"$DEMO_USER\",\"password\":\"$DEMO_PASSWORD\"}" \
@@ -149,12 +187,35 @@ echo
 if [[ $converged -eq 1 ]]; then
   echo "== the three nodes have converged in $((SECONDS - started)) s:" \
     "digest $(status_of "${MEMBERS[0]}" | jq -r .digest)"
+elif [[ "$CHECK_ONLY" == 1 ]]; then
+  echo "== FAILED: the nodes had not converged after ${CONVERGE_SECONDS} s (logs in $RUN)" >&2
+  exit 1
 else
   echo "== WARNING: the nodes had not converged after ${CONVERGE_SECONDS} s; they keep running."
   echo "   Check with: $BIN status --config $FED/<member>.json"
 fi
+
+# DEMO_EXIT_AFTER_CONVERGE=1: check what the README promises, stop, exit.
+if [[ "$CHECK_ONLY" == 1 ]]; then
+  for m in "${MEMBERS[@]}"; do
+    curl -sf --max-time 5 "http://${HTTP[$m]}/healthz" >/dev/null ||
+      { echo "== FAILED: $m does not answer /healthz on ${HTTP[$m]}" >&2; exit 1; }
+  done
+  q=quebec-consortium
+  [[ -n "${HTTP[$q]:-}" ]] || { echo "== FAILED: no member $q in $SPEC" >&2; exit 1; }
+  want=5  # the thematic forums of the demo data (forums.json)
+  got=$(curl -sf --max-time 10 -b "$RUN/$q.cookies" "http://${HTTP[$q]}/api/v1/forums" | jq -c '[.forums[].id]') ||
+    { echo "== FAILED: GET /api/v1/forums on $q" >&2; exit 1; }
+  [[ $(jq length <<<"$got") -eq $want ]] ||
+    { echo "== FAILED: $q lists $(jq length <<<"$got") forums, not the demo data's $want: $got" >&2; exit 1; }
+  echo "== checked: /healthz answers on ${MEMBERS[*]}; $q lists the $want forums"
+  stop_all
+  [[ $stop_failed -eq 0 ]] || { echo "== FAILED: a node did not stop cleanly (logs in $RUN)" >&2; exit 1; }
+  echo "== DEMO_EXIT_AFTER_CONVERGE: all checks passed"
+  exit 0
+fi
 for m in "${MEMBERS[@]}"; do
-  printf '   %-18s web client and REST: http://%s/   (log %s)\n' "$m" "${HTTP[$m]}" "run/demo/$m.log"
+  printf '   %-18s web client and REST: http://%s/   (log %s)\n' "$m" "${HTTP[$m]}" "$RUN/$m.log"
 done
 echo "   log in on each web client as: $DEMO_USER / $DEMO_PASSWORD   (demo only: change it with"
 echo "   $BIN users passwd $DEMO_USER --config $FED/<member>.json while the node is stopped)"
@@ -169,7 +230,7 @@ while true; do
   for m in "${MEMBERS[@]}"; do
     if ! kill -0 "${PID[$m]}" 2>/dev/null; then
       wait "${PID[$m]}" && rc=0 || rc=$?
-      echo "node $m exited (status $rc); see run/demo/$m.log — stopping the others" >&2
+      echo "node $m exited (status $rc); see $RUN/$m.log — stopping the others" >&2
       unset "PID[$m]"
       exit 1
     fi

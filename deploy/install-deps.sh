@@ -22,8 +22,9 @@ PACKAGES=(
   # federation set-up (deploy/federation/new-federation.sh): JSON editing, CA and certificates
   jq openssl
   # deployment checks (tests/ops/deploy_files_test.sh: `docker-compose config` parses the
-  # compose file without a Docker daemon; python3-yaml checks it against the federation)
-  python3-yaml docker-compose
+  # compose file without a Docker daemon; python3-yaml checks it against the federation;
+  # systemd-analyze verifies the unit; with CI=true a missing one fails the test)
+  python3-yaml docker-compose systemd
 )
 
 missing=()

@@ -7,12 +7,19 @@
 #      members file (deploy/add-member.sh);
 #   4. the existing nodes restart one at a time on the new file, the new node starts;
 #   5. the new node receives everything, its writes reach the others, nothing is lost.
-# Usage: add_member_test.sh SOURCE_DIR PASSERELLE_BIN. Needs bash, curl, jq, openssl.
+# On a copy of the members file it also checks add-member.sh's argument checks: ACTS_FOR
+# entries are trimmed and accepted ("inst-echo, inst-foxtrot" is stored as inst-echo and
+# inst-foxtrot), a trimmed entry another member acts for and a port out of 1..65535 are
+# refused with exit 1 and the file unchanged.
+# Nodes run under setpriv --pdeathsig KILL: if the test's shell is killed (a ctest timeout),
+# they die with it instead of holding their ports and data.
+# Usage: add_member_test.sh SOURCE_DIR PASSERELLE_BIN. Needs bash, curl, jq, openssl and
+# setpriv: without one, exits 77 (ctest: skipped), or fails with CI=true.
 set -euo pipefail
 ROOT=$1 BIN=$2
-for tool in curl jq openssl; do
-  command -v $tool >/dev/null || { echo "add_member_test: SKIP: $tool is missing"; exit 0; }
-done
+TEST_NAME=add_member_test
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_tools curl jq openssl setpriv
 W=$(mktemp -d)
 pids=()
 cleanup() {
@@ -26,17 +33,6 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "add_member_test: FAIL: $*" >&2; exit 1; }
 
-# A free loopback port (nothing answers on it), below the kernel's ephemeral range
-# (ip_local_port_range, 32768+ by default) so that no port another process gets by
-# binding port 0 or connecting out (other tests, running at once) can take it meanwhile.
-free_port() {
-  local p lo
-  lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-  while :; do
-    p=$((20000 + RANDOM % (lo > 21000 ? lo - 20000 : 12000)))
-    (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }
-  done
-}
 # wait_for DESCRIPTION COMMAND...: polls every 0.2 s, up to 60 s.
 wait_for() {
   local what=$1; shift
@@ -45,7 +41,7 @@ wait_for() {
 }
 
 declare -A HTTP PEER
-for m in alpha bravo charlie; do HTTP[$m]=$(free_port); PEER[$m]=$(free_port); done
+for m in alpha bravo charlie; do free_port; HTTP[$m]=$port; free_port; PEER[$m]=$port; done
 
 # 1. Two members.
 jq -n --arg ha "${HTTP[alpha]}" --arg hb "${HTTP[bravo]}" --arg pa "${PEER[alpha]}" --arg pb "${PEER[bravo]}" '{
@@ -64,7 +60,7 @@ start() {  # start MEMBER CONFIG; the first time, with an admin account; then lo
       fail "users add on $1 failed"
     HAS_ADMIN[$1]=1
   fi
-  "$BIN" node --config "$2" >>"$W/$1.log" 2>&1 &
+  setpriv --pdeathsig KILL -- "$BIN" node --config "$2" >>"$W/$1.log" 2>&1 &
   PID[$1]=$!
   pids+=($!)
   wait_for "$1 to answer" curl -fsS "http://127.0.0.1:${HTTP[$1]}/healthz"
@@ -110,6 +106,21 @@ wait_for "alpha to receive bravo's record" has alpha before-bravo
   "127.0.0.1:${PEER[charlie]}" "$(cat "$W/charlie/charlie.signing.pub")" >/dev/null
 ! "$ROOT/deploy/add-member.sh" "$W/fed/members.json" delta "Delta" inst-alpha "" \
   "$(cat "$W/charlie/charlie.signing.pub")" 2>/dev/null || fail "add-member.sh let two members act for inst-alpha"
+cp "$W/fed/members.json" "$W/copy.json"
+"$ROOT/deploy/add-member.sh" "$W/copy.json" echo "Echo" "inst-echo, inst-foxtrot" "" \
+  "$(cat "$W/charlie/charlie.signing.pub")" >/dev/null || fail "add-member.sh refused 'inst-echo, inst-foxtrot'"
+jq -e '.members[-1].acts_for == ["inst-echo", "inst-foxtrot"]' "$W/copy.json" >/dev/null ||
+  fail "add-member.sh stored ACTS_FOR untrimmed: $(jq -c '.members[-1].acts_for' "$W/copy.json")"
+cp "$W/copy.json" "$W/copy.before"
+refused() {  # refused ARGUMENT_NAME ADD_MEMBER_ARGS...: exit 1 naming the argument, file unchanged
+  local what=$1 rc=0; shift
+  "$ROOT/deploy/add-member.sh" "$W/copy.json" "$@" >/dev/null 2>"$W/add-member.err" || rc=$?
+  [[ $rc -eq 1 ]] || fail "add-member.sh $* exited $rc, not 1"
+  grep -q "$what" "$W/add-member.err" || fail "add-member.sh $*: message does not name $what: $(cat "$W/add-member.err")"
+  cmp -s "$W/copy.json" "$W/copy.before" || fail "add-member.sh $* changed the file"
+}
+refused ACTS_FOR golf "Golf" "inst-golf, inst-alpha" "" "$(cat "$W/charlie/charlie.signing.pub")"
+refused NODE_ADDRESS golf "Golf" "inst-golf" "127.0.0.1:99999" "$(cat "$W/charlie/charlie.signing.pub")"
 jq -n --arg fed "$W/fed" --arg c "$W/charlie" --arg h "${HTTP[charlie]}" '{
   member_id: "charlie", data_dir: "\($c)/data", members_file: "\($fed)/members.json",
   http_listen: "127.0.0.1:\($h)", grpc_listen: "127.0.0.1:0", signing_key: "\($c)/charlie.signing.key",

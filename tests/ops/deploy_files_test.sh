@@ -6,14 +6,23 @@
 #                              pointed at an existing binary) and a static check of its
 #                              hardening;
 #   deploy/Dockerfile          multi-stage, Debian 12 base, non-root user, data volume;
-#   deploy/*.sh                bash syntax.
-# Each check that cannot run prints why it was skipped. Usage: deploy_files_test.sh SOURCE_DIR
+#   deploy/*.sh                bash syntax;
+#   .dockerignore              keeps run/ (keys, data) and build trees out of the image context.
+# A check whose tool is missing is skipped with the reason and is not a pass: the test then
+# exits 77 (ctest reports it skipped, SKIP_RETURN_CODE in tests/ops/CMakeLists.txt) once the
+# other checks passed; with CI=true a missing tool is a failure (deploy/install-deps.sh
+# installs them all). Usage: deploy_files_test.sh SOURCE_DIR
 set -euo pipefail
 ROOT=$1
 D=$ROOT/deploy
-failures=0
+SKIP_CODE=77
+failures=0 skipped=0
 fail() { echo "deploy_files_test: FAIL: $*" >&2; failures=$((failures + 1)); }
-skip() { echo "deploy_files_test: SKIP: $*"; }
+skip() {
+  if [[ "${CI:-}" == true ]]; then fail "$* (CI=true: no check may be skipped)"; return; fi
+  echo "deploy_files_test: SKIP: $*"
+  skipped=$((skipped + 1))
+}
 pass() { echo "deploy_files_test: ok: $*"; }
 
 # ---- docker-compose.yml -------------------------------------------------------------------
@@ -98,5 +107,22 @@ pass "Dockerfile static check"
 for s in "$D"/*.sh "$D"/federation/*.sh; do bash -n "$s" || fail "bash syntax: $s"; done
 pass "bash syntax of deploy/*.sh"
 
+# ---- .dockerignore -------------------------------------------------------------------------
+# The compose build's context is the checkout (COPY . .): run/ holds the federations' keys.
+di=$ROOT/.dockerignore
+if [[ ! -f "$di" ]]; then
+  fail ".dockerignore is missing"
+elif ! grep -qxE '/?run/?' "$di"; then
+  fail ".dockerignore does not list run/"
+elif ! grep -qxE '/?build[*]?/?' "$di"; then
+  fail ".dockerignore does not list build (or build*/)"
+else
+  pass ".dockerignore lists run/ and build*/"
+fi
+
 if [[ $failures -gt 0 ]]; then echo "deploy_files_test: $failures failure(s)"; exit 1; fi
+if [[ $skipped -gt 0 ]]; then
+  echo "deploy_files_test: the checks that ran passed; $skipped skipped (not a pass)"
+  exit $SKIP_CODE
+fi
 echo "deploy_files_test: all checks passed"
