@@ -10,7 +10,7 @@
 # what it needs itself.
 #   env: PASSERELLE_SEED_DIR, PASSERELLE_BUILD_DIR, DEMO_CONVERGE_SECONDS (default 180),
 #        PASSERELLE_BIN (a passerelle binary already built: skips the build),
-#        DEMO_RUN_DIR (instead of run/demo),
+#        DEMO_RUN_DIR (instead of run/demo), DEMO_SKIP_DEPS=1 (no install-deps.sh),
 #        DEMO_HTTP_PORTS, DEMO_GRPC_PORTS, DEMO_PEER_PORTS (one port per member, in the
 #        order of deploy/demo/federation.json, space- or comma-separated: instead of the
 #        spec's 8081-8083, 9081-9083, 7081-7083),
@@ -33,7 +33,9 @@ CHECK_ONLY=${DEMO_EXIT_AFTER_CONVERGE:-0}
 # ccache: paths relative to the checkout, so a fresh clone elsewhere reuses the cache.
 export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=true
 
-"$ROOT/deploy/install-deps.sh"
+# DEMO_SKIP_DEPS=1: the packages are known to be there (tests run it so: no apt-get
+# in the middle of a test run).
+[[ "${DEMO_SKIP_DEPS:-}" == 1 ]] || "$ROOT/deploy/install-deps.sh"
 if [[ -n "${PASSERELLE_BIN:-}" ]]; then
   BIN=$(cd "$(dirname "$PASSERELLE_BIN")" && pwd)/$(basename "$PASSERELLE_BIN")
 else

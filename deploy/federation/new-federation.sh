@@ -86,7 +86,8 @@ cert_ok() {
   [[ -f "$1" ]] || return 1
   openssl verify -CAfile "$ca_crt" "$1" >/dev/null 2>&1 || return 1
   openssl x509 -in "$1" -noout -checkend $((30 * 86400)) >/dev/null || return 1
-  openssl x509 -in "$1" -noout -ext subjectAltName 2>/dev/null | grep -q "DNS:$2\(,\|$\)"
+  # The id as a whole SAN entry, literally (a "." in it matches only a ".").
+  openssl x509 -in "$1" -noout -ext subjectAltName 2>/dev/null | tr ',' '\n' | sed 's/^ *//' | grep -qxF "DNS:$2"
 }
 
 # ---- 2. per member: TLS key + CSR + certificate, and the Ed25519 signing key ---------------

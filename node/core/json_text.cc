@@ -1,5 +1,9 @@
 #include "node/core/json_text.h"
 
+#include <set>
+#include <string>
+#include <vector>
+
 namespace passerelle::core {
 namespace {
 
@@ -32,10 +36,28 @@ Result<nlohmann::json> ParseJson(std::string_view text, std::string_view what, s
   if (NestingDepth(text, max_depth) > max_depth)
     return Status::Invalid(std::string(what), "JSON nested deeper than " +
                                                   std::to_string(max_depth) + " levels");
-  nlohmann::json j = nlohmann::json::parse(text.begin(), text.end(), nullptr,
+  // A key twice in one object: nlohmann keeps the last one silently, so two readers of
+  // the same text could disagree on what it says. Refused, naming the key.
+  std::vector<std::set<std::string>> open_objects;
+  std::string duplicate;
+  nlohmann::json::parser_callback_t check = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using E = nlohmann::json::parse_event_t;
+    if (event == E::object_start) {
+      open_objects.emplace_back();
+    } else if (event == E::object_end) {
+      if (!open_objects.empty()) open_objects.pop_back();
+    } else if (event == E::key && !open_objects.empty() && parsed.is_string() &&
+               !open_objects.back().insert(parsed.get<std::string>()).second && duplicate.empty()) {
+      duplicate = parsed.get<std::string>();
+    }
+    return true;
+  };
+  nlohmann::json j = nlohmann::json::parse(text.begin(), text.end(), check,
                                            /*allow_exceptions=*/false);
   if (j.is_discarded())
     return Status::Invalid(std::string(what), "malformed JSON (or invalid UTF-8)");
+  if (!duplicate.empty())
+    return Status::Invalid(duplicate, "appears twice in one object of " + std::string(what));
   return j;
 }
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "node/grpc/peer_address.h"
 #include "node/grpc/services.h"
 #include "node/grpc/status_map.h"
 #include "node/log/log.h"
@@ -14,20 +15,13 @@
 namespace passerelle::grpcapi {
 namespace {
 
-// gRPC peer strings: "ipv4:127.0.0.1:5000", "ipv6:[::1]:5000", "unix:/path".
-bool FromLoopback(const std::string& peer) {
-  return peer.rfind("ipv4:127.", 0) == 0 || peer.rfind("ipv6:[::1]", 0) == 0 ||
-         peer.rfind("ipv6:%5B::1%5D", 0) == 0 || peer.rfind("unix:", 0) == 0 ||
-         peer.rfind("ipv6:[::ffff:127.", 0) == 0;
-}
-
 class AdminServiceImpl final : public v1::AdminService::Service {
  public:
   explicit AdminServiceImpl(service::RecordService* service) : service_(service) {}
 
   grpc::Status Backup(grpc::ServerContext* ctx, const v1::BackupRequest* req,
                       v1::BackupReply* out) override {
-    if (!FromLoopback(ctx->peer()))
+    if (!IsLoopbackPeer(ctx->peer()))
       return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
                           "backups are taken only for callers on the node's own host");
     uint64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -13,8 +13,8 @@
 #include "node/core/coding.h"
 #include "node/core/json_text.h"
 #include "node/service/keys.h"
-#include "node/service/members.h"
 #include "node/service/record_service.h"
+#include "node/service/record_store.h"
 #include "storage/kv_store.h"
 
 namespace passerelle::service {
@@ -61,19 +61,17 @@ struct StorePoint {
 };
 
 // Opens the store copy in `dir` on its own and reads its version vector and digest.
-Result<StorePoint> ReadStorePoint(const std::string& dir, const std::string& member_id) {
+// Through the store alone, without the federation's members (which a backup does not
+// carry): with no approver rule, the indexes are taken as they are, not rebuilt for a
+// made-up members file (the node checks them against its own at its next start).
+Result<StorePoint> ReadStorePoint(const std::string& dir) {
   auto store = storage::OpenRocksStore(dir);
   if (!store.ok()) return store.status();
-  // The service only reads the op log here; a members file naming the member suffices.
-  auto members = Members::FromJson(
-      {{"federation", "backup"},
-       {"members", {{{"id", member_id}, {"name", member_id}, {"acts_for", nlohmann::json::array()}}}}});
-  if (!members.ok()) return members.status();
-  RecordService svc(store->get(), &*members, member_id, [] { return uint64_t{0}; });
-  PASSERELLE_RETURN_IF_ERROR(svc.Open());
-  auto digest = svc.Digest();
+  RecordStore records(store->get());
+  PASSERELLE_RETURN_IF_ERROR(records.Open());
+  auto digest = records.Digest();
   if (!digest.ok()) return digest.status();
-  return StorePoint{svc.VersionVector(), core::ToHex(*digest)};
+  return StorePoint{records.VersionVector(), core::ToHex(*digest)};
 }
 
 // Writes content to path through a temporary file, synced and renamed, then syncs the
@@ -101,7 +99,7 @@ Result<BackupManifest> WriteBackup(RecordService* service, const std::string& di
   if (!vv.ok()) return vv.status();
   // The digest is computed from the copy, off the write lock (it reads every record);
   // the copy must hold what the node held at the checkpoint.
-  auto point = ReadStorePoint(dir + "/db", service->member_id());
+  auto point = ReadStorePoint(dir + "/db");
   if (!point.ok()) return point.status();
   if (point->version_vector != *vv)
     return Status(Code::kDataLoss, "the checkpoint in " + dir + " does not hold the node's ops at the backup point");
@@ -175,7 +173,7 @@ Status CopyAndCheck(const std::string& backup_dir, const std::string& data_dir,
   fs::copy(backup_dir + "/db", data_dir, fs::copy_options::recursive, ec);
   if (ec) return Status::Internal("cannot copy " + backup_dir + "/db to " + data_dir + ": " + ec.message());
   PASSERELLE_RETURN_IF_ERROR(SyncTree(data_dir));
-  auto point = ReadStorePoint(data_dir, manifest.member_id);
+  auto point = ReadStorePoint(data_dir);
   if (!point.ok()) return point.status();
   if (point->version_vector != manifest.version_vector || point->digest_hex != manifest.digest)
     return Status(Code::kDataLoss, "the restored data in " + data_dir +

@@ -14,3 +14,16 @@ TEST_CASE("JSON: malformed, too deep or non-UTF-8 text is refused naming the inp
   CHECK(core::ParseJson("{\"a\": \"" + std::string(100, '[') + "\"}").ok());
   CHECK(core::DumpJson(nlohmann::json("caf\xc3\xa9")) == "\"café\"");
 }
+
+TEST_CASE("JSON text: a key twice in one object is refused, naming it", "[core]") {
+  auto r = core::ParseJson(R"({"data_dir": "/a", "member_id": "m", "data_dir": "/b"})", "config");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == Code::kInvalidArgument);
+  CHECK(r.status().field() == "data_dir");
+  CHECK(r.status().message().find("config") != std::string::npos);
+  auto nested = core::ParseJson(R"({"a": {"x": 1, "x": 2}})");
+  REQUIRE_FALSE(nested.ok());
+  CHECK(nested.status().field() == "x");
+  // The same key in different objects is fine.
+  CHECK(core::ParseJson(R"({"x": 1, "a": {"x": 2}, "b": [{"x": 3}, {"x": 4}]})").ok());
+}

@@ -290,4 +290,53 @@ TEST_CASE("Operations: a backup taken during writes restores to the backup point
   for (TestNode* n : {&a, &b}) CHECK(n->FederationStatus().value()["refused_total"] == 0);
 }
 
+TEST_CASE("Operations: `passerelle status` and `export` as an operator runs them", "[operations][cli]") {
+  TestFederation fed(std::vector<MemberSpec>{{"alpha", {"inst-alpha"}}, {"bravo", {"inst-bravo"}}});
+  TestNode& a = fed.node("alpha");
+  TestNode& b = fed.node("bravo");
+  const std::string grpc = "127.0.0.1:" + std::to_string(PickFreePort());
+  a.SetExtraArgs({"--grpc-listen", grpc});
+  a.Start();
+  b.Start();
+  REQUIRE(Post(a.http(), "institutions", Institution("inst-alpha", "Alpha college")) == 201);
+  fed.RequireConverged({"alpha", "bravo"});
+
+  // status --json: the node's own status, as REST gives it, peers included.
+  const std::string log = fed.dir() + "/status.log";
+  int rc = RunCommand({PASSERELLE_BIN, "status", "--json", "--config", a.config_path(), "--grpc-listen", grpc}, log, 30s);
+  INFO(Slurp(log));
+  REQUIRE(rc == 0);
+  json st = json::parse(Slurp(log));
+  json rest = a.FederationStatus().value();
+  CHECK(st["member_id"] == "alpha");
+  CHECK(st["version_vector"] == rest["version_vector"]);
+  CHECK(st["digest"] == rest["digest"]);
+  REQUIRE(st["peers"].size() == 1);
+  CHECK(st["peers"][0]["member_id"] == "bravo");
+  // The text form names the member and the peer.
+  rc = RunCommand({PASSERELLE_BIN, "status", "--config", a.config_path(), "--grpc-listen", grpc}, log, 30s);
+  CHECK(rc == 0);
+  CHECK(Slurp(log).find("member   alpha") != std::string::npos);
+  CHECK(Slurp(log).find("bravo at ") != std::string::npos);
+
+  // export, on the stopped node: the record in the seed format; not over it again
+  // without --force.
+  REQUIRE(a.Stop() == 0);
+  const std::string out = fed.dir() + "/export";
+  rc = RunCommand({PASSERELLE_BIN, "export", out, "--config", a.config_path()}, log, 60s);
+  INFO(Slurp(log));
+  REQUIRE(rc == 0);
+  json institutions = json::parse(Slurp(out + "/institutions.json"));
+  bool found = false;
+  for (const auto& i : institutions) found |= i.value("id", "") == "inst-alpha" && i.value("name", "") == "Alpha college";
+  CHECK(found);
+  rc = RunCommand({PASSERELLE_BIN, "export", out, "--config", a.config_path()}, log, 60s);
+  CHECK(rc == 1);
+  CHECK(Slurp(log).find("--force") != std::string::npos);
+  CHECK(RunCommand({PASSERELLE_BIN, "export", out, "--force", "--config", a.config_path()}, log, 60s) == 0);
+  // A status with no node to answer says so and fails.
+  rc = RunCommand({PASSERELLE_BIN, "status", "--config", a.config_path(), "--grpc-listen", grpc}, log, 30s);
+  CHECK(rc != 0);
+}
+
 }  // namespace passerelle::testing

@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "node/grpc/peer_address.h"
 #include "node/peer/peer_server.h"
 #include "passerelle/v1/peer.grpc.pb.h"
 #include "tests/service/fixture.h"
@@ -62,4 +63,13 @@ TEST_CASE("Peer port: follow streams beyond the cap are refused; closing one mak
   for (auto& s : open) s->ctx.TryCancel();
   for (auto& s : open) s->reader->Finish();
   (*server)->Shutdown();
+}
+
+TEST_CASE("Admin: only callers on the node's own host count as loopback", "[grpc][admin]") {
+  for (const char* local : {"ipv4:127.0.0.1:5000", "ipv4:127.1.2.3:1", "ipv6:[::1]:5000", "ipv6:%5B::1%5D:5000",
+                            "ipv6:[::ffff:127.0.0.1]:5000", "ipv6:%5B::ffff:127.0.0.1%5D:5000", "unix:/run/p.sock"})
+    CHECK(grpcapi::IsLoopbackPeer(local));
+  for (const char* remote : {"ipv4:10.0.0.1:5", "ipv4:128.0.0.1:5", "ipv6:[::ffff:10.0.0.1]:5", "ipv6:[::2]:5",
+                             "ipv6:[::10]:5", "ipv6:[::1234]:5", "ipv4:1.127.0.0:5", "", "127.0.0.1:5"})
+    CHECK_FALSE(grpcapi::IsLoopbackPeer(remote));
 }

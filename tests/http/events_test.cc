@@ -263,10 +263,12 @@ TEST_CASE("Events: many open streams do not stop other requests; the count is bo
     s.node.service->WaitForChange(s.node.service->Generation(), 10);  // a bounded wait, not a sleep
   CHECK(s.node.service->changes().subscribers() == service::kMaxChangeSubscribers - 1);
 
+  // Stop does not wait for open streams to reach their next keep-alive (15 s): the
+  // bound is the behaviour, kept well under that and loose for a loaded machine.
   auto start = Clock::now();
   s.server->Stop();
   auto took = Clock::now() - start;
-  CHECK(took < std::chrono::seconds(3));
+  CHECK(took < std::chrono::seconds(10));
   for (size_t i = 0; i < 10; ++i) CHECK(streams[i]->WaitClosed());
   CHECK(s.node.service->changes().subscribers() == 0);
 }

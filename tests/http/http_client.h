@@ -69,10 +69,11 @@ class HttpClient {
         res = parser.release();
         if (!res.keep_alive()) Disconnect();
         return res;
-      } catch (const boost::system::system_error&) {
+      } catch (const boost::system::system_error& e) {
         // The server may have closed an idle keep-alive connection: retry once afresh.
+        // Not after a timeout: the node may have acted on the request.
         Disconnect();
-        if (!reused || attempt > 0) throw;
+        if (!reused || attempt > 0 || e.code() == boost::beast::error::timeout) throw;
       }
     }
   }

@@ -3,6 +3,7 @@
 // holds exactly the writes acknowledged before it); restore refuses a non-empty target
 // and a newer format; a data directory newer than the binary is refused.
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <thread>
 
@@ -18,21 +19,36 @@ TEST_CASE("Backup: taken during a stream of writes, restored: equal to the sourc
   ServiceFixture f;
   std::atomic<bool> stop{false};
   std::atomic<int> written{0};
+  std::string writer_error;  // the writer thread's first failure, asserted on this thread
   std::thread writer([&] {
     for (int i = 0; !stop; ++i) {
       auto r = f.service->Create("institutions", Institution("inmq-b" + std::to_string(i)), f.caller);
-      if (!r.ok()) FAIL_CHECK(r.status().ToString());
+      if (!r.ok()) {
+        writer_error = r.status().ToString();
+        stop = true;
+        return;
+      }
       ++written;
     }
   });
-  while (written < 200) std::this_thread::yield();
+  // Waits for `n` writes, or for the writer to stop or a minute to pass.
+  auto wait_for_writes = [&](int n) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (written < n && !stop && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));  // polling a condition, with a deadline
+    return written >= n;
+  };
+  bool started = wait_for_writes(200);
   TempDir out;
   const std::string backup = out.str() + "/backup-1";
   auto manifest = service::TakeBackup(f.service.get(), backup, 1234);
   const int at_backup = written.load();
-  while (written < at_backup + 200) std::this_thread::yield();  // the node keeps serving
+  bool kept_serving = wait_for_writes(at_backup + 200);  // the node keeps serving
   stop = true;
   writer.join();
+  CHECK(writer_error.empty());
+  REQUIRE(started);
+  CHECK(kept_serving);
   REQUIRE_OK(manifest);
   CHECK(manifest->member_id == "quebec-consortium");
   CHECK(manifest->format_version == service::keys::kFormatVersion);

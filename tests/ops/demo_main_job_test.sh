@@ -22,7 +22,7 @@ for _ in 1 2 3; do
   free_port; peer+=("$port")
 done
 rc=0
-DEMO_EXIT_AFTER_CONVERGE=1 DEMO_RUN_DIR="$RUN_DIR" PASSERELLE_BIN="$BIN" \
+DEMO_EXIT_AFTER_CONVERGE=1 DEMO_SKIP_DEPS=1 DEMO_RUN_DIR="$RUN_DIR" PASSERELLE_BIN="$BIN" \
   DEMO_HTTP_PORTS="${http[*]}" DEMO_GRPC_PORTS="${grpc[*]}" DEMO_PEER_PORTS="${peer[*]}" \
   setpriv --pdeathsig KILL -- "$ROOT/deploy/demo.sh" </dev/null || rc=$?
 if [[ $rc -ne 0 ]]; then

@@ -400,6 +400,22 @@ const AGR = "web-test-agreement";
     expect(stored.body.location === "Lévis, édition gardée", `the edit saved (got ${stored.body.location})`);
   });
 
+  await scenario("a save after someone else's change keeps the user's edits; saving again merges both", async () => {
+    await q.goto(`${Q.url}/#/forums/web-test-xss/edit`);
+    await q.waitForSelector("#forum-form");
+    const other = await Q.api("PATCH", "/api/v1/forums/web-test-xss", { policies_shared: 4 });  // someone else
+    expect(other.status === 200, `the other change (${other.status})`);
+    await q.fill("#forum-form [name=location]", "Lévis, après conflit");
+    await q.click("#forum-form button[type=submit]");
+    await q.waitForSelector("#forum-form .form-error:not(:empty)");
+    expect(await q.inputValue("#forum-form [name=location]") === "Lévis, après conflit", "the typed text kept after the 412");
+    await q.click("#forum-form button[type=submit]");
+    await q.waitForSelector("#forum-title");
+    const stored = (await Q.api("GET", "/api/v1/forums/web-test-xss")).body;
+    expect(stored.location === "Lévis, après conflit" && stored.policies_shared === 4,
+           `both changes kept (location ${stored.location}, policies_shared ${stored.policies_shared})`);
+  });
+
   await scenario("a filter chosen by keyboard keeps the focus on its control", async () => {
     await q.goto(`${Q.url}/#/agreements`);
     await q.waitForSelector("#agreements-table");

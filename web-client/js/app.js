@@ -91,12 +91,17 @@ async function route() {
 }
 
 // What finds an element again in a re-rendered page: its name, id (not one nextId()
-// made up: those change with each render), data-id or link.
+// made up: those change with each render), data-id or link, within the row (data-id)
+// that holds it; "" when that does not name it alone.
 function focusKey(el) {
   if (!el || el === view || !view.contains(el)) return "";
+  const row = el.parentElement && el.parentElement.closest("[data-id]");
+  const scope = row && view.contains(row) ? `[data-id="${CSS.escape(row.dataset.id)}"] ` : "";
   for (const a of ["name", "id", "data-id", "href"]) {
     const v = el.getAttribute(a);
-    if (v && !(a === "id" && /-\d+$/.test(v))) return `${el.tagName}[${a}="${CSS.escape(v)}"]`;
+    if (!v || (a === "id" && /-\d+$/.test(v))) continue;
+    const key = `${scope}${el.tagName}[${a}="${CSS.escape(v)}"]`;
+    return view.querySelectorAll(key).length === 1 ? key : "";
   }
   return "";
 }
@@ -187,10 +192,14 @@ async function relogin() {
   const done = new Promise((resolve) => {
     dialog.appendChild(loginForm(resolve, { title: t("session_ended"), note: t("relogin_note"), id: "relogin-title" }));
   });
+  let loggedBackIn = false;
   dialog.addEventListener("cancel", (e) => e.preventDefault());  // Escape would leave no session
+  // A browser may close it anyway (a second Escape): it opens again until logged in.
+  dialog.addEventListener("close", () => { if (!loggedBackIn) dialog.showModal(); });
   document.body.appendChild(dialog);
   dialog.showModal();
   await done;
+  loggedBackIn = true;
   dialog.close();
   dialog.remove();
   document.getElementById("announce").textContent = t("relogged");

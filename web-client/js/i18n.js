@@ -27,6 +27,7 @@ const T = {
   session_ended: ["Session terminée", "Sesión terminada", "Session ended"],
   relogin_note: ["Reconnectez-vous pour continuer : vos modifications sont gardées, enregistrez-les ensuite.", "Vuelva a iniciar sesión para continuar: sus cambios se conservan; guárdelos después.", "Log in again to go on: your changes are kept; save them afterwards."],
   relogged: ["Reconnecté : vous pouvez enregistrer.", "Sesión iniciada de nuevo: puede guardar.", "Logged in again: you can save now."],
+  conflict_kept: ["Quelqu'un a modifié cet enregistrement entre-temps. Vos modifications sont gardées : enregistrez à nouveau pour les appliquer à la nouvelle version (les champs que vous n'avez pas changés gardent leurs nouvelles valeurs).", "Alguien modificó este registro mientras tanto. Sus cambios se conservan: guarde de nuevo para aplicarlos a la nueva versión (los campos que no cambió conservan sus nuevos valores).", "Someone changed this record meanwhile. Your changes are kept: save again to apply them to the new version (the fields you did not change keep their new values)."],
   discard_changes: ["Abandonner les modifications non enregistrées ?", "¿Descartar los cambios no guardados?", "Discard the unsaved changes?"],
   logout_failed: ["La déconnexion a échoué ({msg}) : vous êtes toujours connecté.", "No se pudo cerrar la sesión ({msg}): sigue conectado.", "Logging out failed ({msg}): you are still logged in."],
   f_count_invalid: ["Un nombre entier, 0 ou plus", "Un número entero, 0 o más", "A whole number, 0 or more"],

@@ -31,12 +31,14 @@ async function poll(gen) {
   pollTimer = null;
   try {
     const node = await get("/api/v1/node");
+    if (gen !== pollGen) return;  // stopped (or restarted) meanwhile: nothing of it counts
     const v = JSON.stringify(node.version_vector);
     if (lastVector && v !== lastVector) emit({ kind: "*", id: "", origin: "" });
     lastVector = v;
     pollDelay = POLL_MS;
     stateListener("poll");
   } catch {
+    if (gen !== pollGen) return;
     pollDelay = Math.min(POLL_MAX_MS, pollDelay * 2);
     stateListener("off");
   }
@@ -57,8 +59,10 @@ function startPolling() {
 // The stream, or polling where it cannot open. After a break, the page is refreshed
 // (kind "*") once the stream is open again: what changed meanwhile was not announced.
 function openStream() {
+  // From polling (or a hidden tab), what changed since the last poll was not announced.
+  const wasPolling = polling;
   stopLive();
-  let opened = false, broken = false;
+  let opened = false, broken = wasPolling;
   try {
     source = new EventSource("/api/v1/events");
   } catch {
@@ -113,11 +117,11 @@ export function stopLive() {
   pollTimer = null;
   polling = false;
   pollGen++;
-  lastVector = "";
 }
 
 // Logged out: no stream, no polling, not even when the tab is shown again.
 export function endLive() {
   live = false;
   stopLive();
+  lastVector = "";
 }

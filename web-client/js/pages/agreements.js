@@ -5,7 +5,7 @@
 import { api, get, getDashboard, listAll, session, institutionIndex, institutionName } from "../api.js";
 import { h, facts } from "../dom.js";
 import { t, tv, fmtDate, fmtDateTime, countryName, fieldName, errorText } from "../i18n.js";
-import { field, input, textarea, select, showError, clearErrors, lines, changedFields, presentFields } from "../forms.js";
+import { field, input, textarea, select, showError, clearErrors, lines, changedFields, presentFields, keepEditsOnConflict } from "../forms.js";
 import { canWrite } from "../roles.js";
 
 export const name = "agreements";
@@ -179,7 +179,11 @@ async function form(box, ctx, id) {
         : a;
       ctx.editing = false;
       ctx.go(`#/agreements/${encodeURIComponent(saved.id)}`);
-    } catch (err) { showError(form, err); }
+    } catch (err) {
+      if (id && await keepEditsOnConflict(form, err, () => get(`/api/v1/agreements/${encodeURIComponent(id)}`),
+                                          (latest) => { a.version = latest.version; })) return;
+      showError(form, err);
+    }
   });
   box.appendChild(form);
 }

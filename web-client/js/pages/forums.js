@@ -3,7 +3,7 @@
 import { api, get, listAll, institutionIndex, institutionName } from "../api.js";
 import { h, facts } from "../dom.js";
 import { t, tv, fmtDate, fmtNum, countryName } from "../i18n.js";
-import { field, input, textarea, select, showError, clearErrors, lines, changedFields, presentFields } from "../forms.js";
+import { field, input, textarea, select, showError, clearErrors, lines, changedFields, presentFields, keepEditsOnConflict } from "../forms.js";
 import { canWrite } from "../roles.js";
 import { historyTable } from "./agreements.js";
 
@@ -110,7 +110,11 @@ async function form(box, ctx, id) {
         : f0;
       ctx.editing = false;
       ctx.go(`#/forums/${encodeURIComponent(saved.id)}`);
-    } catch (err) { showError(form, err); }
+    } catch (err) {
+      if (id && await keepEditsOnConflict(form, err, () => get(`/api/v1/forums/${encodeURIComponent(id)}`),
+                                          (latest) => { f0.version = latest.version; })) return;
+      showError(form, err);
+    }
   });
   box.appendChild(form);
 }

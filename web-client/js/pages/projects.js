@@ -117,7 +117,18 @@ function deliverableRow(d, idx, editable, ctx) {
       // Live refresh resumes (the page then shows the saved state) once no row has unsaved changes.
       unsaved(ctx).delete(d.id);
       ctx.editing = unsaved(ctx).size > 0;
-    } catch (e) { err.textContent = `${e.field ? fieldName(e.field) + ": " : ""}${errorText(e)}`; }
+    } catch (e) {
+      if (e.status === 412) {
+        // Changed meanwhile: the row keeps what the user chose and takes the new version,
+        // so saving again applies it over the other change.
+        try {
+          version = (await get(`/api/v1/deliverables/${encodeURIComponent(d.id)}`)).version;
+          err.textContent = t("conflict_kept");
+          return;
+        } catch { /* the refusal below */ }
+      }
+      err.textContent = `${e.field ? fieldName(e.field) + ": " : ""}${errorText(e)}`;
+    }
   });
   // Editing a row pauses live refresh of the page until saved.
   for (const c of [status, evidence]) c.addEventListener("input", () => { unsaved(ctx).add(d.id); ctx.editing = true; });
