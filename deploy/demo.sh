@@ -84,8 +84,11 @@ done
 echo "== federation keys, certificates and configurations in $FED"
 "$ROOT/deploy/federation/new-federation.sh" "$SPEC" "$FED" --passerelle "$BIN"
 mapfile -t MEMBERS < <(jq -r '.members[].id' "$SPEC")
-declare -A HTTP PID LOG_START
-for m in "${MEMBERS[@]}"; do HTTP[$m]=$(jq -r --arg m "$m" '.members[] | select(.id == $m) | .http' "$SPEC"); done
+declare -A HTTP GRPC PID LOG_START
+for m in "${MEMBERS[@]}"; do
+  HTTP[$m]=$(jq -r --arg m "$m" '.members[] | select(.id == $m) | .http' "$SPEC")
+  GRPC[$m]=$(jq -r --arg m "$m" '.members[] | select(.id == $m) | .grpc' "$SPEC")
+done
 
 # Stops every node this script started (SIGTERM, then waits for each to finish); a node
 # that exits with a status other than 0 sets stop_failed.
@@ -217,7 +220,7 @@ if [[ "$CHECK_ONLY" == 1 ]]; then
   exit 0
 fi
 for m in "${MEMBERS[@]}"; do
-  printf '   %-18s web client and REST: http://%s/   (log %s)\n' "$m" "${HTTP[$m]}" "$RUN/$m.log"
+  printf '   %-18s web client and REST: http://%s/   gRPC: %s   (log %s)\n' "$m" "${HTTP[$m]}" "${GRPC[$m]}" "$RUN/$m.log"
 done
 echo "   log in on each web client as: $DEMO_USER / $DEMO_PASSWORD   (demo only: change it with"
 echo "   $BIN users passwd $DEMO_USER --config $FED/<member>.json while the node is stopped)"

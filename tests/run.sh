@@ -8,7 +8,7 @@
 #     --no-fuzz     skip the fuzz targets
 #     --fuzz-only   skip build/ and ctest; only build and run the fuzz targets
 #     --only REGEX  run only the ctest tests matching REGEX (ctest -R)
-#   env: FUZZ_SECONDS (default 30 per target), FUZZ_MAX_LEN (default 16384 bytes),
+#   env: FUZZ_SECONDS (default 60 per target), FUZZ_MAX_LEN (default 16384 bytes),
 #        FUZZ_SEED (default 1: the same inputs on every run, so a CI failure reproduces;
 #        FUZZ_SEED=0 lets libFuzzer pick one, for longer exploratory runs),
 #        JOBS (default: nproc)
@@ -20,7 +20,7 @@ BUILD_FUZZ="$ROOT/build-fuzz"
 JOBS=${JOBS:-$(nproc)}
 # ccache: paths relative to the checkout, so a fresh clone elsewhere reuses the cache.
 export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=true
-FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_SEED=${FUZZ_SEED:-1}
 FUZZ_MAX_LEN=${FUZZ_MAX_LEN:-16384}  # well above the seeds (< 4 KB); small inputs mutate faster
 FUZZ_RSS_MB=2048                     # a fuzz input that needs more is a bug (bounded memory)

@@ -57,7 +57,7 @@ Result<nlohmann::json> ParseJson(std::string_view text, std::string_view what, s
   if (j.is_discarded())
     return Status::Invalid(std::string(what), "malformed JSON (or invalid UTF-8)");
   if (!duplicate.empty())
-    return Status::Invalid(duplicate, "appears twice in one object of " + std::string(what));
+    return Status::Invalid(std::string(what), "key \"" + duplicate + "\" appears twice in one object");
   return j;
 }
 

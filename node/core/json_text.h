@@ -1,5 +1,6 @@
 // Parsing JSON text from untrusted sources without exceptions: malformed text, nesting
-// deeper than max_depth, or invalid UTF-8 yields InvalidArgument naming `what`.
+// deeper than max_depth, invalid UTF-8 or a key twice in one object yields
+// InvalidArgument naming `what`.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -124,7 +124,8 @@ IndexSpec SideIndex(std::string name, std::string side, bool level) {
 }
 
 // Cross-field rules (CrossFieldRule: each names the top-level fields it reads).
-Status DateOrder(const json& r, const char* start, const char* end) {
+// `prefix` is where the two fields sit ("period."), for the field the refusal names.
+Status DateOrder(const json& r, const char* start, const char* end, const std::string& prefix = "") {
   auto s = r.find(start), e = r.find(end);
   if (s == r.end() || e == r.end()) return Status::Ok();
   // Dates of equal or different precision compare as strings: "2019" < "2019-03".
@@ -132,12 +133,19 @@ Status DateOrder(const json& r, const char* start, const char* end) {
   const auto& b = e->get_ref<const std::string&>();
   // An end within the start's period, at either precision, is not before it.
   if (b.compare(0, a.size(), a) != 0 && a.compare(0, b.size(), b) != 0 && b < a)
-    return Status::Invalid(end, std::string(end) + " " + b + " is before " + start + " " + a);
+    return Status::Invalid(prefix + end, prefix + end + " " + b + " is before " + prefix + start + " " + a);
   return Status::Ok();
 }
 CrossFieldRule StartBeforeEnd() {
   return {{"start_date", "end_date"},
           [](const json& r) { return DateOrder(r, "start_date", "end_date"); }};
+}
+// A `period` object's end not before its start (institutions, indicators).
+CrossFieldRule PeriodOrder() {
+  return {{"period"}, [](const json& r) -> Status {
+            if (auto p = r.find("period"); p != r.end() && p->is_object()) return DateOrder(*p, "start", "end", "period.");
+            return Status::Ok();
+          }};
 }
 // women + men <= total, unless `qualifier` (a field, if given) says the total is not exact.
 Status GenderCounts(const json& r, const char* women, const char* men, const char* total,
@@ -215,6 +223,7 @@ std::vector<Family> MakeFamilies() {
        Date("founded"), Date("inaugurated"), Str("status", 100), Int("member_count"),
        WeakRef("created_by_project", "project"), Period()});
   inst.indexes = {CountryIndex(), FieldIndex("type", "type")};
+  inst.rules = {PeriodOrder()};
   inst.search_fields = {"name", "short_name", "name_fr", "name_en", "aliases", "id"};
   inst.owner_institution_fields = {"id"};
   fams.push_back(std::move(inst));
@@ -335,10 +344,7 @@ std::vector<Family> MakeFamilies() {
                 Texts("notes"),
                 Source()};
   ind.indexes = {FieldIndex("project", "project"), FieldIndex("scope", "scope")};
-  ind.rules = {{{"period"}, [](const json& r) -> Status {
-                  if (auto p = r.find("period"); p != r.end()) return DateOrder(*p, "start", "end");
-                  return Status::Ok();
-                }},
+  ind.rules = {PeriodOrder(),
                {{"measurements"}, [](const json& r) -> Status {
                   if (auto ms = r.find("measurements"); ms != r.end())
                     for (size_t i = 0; i < ms->size(); ++i)

@@ -522,10 +522,17 @@ Result<json> RecordService::Update(std::string_view kind, std::string_view id,
     if (records::IsApprovalField(name)) return Status::Invalid(name, "approvals are given with the approve method");
     if (name.empty() || name.find('.') != std::string::npos)
       return Status::Invalid("update_mask", "'" + name + "' is not a top-level field");
+    // A record sent back as read carries the status the API derives ("signed"): that
+    // value is not a change of the stored one.
+    if (name == "status" && present && !fam.terms_fields.empty() && *it == Present(fam, *state).value("status", json()))
+      continue;
     if (present) content[name] = *it;
     else content.erase(name);
     changes[name] = present ? *it : json(nullptr);
   }
+  // The op as peers will judge it (a field cleared that the family does not have would
+  // pass the record's check, the field being gone, and be refused by every peer).
+  PASSERELLE_RETURN_IF_ERROR(records::ValidateChanges(fam, changes));
   PASSERELLE_RETURN_IF_ERROR(CheckReferences(fam, content, &changes, &state->fields));
   PASSERELLE_RETURN_IF_ERROR(CheckLevelMappingWrite(fam, content));
   if (new_owners.empty()) {
@@ -579,6 +586,9 @@ Result<json> RecordService::Approve(std::string_view kind, std::string_view id,
   PASSERELLE_RETURN_IF_ERROR(CheckWrite(caller.role, fam.kind));
   if (fam.terms_fields.empty())
     return Status::Invalid("kind", fam.plural + " have no terms to approve");
+  if (terms_hash.size() != 64 ||
+      terms_hash.find_first_not_of("0123456789abcdef") != std::string::npos)
+    return Status::Invalid("terms_hash", "is required: the terms_hash of the agreement as read (64 hex digits)");
   std::lock_guard lock(write_mu_);
   auto state = store_->Get(fam.kind, id);
   if (!state.ok() || !state->live())

@@ -204,6 +204,15 @@ Result<RecordState> RecordStore::CommitLocal(core::Op* op, core::OpEffect* effec
   std::string op_key = keys::Op(op->origin, op->seq);
   std::string head;
   std::string encoded = core::EncodeOpAndHash(*op, &head);
+  // Every reader of the op log refuses an op past kMaxOpBytes (DecodeOp): one written
+  // here would stop this node's chain at every peer. Room is left for the signature a
+  // large op gets once written. (The request's limit is on its JSON, and the stored
+  // form can be larger.)
+  constexpr size_t kSignatureRoom = 256;
+  if (encoded.size() + kSignatureRoom > core::kMaxOpBytes)
+    return Status::Invalid("body", "this change takes " + std::to_string(encoded.size()) +
+                                       " bytes once encoded; a change may take at most " +
+                                       std::to_string(core::kMaxOpBytes - kSignatureRoom));
   if (op_bytes != nullptr) *op_bytes = encoded.size();
   batch.Put(Column::kOps, op_key, std::move(encoded));
   batch.Put(Column::kIndex, keys::History(op->kind, op->record_id, op->hlc, op->origin, op->seq), op_key);

@@ -515,8 +515,13 @@ TEST_CASE("Approval: an agreement is signed once every party approved the curren
     service::UpdateRequest up;
     up.patch = {{"approval.morocco", {{"terms", terms}}}};
     CHECK(q.Update("agreements", "agr-inmq-maroc", up, {"alice"}).status().field() == "approval.morocco");
+    // "signed" as the status it shows: sent back as read, not a change (no op); on an
+    // agreement not signed, refused (the status-echo test below).
+    const uint64_t version = q.Get("agreements", "agr-inmq-maroc").value()["version"];
     up.patch = {{"status", "signed"}};
-    CHECK(q.Update("agreements", "agr-inmq-maroc", up, {"alice"}).status().field() == "status");
+    auto echoed = q.Update("agreements", "agr-inmq-maroc", up, {"alice"});
+    REQUIRE_OK(echoed);
+    CHECK((*echoed)["version"] == version);
   }
 }
 
@@ -829,4 +834,129 @@ TEST_CASE("Peers: many late ops on one record are folded in once, each with its 
   CHECK(counting.index_scans == 1);  // the record's history read once, not once per late op
   CHECK(svc.Get("institutions", "inmq").value()["name"] == "Institution inmq");
   CHECK(svc.History("institutions", "inmq").value().size() == 201);
+}
+
+TEST_CASE("Service: a local change is judged as peers will judge its op", "[service][validation]") {
+  ServiceFixture f;
+  SeedParties(f);
+  REQUIRE_OK(f.service->Create("institutions", Institution("inst-x"), f.caller));
+  const auto vv = f.service->VersionVector();
+
+  // Clearing a field the family does not have: refused here (peers refuse the op as
+  // malformed, which would stop this node's chain at every one of them).
+  service::UpdateRequest up;
+  up.patch = {{"name", "Renamed"}, {"colour", nullptr}};
+  auto cleared = f.service->Update("institutions", "inst-x", up, f.caller);
+  REQUIRE_FALSE(cleared.ok());
+  CHECK(cleared.status().code() == Code::kInvalidArgument);
+  CHECK(cleared.status().field() == "colour");
+  CHECK(f.service->VersionVector() == vv);
+
+  // An op past the op log's size limit once encoded: refused, nothing written.
+  json results = json::array();
+  for (int r = 0; r < 200; ++r) {
+    json breakdown = json::object();
+    for (int k = 0; k < 200; ++k) breakdown["category-of-the-breakdown-" + std::to_string(k)] = 0.1;
+    results.push_back({{"description", "Résultat " + std::to_string(r)}, {"disaggregation", breakdown}});
+  }
+  auto huge = f.service->Create("projects", {{"id", "p-huge"}, {"title", "Trop grand"}, {"results", results}}, f.caller);
+  REQUIRE_FALSE(huge.ok());
+  CHECK(huge.status().code() == Code::kInvalidArgument);
+  CHECK(huge.status().field() == "body");
+  CHECK(f.service->VersionVector() == vv);
+  CHECK(f.service->Get("projects", "p-huge").status().code() == Code::kNotFound);
+  f.Reopen();  // and the store opens as before
+  CHECK(f.service->VersionVector() == vv);
+}
+
+TEST_CASE("Service: an agreement sent back as read (its shown status included) updates; approve checks the hash's form",
+          "[service][approval]") {
+  ServiceFixture f;
+  SeedParties(f);
+  REQUIRE_OK(f.service->Create("agreements", Agreement("agr-echo", {"inmq"}), f.caller));
+  const json read = f.service->Get("agreements", "agr-echo").value();
+  auto signed_ = f.service->Approve("agreements", "agr-echo", read["terms_hash"], f.caller);
+  REQUIRE_OK(signed_);
+  REQUIRE((*signed_)["status"] == "signed");
+  service::UpdateRequest echo;
+  echo.patch = service::ContentFields(*signed_);  // as read, status "signed" included
+  echo.patch["place"] = "Québec";
+  auto updated = f.service->Update("agreements", "agr-echo", echo, f.caller);
+  REQUIRE_OK(updated);
+  CHECK((*updated)["place"] == "Québec");
+  CHECK((*updated)["status"] == "proposed");  // the terms changed: approvals stale
+  // Writing "signed" itself is still refused.
+  service::UpdateRequest forged;
+  forged.patch = {{"status", "signed"}};
+  CHECK(f.service->Update("agreements", "agr-echo", forged, f.caller).status().field() == "status");
+
+  for (std::string bad : {std::string(), std::string("abc"), std::string(64, 'Z')}) {
+    auto r = f.service->Approve("agreements", "agr-echo", bad, f.caller);
+    CHECK(r.status().code() == Code::kInvalidArgument);
+    CHECK(r.status().field() == "terms_hash");
+  }
+}
+
+TEST_CASE("Service: every family's indexes follow updates and deletes", "[service][index]") {
+  ServiceFixture f;
+  SeedParties(f);
+  auto create = [&](const char* kind, json record) { REQUIRE_OK(f.service->Create(kind, std::move(record), f.caller)); };
+  auto update = [&](const char* kind, const char* id, json patch) {
+    service::UpdateRequest up;
+    up.patch = std::move(patch);
+    REQUIRE_OK(f.service->Update(kind, id, up, f.caller));
+  };
+  using Ids = std::vector<std::string>;
+  create("projects", {{"id", "P1"}, {"title", "Projet 1"}, {"lead_partner", "inmq"}});
+  create("projects", {{"id", "P2"}, {"title", "Projet 2"}, {"lead_partner", "inmq"}});
+  create("deliverables", {{"id", "d1"}, {"project", "P1"}, {"title", "Guide"}, {"country", "CL"}, {"status", "late"},
+                          {"due_date", "2026-03-01"}});
+  create("indicators", {{"id", "i1"}, {"project", "P1"}, {"description", "Formés"}});
+  create("frameworks", {{"id", "fw-a"}, {"name", "Cadre A"}, {"scope", "national"}, {"authority", "inmq"},
+                        {"levels", {{{"level", 1}}, {{"level", 2}}, {{"level", 10}}}}});
+  create("qualifications", {{"id", "q1"}, {"title", "Technicien"}, {"framework_id", "fw-a"}, {"level", 2}});
+  create("mappings", {{"id", "m1"}, {"type", "level_mapping"}, {"status", "proposed"},
+                      {"from", {{"framework_id", "fw-a"}, {"level", 1}}}, {"to", {{"framework_id", "fw-a"}, {"level", 2}}}});
+
+  CHECK(ListIds(*f.service, "deliverables", {{"project", "P1"}}) == Ids{"d1"});
+  CHECK(ListIds(*f.service, "deliverables", {{"country", "CL"}}) == Ids{"d1"});
+  CHECK(ListIds(*f.service, "deliverables", {{"status", "late"}}) == Ids{"d1"});
+  CHECK(ListIds(*f.service, "deliverables", {{"due_date_before", "2026-12-31"}}) == Ids{"d1"});
+  CHECK(ListIds(*f.service, "indicators", {{"project", "P1"}}) == Ids{"i1"});
+  CHECK(ListIds(*f.service, "qualifications", {{"level", "fw-a:2"}}) == Ids{"q1"});
+  CHECK(ListIds(*f.service, "mappings", {{"source_level", "fw-a:1"}}) == Ids{"m1"});
+  CHECK(ListIds(*f.service, "mappings", {{"target_level", "fw-a:2"}}) == Ids{"m1"});
+
+  update("deliverables", "d1", {{"project", "P2"}, {"country", "PE"}, {"status", "delivered"}, {"due_date", "2027-01-01"}});
+  update("indicators", "i1", {{"project", "P2"}});
+  update("qualifications", "q1", {{"level", 10}});
+  update("mappings", "m1", {{"to", {{"framework_id", "fw-a"}, {"level", 10}}}});
+  CHECK(ListIds(*f.service, "deliverables", {{"project", "P1"}}).empty());
+  CHECK(ListIds(*f.service, "deliverables", {{"project", "P2"}}) == Ids{"d1"});
+  CHECK(ListIds(*f.service, "deliverables", {{"country", "CL"}}).empty());
+  CHECK(ListIds(*f.service, "deliverables", {{"country", "PE"}}) == Ids{"d1"});
+  CHECK(ListIds(*f.service, "deliverables", {{"status", "late"}}).empty());
+  CHECK(ListIds(*f.service, "deliverables", {{"status", "delivered"}}) == Ids{"d1"});
+  CHECK(ListIds(*f.service, "deliverables", {{"due_date_before", "2026-12-31"}}).empty());
+  CHECK(ListIds(*f.service, "indicators", {{"project", "P1"}}).empty());
+  CHECK(ListIds(*f.service, "indicators", {{"project", "P2"}}) == Ids{"i1"});
+  CHECK(ListIds(*f.service, "qualifications", {{"level", "fw-a:2"}}).empty());
+  CHECK(ListIds(*f.service, "qualifications", {{"level", "fw-a:10"}}) == Ids{"q1"});
+  CHECK(ListIds(*f.service, "mappings", {{"target_level", "fw-a:2"}}).empty());
+  CHECK(ListIds(*f.service, "mappings", {{"target_level", "fw-a:10"}}) == Ids{"m1"});
+
+  for (auto [kind, id] : {std::pair{"mappings", "m1"}, {"qualifications", "q1"}, {"indicators", "i1"}, {"deliverables", "d1"}})
+    REQUIRE_OK(f.service->Delete(kind, id, std::nullopt, f.caller));
+  CHECK(ListIds(*f.service, "deliverables", {{"project", "P2"}}).empty());
+  CHECK(ListIds(*f.service, "deliverables", {{"status", "delivered"}}).empty());
+  CHECK(ListIds(*f.service, "indicators", {{"project", "P2"}}).empty());
+  CHECK(ListIds(*f.service, "qualifications", {{"level", "fw-a:10"}}).empty());
+  CHECK(ListIds(*f.service, "mappings", {{"source_level", "fw-a:1"}}).empty());
+  // No index entry is left for a deleted record.
+  auto it = f.store->Scan(storage::Column::kIndex, "i");
+  for (; it->Valid(); it->Next())
+    for (const char* gone : {"d1", "i1", "q1", "m1"}) {
+      std::string key(it->key());
+      CHECK_FALSE(key.ends_with(std::string(1, '\0') + gone));
+    }
 }
