@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <set>
 
 #include "node/records/approval.h"
@@ -18,10 +19,35 @@ size_t Utf8Length(std::string_view s) {
   return n;
 }
 
-bool HasControlChars(std::string_view s, bool allow_newlines) {
-  for (unsigned char c : s) {
-    if (c >= 0x20 || c == '\t') continue;
-    if (allow_newlines && (c == '\n' || c == '\r')) continue;
+// Well-formed UTF-8: no stray continuation byte, overlong form, surrogate or code point
+// past U+10FFFF. (Peers' ops arrive as CBOR, which does not check it.)
+bool IsValidUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = s[i];
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    uint32_t cp = n == 1 ? c : c & (0x7F >> n);
+    for (size_t k = 1; k < n; ++k) {
+      unsigned char d = s[i + k];
+      if ((d & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    static const uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += n;
+  }
+  return true;
+}
+
+// C0 controls (tab, and line breaks where `multiline`, excepted), DEL, and the C1
+// controls U+0080..U+009F (UTF-8 C2 80..C2 9F).
+bool HasControlChars(std::string_view s, bool multiline) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = s[i];
+    if (c == 0x7F) return true;
+    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F) return true;
+    if (c >= 0x20) continue;
+    if (multiline && (c == '\n' || c == '\r' || c == '\t')) continue;
     return true;
   }
   return false;
@@ -114,6 +140,7 @@ class Validator {
     if (!v.is_string()) return Status::Invalid(field, "must be a string");
     const auto& s = v.get_ref<const std::string&>();
     if (s.empty()) return Status::Invalid(field, "must not be empty");
+    if (!IsValidUtf8(s)) return Status::Invalid(field, "is not valid UTF-8");
     if (Utf8Length(s) > max_len)
       return Status::Invalid(field, "longer than " + std::to_string(max_len) + " characters");
     if (HasControlChars(s, multiline)) return Status::Invalid(field, "contains control characters");
@@ -165,10 +192,12 @@ class Validator {
         if (v.size() > spec.max_items) return Status::Invalid(field, "has too many entries");
         for (const auto& [k, x] : v.items()) {
           std::string sub = field + "." + k;
-          if (k.empty() || Utf8Length(k) > 100 || HasControlChars(k, false))
+          if (k.empty() || !IsValidUtf8(k) || Utf8Length(k) > 100 || HasControlChars(k, false))
             return Status::Invalid(sub, "bad key");
           if (spec.type == FieldType::kNumberMap) {
             if (!x.is_number() || !std::isfinite(x.get<double>())) return Status::Invalid(sub, "must be a number");
+            // As for number fields: past 2^53 a double (gRPC) and JSON would disagree.
+            if (std::fabs(x.get<double>()) > 1e15) return Status::Invalid(sub, "must be between -1e15 and 1e15");
           } else {
             PASSERELLE_RETURN_IF_ERROR(String(x, sub, spec.max_len ? spec.max_len : 300, true));
           }
