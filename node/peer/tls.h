@@ -19,7 +19,7 @@ struct TlsFiles {
   bool empty() const { return ca_file.empty() && cert_file.empty() && key_file.empty(); }
 };
 
-// NOT_FOUND naming the option (tls_ca, tls_cert, tls_key) when a file is unreadable.
+// INVALID_ARGUMENT naming the option (tls_ca, tls_cert, tls_key) when a file is unreadable.
 Result<std::shared_ptr<grpc::ServerCredentials>> PeerServerCredentials(const TlsFiles& files);
 Result<std::shared_ptr<grpc::ChannelCredentials>> PeerChannelCredentials(const TlsFiles& files);
 

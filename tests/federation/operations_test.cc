@@ -300,6 +300,11 @@ TEST_CASE("Operations: `passerelle status` and `export` as an operator runs them
   b.Start();
   REQUIRE(Post(a.http(), "institutions", Institution("inst-alpha", "Alpha college")) == 201);
   fed.RequireConverged({"alpha", "bravo"});
+  // alpha dialled bravo before bravo was up: its next attempt reaches it.
+  REQUIRE(Eventually([&] {
+    auto s = a.FederationStatus();
+    return s && s->value("peers", json::array()).size() == 1 && (*s)["peers"][0]["last_contact_ms_ago"].is_number();
+  }, 60s));
 
   // status --json: the node's own status, as REST gives it, peers included.
   const std::string log = fed.dir() + "/status.log";
@@ -313,6 +318,11 @@ TEST_CASE("Operations: `passerelle status` and `export` as an operator runs them
   CHECK(st["digest"] == rest["digest"]);
   REQUIRE(st["peers"].size() == 1);
   CHECK(st["peers"][0]["member_id"] == "bravo");
+  CHECK(st["peers"][0]["address"] == fed.peer_address("bravo"));
+  CHECK(st["peers"][0]["last_contact_ms_ago"].is_number());  // converged: they have talked
+  CHECK(st["peers"][0]["behind"] == 0);
+  CHECK(st["refused"] == rest["refused"]);
+  CHECK(st["refused_total"] == 0);
   // The text form names the member and the peer.
   rc = RunCommand({PASSERELLE_BIN, "status", "--config", a.config_path(), "--grpc-listen", grpc}, log, 30s);
   CHECK(rc == 0);

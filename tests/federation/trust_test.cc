@@ -3,6 +3,12 @@
 // an origin refused from a peer does not hold back the other origins it relays.
 #include <catch2/catch.hpp>
 
+#include <grpcpp/grpcpp.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "passerelle/v1/peer.grpc.pb.h"
 #include "tests/federation/fake_peer.h"
 #include "tests/federation/rest_helpers.h"
 #include "tests/federation/test_federation.h"
@@ -13,6 +19,13 @@ namespace {
 using core::Op;
 using core::OpType;
 using nlohmann::json;
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 // alpha and bravo run nodes; mallory's node is the test's fake peer. Only alpha dials
 // mallory, so whatever bravo could learn from mallory would have to be relayed by alpha.
@@ -222,6 +235,58 @@ TEST_CASE("Federation: an origin refused from a peer does not hold back the othe
   CHECK_FALSE(a.GetRecord("institutions", "forged-first").has_value());
   CHECK(status["version_vector"].value("bravo", uint64_t{0}) == 1);
   CHECK_FALSE(status["version_vector"].contains("mallory"));
+}
+
+
+TEST_CASE("Federation: the peer port answers only a client certificate from the federation's CA",
+          "[federation][trust][tls]") {
+  TestFederation fed(std::vector<MemberSpec>{{"alpha", {"inst-alpha"}}, {"bravo", {"inst-bravo"}}});
+  TestFederation other(std::vector<MemberSpec>{{"alpha", {"inst-alpha"}}});  // another CA, same member id
+  TestNode& a = fed.node("alpha");
+  a.Start();
+  REQUIRE(Post(a.http(), "institutions", Institution("inst-alpha", "Alpha college")) == 201);
+  const std::string address = fed.peer_address("alpha");
+
+  // Pulls alpha's ops with `credentials`; the status, and how many ops came.
+  auto pull = [&](std::shared_ptr<grpc::ChannelCredentials> credentials, size_t* ops) {
+    grpc::ChannelArguments args;
+    args.SetSslTargetNameOverride("alpha");
+    auto channel = grpc::CreateCustomChannel(address, credentials, args);
+    auto stub = v1::PeerService::NewStub(channel);
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::PullRequest req;
+    req.set_member_id("bravo");
+    auto reader = stub->Pull(&ctx, req);
+    v1::OpBatch batch;
+    *ops = 0;
+    while (reader->Read(&batch)) *ops += batch.ops_size();
+    return reader->Finish();
+  };
+  // Client credentials: the CA to check alpha by, and a client key and certificate.
+  auto tls = [](const std::string& ca, const std::string& key, const std::string& cert) {
+    grpc::SslCredentialsOptions o;
+    o.pem_root_certs = ReadText(ca);
+    if (!key.empty()) o.pem_private_key = ReadText(key);
+    if (!cert.empty()) o.pem_cert_chain = ReadText(cert);
+    return grpc::SslCredentials(o);
+  };
+  size_t ops = 0;
+  // The federation's own member: served.
+  grpc::Status served = pull(tls(fed.tls_ca(), fed.tls_key("bravo"), fed.tls_cert("bravo")), &ops);
+  INFO(served.error_message());
+  CHECK(ops >= 1);
+  // No TLS at all; TLS without a client certificate; a certificate from another CA
+  // (naming a member of this federation): no handshake, nothing served.
+  CHECK_FALSE(pull(grpc::InsecureChannelCredentials(), &ops).ok());
+  CHECK(ops == 0);
+  CHECK_FALSE(pull(tls(fed.tls_ca(), "", ""), &ops).ok());
+  CHECK(ops == 0);
+  CHECK_FALSE(pull(tls(fed.tls_ca(), other.tls_key("alpha"), other.tls_cert("alpha")), &ops).ok());
+  CHECK(ops == 0);
+  // And the node keeps serving.
+  CHECK(a.Running());
+  CHECK(a.http().Get("/healthz").result_int() == 200);
 }
 
 }  // namespace passerelle::testing

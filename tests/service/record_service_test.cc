@@ -785,6 +785,11 @@ TEST_CASE("Service: a first write that fails leaves no trace of this node in the
   disk.fail = true;
   CHECK_FALSE(svc.Create("institutions", Institution("inmq"), {"alice"}).ok());
   CHECK(svc.VersionVector().empty());
+  // Nothing of it anywhere: no op, no record, no index, history or search entry.
+  for (auto column : {storage::Column::kOps, storage::Column::kRecords, storage::Column::kIndex})
+    CHECK_FALSE(kv->Scan(column, "")->Valid());
+  CHECK(svc.Get("institutions", "inmq").status().code() == Code::kNotFound);
+  CHECK(svc.Search("inmq", "", 10).value()["results"].empty());
   disk.fail = false;
   REQUIRE_OK(svc.Create("institutions", Institution("inmq"), {"alice"}));
   CHECK(svc.VersionVector().at("quebec-consortium") == 1);
