@@ -30,34 +30,52 @@ size_t NestingDepth(std::string_view text, size_t limit) {
   return deepest;
 }
 
+// SAX events of an already valid text: the first key seen twice in one object.
+struct DuplicateKeys final : nlohmann::json_sax<nlohmann::json> {
+  std::vector<std::set<std::string>> open;  // keys of each object being read
+  std::string duplicate;
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override {
+    open.emplace_back();
+    return true;
+  }
+  bool key(string_t& k) override {
+    if (open.back().insert(k).second) return true;
+    duplicate = k;
+    return false;  // stop: one is enough
+  }
+  bool end_object() override {
+    open.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+};
+
 }  // namespace
 
 Result<nlohmann::json> ParseJson(std::string_view text, std::string_view what, size_t max_depth) {
   if (NestingDepth(text, max_depth) > max_depth)
     return Status::Invalid(std::string(what), "JSON nested deeper than " +
                                                   std::to_string(max_depth) + " levels");
-  // A key twice in one object: nlohmann keeps the last one silently, so two readers of
-  // the same text could disagree on what it says. Refused, naming the key.
-  std::vector<std::set<std::string>> open_objects;
-  std::string duplicate;
-  nlohmann::json::parser_callback_t check = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-    using E = nlohmann::json::parse_event_t;
-    if (event == E::object_start) {
-      open_objects.emplace_back();
-    } else if (event == E::object_end) {
-      if (!open_objects.empty()) open_objects.pop_back();
-    } else if (event == E::key && !open_objects.empty() && parsed.is_string() &&
-               !open_objects.back().insert(parsed.get<std::string>()).second && duplicate.empty()) {
-      duplicate = parsed.get<std::string>();
-    }
-    return true;
-  };
-  nlohmann::json j = nlohmann::json::parse(text.begin(), text.end(), check,
+  nlohmann::json j = nlohmann::json::parse(text.begin(), text.end(), nullptr,
                                            /*allow_exceptions=*/false);
   if (j.is_discarded())
     return Status::Invalid(std::string(what), "malformed JSON (or invalid UTF-8)");
-  if (!duplicate.empty())
-    return Status::Invalid(std::string(what), "key \"" + duplicate + "\" appears twice in one object");
+  // A key twice in one object: nlohmann keeps the last one silently, so two readers of
+  // the same text could disagree on what it says. Found by a second, linear pass (a
+  // parse callback would make nlohmann rescan each object's parent at its end).
+  DuplicateKeys finder;
+  nlohmann::json::sax_parse(text.begin(), text.end(), &finder);
+  if (!finder.duplicate.empty())
+    return Status::Invalid(std::string(what), "key \"" + finder.duplicate + "\" appears twice in one object");
   return j;
 }
 

@@ -141,11 +141,14 @@ CrossFieldRule StartBeforeEnd() {
           [](const json& r) { return DateOrder(r, "start_date", "end_date"); }};
 }
 // A `period` object's end not before its start (institutions, indicators).
-CrossFieldRule PeriodOrder() {
-  return {{"period"}, [](const json& r) -> Status {
+// `local_only`: institutions had no such rule before (indicators did).
+CrossFieldRule PeriodOrder(bool local_only) {
+  return {{"period"},
+          [](const json& r) -> Status {
             if (auto p = r.find("period"); p != r.end() && p->is_object()) return DateOrder(*p, "start", "end", "period.");
             return Status::Ok();
-          }};
+          },
+          local_only};
 }
 // women + men <= total, unless `qualifier` (a field, if given) says the total is not exact.
 Status GenderCounts(const json& r, const char* women, const char* men, const char* total,
@@ -223,7 +226,7 @@ std::vector<Family> MakeFamilies() {
        Date("founded"), Date("inaugurated"), Str("status", 100), Int("member_count"),
        WeakRef("created_by_project", "project"), Period()});
   inst.indexes = {CountryIndex(), FieldIndex("type", "type")};
-  inst.rules = {PeriodOrder()};
+  inst.rules = {PeriodOrder(/*local_only=*/true)};
   inst.search_fields = {"name", "short_name", "name_fr", "name_en", "aliases", "id"};
   inst.owner_institution_fields = {"id"};
   fams.push_back(std::move(inst));
@@ -344,7 +347,7 @@ std::vector<Family> MakeFamilies() {
                 Texts("notes"),
                 Source()};
   ind.indexes = {FieldIndex("project", "project"), FieldIndex("scope", "scope")};
-  ind.rules = {PeriodOrder(),
+  ind.rules = {PeriodOrder(/*local_only=*/false),
                {{"measurements"}, [](const json& r) -> Status {
                   if (auto ms = r.find("measurements"); ms != r.end())
                     for (size_t i = 0; i < ms->size(); ++i)

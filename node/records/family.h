@@ -60,6 +60,9 @@ struct IndexedRecord {
 struct CrossFieldRule {
   std::vector<std::string> fields;
   std::function<Status(const nlohmann::json& fields)> check;
+  // Newer than records older nodes stored: binds this node's own writes (a create, an
+  // update of `fields`), not peers' ops (Validate's `local`).
+  bool local_only = false;
 };
 
 // A secondary index: for a record, the values it is found under.
@@ -115,13 +118,16 @@ struct Reference {
 // changed a field it reads: a rule broken already (concurrent edits merged field by field,
 // each valid where it was made) does not block edits of other fields, nor is it reported
 // for them; an edit of its fields must leave it holding.
+// `local`: a create by this node, held to the rules peers' ops are not (a rule's
+// local_only, stricter string and number checks) so that what older versions stored
+// still travels; an update passes `before` and is held to them for what it changes.
 Status Validate(const Family& family, const nlohmann::json& fields, std::vector<Reference>* refs,
-                const nlohmann::json* before = nullptr);
+                const nlohmann::json* before = nullptr, bool local = false);
 
 // Checks a partial change set (an update op's fields): each value present against its
 // field's rules, null only for optional fields, no unknown or meta fields. Cross-field
 // rules need the whole record and are not checked here.
-Status ValidateChanges(const Family& family, const nlohmann::json& changes);
+Status ValidateChanges(const Family& family, const nlohmann::json& changes, bool local = false);
 
 bool IsValidId(std::string_view id);
 bool IsValidDate(std::string_view date);

@@ -39,15 +39,18 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-// C0 controls (tab, and line breaks where `multiline`, excepted), DEL, and the C1
-// controls U+0080..U+009F (UTF-8 C2 80..C2 9F).
-bool HasControlChars(std::string_view s, bool multiline) {
+// C0 controls (line breaks where `multiline` excepted). For this node's own writes
+// (`local`) also DEL, the C1 controls U+0080..U+009F (UTF-8 C2 80..C2 9F) and a tab
+// outside multi-line text; a peer's op is held to the rule every version has applied
+// (a tab anywhere, no DEL or C1 check), so that what an older node stored still travels.
+bool HasControlChars(std::string_view s, bool multiline, bool local) {
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = s[i];
-    if (c == 0x7F) return true;
-    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F) return true;
+    if (local && c == 0x7F) return true;
+    if (local && c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F) return true;
     if (c >= 0x20) continue;
-    if (multiline && (c == '\n' || c == '\r' || c == '\t')) continue;
+    if (c == '\t' && (multiline || !local)) continue;
+    if (multiline && (c == '\n' || c == '\r')) continue;
     return true;
   }
   return false;
@@ -79,7 +82,10 @@ const char* TypeName(FieldType t) {
 
 class Validator {
  public:
-  explicit Validator(std::vector<Reference>* refs) : refs_(refs) {}
+  // `local`: this node's own write, held to the stricter rules (HasControlChars, number
+  // map bounds); otherwise a peer's op.
+  Validator(std::vector<Reference>* refs, bool local) : refs_(refs), local_(local) {}
+  bool local() const { return local_; }
 
   Status Object(const std::vector<FieldSpec>& specs, const json& obj, const std::string& path) {
     if (!obj.is_object()) return Status::Invalid(path.empty() ? "body" : path, "must be an object");
@@ -143,7 +149,7 @@ class Validator {
     if (!IsValidUtf8(s)) return Status::Invalid(field, "is not valid UTF-8");
     if (Utf8Length(s) > max_len)
       return Status::Invalid(field, "longer than " + std::to_string(max_len) + " characters");
-    if (HasControlChars(s, multiline)) return Status::Invalid(field, "contains control characters");
+    if (HasControlChars(s, multiline, local_)) return Status::Invalid(field, "contains control characters");
     return Status::Ok();
   }
 
@@ -192,12 +198,13 @@ class Validator {
         if (v.size() > spec.max_items) return Status::Invalid(field, "has too many entries");
         for (const auto& [k, x] : v.items()) {
           std::string sub = field + "." + k;
-          if (k.empty() || !IsValidUtf8(k) || Utf8Length(k) > 100 || HasControlChars(k, false))
+          if (k.empty() || !IsValidUtf8(k) || Utf8Length(k) > 100 || HasControlChars(k, false, local_))
             return Status::Invalid(sub, "bad key");
           if (spec.type == FieldType::kNumberMap) {
             if (!x.is_number() || !std::isfinite(x.get<double>())) return Status::Invalid(sub, "must be a number");
             // As for number fields: past 2^53 a double (gRPC) and JSON would disagree.
-            if (std::fabs(x.get<double>()) > 1e15) return Status::Invalid(sub, "must be between -1e15 and 1e15");
+            if (local_ && std::fabs(x.get<double>()) > 1e15)
+              return Status::Invalid(sub, "must be between -1e15 and 1e15");
           } else {
             PASSERELLE_RETURN_IF_ERROR(String(x, sub, spec.max_len ? spec.max_len : 300, true));
           }
@@ -217,6 +224,7 @@ class Validator {
   }
 
   std::vector<Reference>* refs_;
+  bool local_;
 };
 
 // An approval ("approval.<member>": {terms, at, user}), as a create or an update sets it.
@@ -251,6 +259,9 @@ Status CheckRecord(const Family& family, Validator& v, const nlohmann::json& fie
     for (const auto& [name, value] : fields.items())
       PASSERELLE_RETURN_IF_ERROR(family.field_check(name, value));
   for (const auto& rule : family.rules) {
+    // A rule newer than some stored records binds this node's creates, and its updates
+    // of the rule's fields; not peers' ops (what older nodes wrote still travels).
+    if (rule.local_only && !v.local() && !(before != nullptr && Changes(rule, *before, fields))) continue;
     Status s = rule.check(fields);
     if (s.ok()) continue;
     if (before != nullptr && !Changes(rule, *before, fields) && !rule.check(*before).ok()) continue;
@@ -263,10 +274,10 @@ Status CheckRecord(const Family& family, Validator& v, const nlohmann::json& fie
 
 std::string JoinValues(const std::vector<std::string>& v) { return Join(v); }
 
-Status ValidateChanges(const Family& family, const nlohmann::json& changes) {
+Status ValidateChanges(const Family& family, const nlohmann::json& changes, bool local) {
   if (!changes.is_object()) return Status::Invalid("fields", "must be an object");
   std::vector<Reference> refs;
-  Validator v(&refs);
+  Validator v(&refs, local);
   for (const auto& [name, value] : changes.items()) {
     if (!family.terms_fields.empty() && IsApprovalField(name)) {
       PASSERELLE_RETURN_IF_ERROR(CheckApproval(name, value));
@@ -320,9 +331,9 @@ bool IsValidDate(std::string_view d) {
 }
 
 Status Validate(const Family& family, const nlohmann::json& fields, std::vector<Reference>* refs,
-                const nlohmann::json* before) {
+                const nlohmann::json* before, bool local) {
   refs->clear();
-  Validator v(refs);
+  Validator v(refs, local);
   if (!family.terms_fields.empty() && fields.is_object()) {
     // Approvals ride along as "approval.<member>" fields (approval.h); check them here
     // and the ordinary fields below.

@@ -203,7 +203,10 @@ Result<std::vector<std::string>> RecordService::DeriveOwners(const records::Fami
 Status RecordService::CheckReferences(const records::Family& family, const json& fields,
                                       const json* changed, const json* before) const {
   std::vector<records::Reference> refs;
-  PASSERELLE_RETURN_IF_ERROR(records::Validate(family, fields, &refs, before));
+  // A create is held to every rule of this node's writes; an update to those of what it
+  // changes (ValidateChanges, and rules of the fields it touches), so that a record an
+  // older version stored stays editable.
+  PASSERELLE_RETURN_IF_ERROR(records::Validate(family, fields, &refs, before, /*local=*/before == nullptr));
   for (const auto& ref : refs) {
     if (changed != nullptr) {
       std::string top = ref.field.substr(0, ref.field.find_first_of(".["));
@@ -522,9 +525,10 @@ Result<json> RecordService::Update(std::string_view kind, std::string_view id,
     if (records::IsApprovalField(name)) return Status::Invalid(name, "approvals are given with the approve method");
     if (name.empty() || name.find('.') != std::string::npos)
       return Status::Invalid("update_mask", "'" + name + "' is not a top-level field");
-    // A record sent back as read carries the status the API derives ("signed"): that
-    // value is not a change of the stored one.
-    if (name == "status" && present && !fam.terms_fields.empty() && *it == Present(fam, *state).value("status", json()))
+    // A record sent back as read carries "signed", the status the API derives: not a
+    // change of the stored one. (Any other value is one, even when it is the one shown.)
+    if (name == "status" && present && *it == "signed" && !fam.terms_fields.empty() &&
+        records::ShownStatus(state->fields, Approvers(fam, *state), state->terms_hash) == "signed")
       continue;
     if (present) content[name] = *it;
     else content.erase(name);
@@ -532,7 +536,7 @@ Result<json> RecordService::Update(std::string_view kind, std::string_view id,
   }
   // The op as peers will judge it (a field cleared that the family does not have would
   // pass the record's check, the field being gone, and be refused by every peer).
-  PASSERELLE_RETURN_IF_ERROR(records::ValidateChanges(fam, changes));
+  PASSERELLE_RETURN_IF_ERROR(records::ValidateChanges(fam, changes, /*local=*/true));
   PASSERELLE_RETURN_IF_ERROR(CheckReferences(fam, content, &changes, &state->fields));
   PASSERELLE_RETURN_IF_ERROR(CheckLevelMappingWrite(fam, content));
   if (new_owners.empty()) {
@@ -588,7 +592,7 @@ Result<json> RecordService::Approve(std::string_view kind, std::string_view id,
     return Status::Invalid("kind", fam.plural + " have no terms to approve");
   if (terms_hash.size() != 64 ||
       terms_hash.find_first_not_of("0123456789abcdef") != std::string::npos)
-    return Status::Invalid("terms_hash", "is required: the terms_hash of the agreement as read (64 hex digits)");
+    return Status::Invalid("terms_hash", "must be the terms_hash of the agreement as read: 64 lowercase hex digits");
   std::lock_guard lock(write_mu_);
   auto state = store_->Get(fam.kind, id);
   if (!state.ok() || !state->live())

@@ -211,7 +211,7 @@ Result<RecordState> RecordStore::CommitLocal(core::Op* op, core::OpEffect* effec
   constexpr size_t kSignatureRoom = 256;
   if (encoded.size() + kSignatureRoom > core::kMaxOpBytes)
     return Status::Invalid("body", "this change takes " + std::to_string(encoded.size()) +
-                                       " bytes once encoded; a change may take at most " +
+                                       " bytes once encoded (the record's fields as one op); a change may take at most " +
                                        std::to_string(core::kMaxOpBytes - kSignatureRoom));
   if (op_bytes != nullptr) *op_bytes = encoded.size();
   batch.Put(Column::kOps, op_key, std::move(encoded));

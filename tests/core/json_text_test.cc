@@ -28,3 +28,12 @@ TEST_CASE("JSON text: a key twice in one object is refused, naming it", "[core]"
   // The same key in different objects is fine.
   CHECK(core::ParseJson(R"({"x": 1, "a": {"x": 2}, "b": [{"x": 3}, {"x": 4}]})").ok());
 }
+
+TEST_CASE("JSON text: a large body of many small objects parses (the duplicate-key pass is linear)", "[core]") {
+  std::string text = "{\"a\":[";
+  for (int i = 0; i < 300000; ++i) text += i ? ",{}" : "{}";
+  text += "]}";
+  auto r = core::ParseJson(text);
+  REQUIRE(r.ok());
+  CHECK((*r)["a"].size() == 300000);
+}

@@ -86,6 +86,16 @@ size_t MissingOn(TestNode& node, const std::vector<std::string>& ids) {
   return missing;
 }
 
+// Starts `a`, on a gRPC port of its own that the CLI's commands reach (returned as
+// host:port), then `b`.
+std::string StartWithGrpcPort(TestNode& a, TestNode& b) {
+  const std::string grpc = "127.0.0.1:" + std::to_string(PickFreePort());
+  a.SetExtraArgs({"--grpc-listen", grpc});
+  a.Start();
+  b.Start();
+  return grpc;
+}
+
 }  // namespace
 
 TEST_CASE("Operations: /metrics parses as Prometheus text and moves; /readyz; no secrets in the log",
@@ -222,10 +232,7 @@ TEST_CASE("Operations: a backup taken during writes restores to the backup point
   TestFederation fed(std::vector<MemberSpec>{{"alpha", {"inst-alpha"}}, {"bravo", {"inst-bravo"}}});
   TestNode& a = fed.node("alpha");
   TestNode& b = fed.node("bravo");
-  const std::string grpc = "127.0.0.1:" + std::to_string(PickFreePort());
-  a.SetExtraArgs({"--grpc-listen", grpc});
-  a.Start();
-  b.Start();
+  const std::string grpc = StartWithGrpcPort(a, b);
   Writer writer(a, "bk-");
   REQUIRE(Eventually([&] { return writer.count() >= 100; }, 60s));
   const std::string backup = fed.dir() + "/backup-alpha";
@@ -294,10 +301,7 @@ TEST_CASE("Operations: `passerelle status` and `export` as an operator runs them
   TestFederation fed(std::vector<MemberSpec>{{"alpha", {"inst-alpha"}}, {"bravo", {"inst-bravo"}}});
   TestNode& a = fed.node("alpha");
   TestNode& b = fed.node("bravo");
-  const std::string grpc = "127.0.0.1:" + std::to_string(PickFreePort());
-  a.SetExtraArgs({"--grpc-listen", grpc});
-  a.Start();
-  b.Start();
+  const std::string grpc = StartWithGrpcPort(a, b);
   REQUIRE(Post(a.http(), "institutions", Institution("inst-alpha", "Alpha college")) == 201);
   fed.RequireConverged({"alpha", "bravo"});
   // alpha dialled bravo before bravo was up: its next attempt reaches it.

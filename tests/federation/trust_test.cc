@@ -269,6 +269,10 @@ TEST_CASE("Federation: the peer port answers only a client certificate from the 
     o.pem_root_certs = ReadText(ca);
     if (!key.empty()) o.pem_private_key = ReadText(key);
     if (!cert.empty()) o.pem_cert_chain = ReadText(cert);
+    // A path that reads as nothing would turn a case into another (no certificate).
+    REQUIRE(!o.pem_root_certs.empty());
+    REQUIRE(key.empty() == o.pem_private_key.empty());
+    REQUIRE(cert.empty() == o.pem_cert_chain.empty());
     return grpc::SslCredentials(o);
   };
   size_t ops = 0;

@@ -965,3 +965,41 @@ TEST_CASE("Service: every family's indexes follow updates and deletes", "[servic
       CHECK_FALSE(key.ends_with(std::string(1, '\0') + gone));
     }
 }
+
+TEST_CASE("Peers: what older versions accepted still travels; this node's own writes meet the newer rules",
+          "[service][peer][validation]") {
+  ServiceFixture f;
+  auto morocco = core::KeyPairFromSeed("m");
+  f.members = WithMorocco(morocco, R"(["maroc-ministere-energie-mines"])");
+  f.Reopen();
+  // Written by an older node: a tab pasted into a name, DEL in a title, a period ending
+  // before it starts (institutions had no such rule), a breakdown past 1e15.
+  json inst = {{"id", "maroc-ministere-energie-mines"}, {"name", "Ministère\tde l'Énergie"}, {"type", "ministry"},
+               {"period", {{"start", "2020"}, {"end", "2010"}}}, {"owners", {"morocco"}}};
+  // (The second, co-owned, so that this node may edit it below.)
+  json shared = {{"id", "inst-shared"}, {"name", "Institut\tpartagé"}, {"type", "institute"},
+                 {"owners", {"morocco", "quebec-consortium"}}};
+  auto ops = SignedChain("morocco", morocco, {{core::OpType::kCreate, "institution", inst["id"], inst},
+                                              {core::OpType::kCreate, "institution", "inst-shared", shared}});
+  auto r = f.service->ApplyPeerBatch(ops);
+  CHECK(r.refusal == core::Refusal::kNone);
+  CHECK(r.applied == 2);
+  CHECK(f.service->Get("institutions", "maroc-ministere-energie-mines").ok());
+
+  // The same from this node: refused, naming the field.
+  json mine = {{"id", "inst-local"}, {"name", "Collège\tlocal"}, {"type", "college"}};
+  CHECK(f.service->Create("institutions", mine, f.caller).status().field() == "name");
+  mine["name"] = "Collège local";
+  mine["period"] = {{"start", "2020"}, {"end", "2010"}};
+  CHECK(f.service->Create("institutions", mine, f.caller).status().field() == "period.end");
+  mine.erase("period");
+  REQUIRE_OK(f.service->Create("institutions", mine, f.caller));
+  // A record holding such a value (here co-owned, so this node may edit it) stays
+  // editable in its other fields; the field itself must meet the rules when changed.
+  service::UpdateRequest country;
+  country.patch = {{"country", "MA"}};
+  REQUIRE_OK(f.service->Update("institutions", "inst-shared", country, f.caller));
+  service::UpdateRequest name;
+  name.patch = {{"name", "Institut\tencore"}};
+  CHECK(f.service->Update("institutions", "inst-shared", name, f.caller).status().field() == "name");
+}
