@@ -525,10 +525,16 @@ Result<json> RecordService::Update(std::string_view kind, std::string_view id,
     if (records::IsApprovalField(name)) return Status::Invalid(name, "approvals are given with the approve method");
     if (name.empty() || name.find('.') != std::string::npos)
       return Status::Invalid("update_mask", "'" + name + "' is not a top-level field");
-    // A record sent back as read carries "signed", the status the API derives: not a
-    // change of the stored one. (Any other value is one, even when it is the one shown.)
-    if (name == "status" && present && *it == "signed" && !fam.terms_fields.empty() &&
-        records::ShownStatus(state->fields, Approvers(fam, *state), state->terms_hash) == "signed")
+    if (std::none_of(fam.fields.begin(), fam.fields.end(), [&](const records::FieldSpec& f) { return f.name == name; }))
+      return Status::Invalid(name, "unknown field");
+    // A value as it is already stored is no change: not written again (its field's
+    // clock stays; a record an older version stored stays editable in its other fields).
+    auto stored = content.find(name);
+    if (present ? (stored != content.end() && *stored == *it) : stored == content.end()) continue;
+    // A record sent back as read carries the status the API derived from the approvals
+    // ("signed", or "proposed" over a stale approval): that is no change either.
+    if (name == "status" && present && !fam.terms_fields.empty() &&
+        *it == records::ShownStatus(state->fields, Approvers(fam, *state), state->terms_hash))
       continue;
     if (present) content[name] = *it;
     else content.erase(name);

@@ -978,6 +978,7 @@ TEST_CASE("Peers: what older versions accepted still travels; this node's own wr
                {"period", {{"start", "2020"}, {"end", "2010"}}}, {"owners", {"morocco"}}};
   // (The second, co-owned, so that this node may edit it below.)
   json shared = {{"id", "inst-shared"}, {"name", "Institut\tpartagé"}, {"type", "institute"},
+                 {"short_name", "IP\x7f\xc2\x85"}, {"period", {{"start", "2020"}, {"end", "2010"}}},
                  {"owners", {"morocco", "quebec-consortium"}}};
   auto ops = SignedChain("morocco", morocco, {{core::OpType::kCreate, "institution", inst["id"], inst},
                                               {core::OpType::kCreate, "institution", "inst-shared", shared}});
@@ -999,7 +1000,17 @@ TEST_CASE("Peers: what older versions accepted still travels; this node's own wr
   service::UpdateRequest country;
   country.patch = {{"country", "MA"}};
   REQUIRE_OK(f.service->Update("institutions", "inst-shared", country, f.caller));
+  // Sent back whole, as read, with one field changed: the old values are no change.
+  service::UpdateRequest whole;
+  whole.patch = service::ContentFields(f.service->Get("institutions", "inst-shared").value());
+  whole.patch["country"] = "CA";
+  REQUIRE_OK(f.service->Update("institutions", "inst-shared", whole, f.caller));
   service::UpdateRequest name;
   name.patch = {{"name", "Institut\tencore"}};
   CHECK(f.service->Update("institutions", "inst-shared", name, f.caller).status().field() == "name");
+  service::UpdateRequest period;
+  period.patch = {{"period", {{"start", "2021"}, {"end", "2011"}}}};
+  CHECK(f.service->Update("institutions", "inst-shared", period, f.caller).status().field() == "period.end");
+  period.patch = {{"period", {{"start", "2011"}, {"end", "2021"}}}};
+  REQUIRE_OK(f.service->Update("institutions", "inst-shared", period, f.caller));
 }
