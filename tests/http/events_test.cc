@@ -8,6 +8,7 @@
 #include <boost/asio/write.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <thread>
 
 #include "node/http/http_server.h"
 #include "node/http/session.h"
@@ -271,6 +272,40 @@ TEST_CASE("Events: many open streams do not stop other requests; the count is bo
   CHECK(took < std::chrono::seconds(10));
   for (size_t i = 0; i < 10; ++i) CHECK(streams[i]->WaitClosed());
   CHECK(s.node.service->changes().subscribers() == 0);
+}
+
+TEST_CASE("Events: a client that stops reading is let go, not buffered for ever", "[http][events]") {
+  Served s;
+  // A client with a small receive window that reads the stream's start, then nothing.
+  net::io_context io;
+  net::ip::tcp::socket stalled(io);
+  stalled.open(net::ip::tcp::v4());
+  stalled.set_option(net::socket_base::receive_buffer_size(4096));
+  stalled.connect({net::ip::make_address("127.0.0.1"), s.server->port()});
+  net::write(stalled, net::buffer("GET /api/v1/events HTTP/1.1\r\nHost: localhost\r\nCookie: passerelle_session=" +
+                                  s.session + "\r\nAccept: text/event-stream\r\n\r\n"));
+  // Its subscription counted (polled with a deadline: the stream has no event to await).
+  auto subscribed = Clock::now() + kDeadline;
+  while (s.node.service->changes().subscribers() == 0 && Clock::now() < subscribed)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const size_t streams = s.node.service->changes().subscribers();
+  REQUIRE(streams == 1);
+  // Commits until the node lets the stream go: past kMaxPendingEventBytes queued (once
+  // the kernel's buffers are full), or a write stuck for kWriteTimeout.
+  auto until = Clock::now() + std::chrono::seconds(120);
+  int created = 0;
+  while (s.node.service->changes().subscribers() >= streams && Clock::now() < until && created < 200000) {
+    for (int i = 0; i < 500; ++i, ++created) s.Create("inst-flood-" + std::to_string(created), "Institut");
+  }
+  INFO(created << " records created");
+  CHECK(s.node.service->changes().subscribers() == streams - 1);
+  // The node still answers, and a reading client still gets its events.
+  HttpClient client("127.0.0.1", s.server->port());
+  CHECK(client.Get("/healthz").result_int() == 200);
+  SseStream reader(s.server->port(), "/api/v1/events", s.session);
+  REQUIRE(reader.WaitFor(": connected\n\n"));
+  s.Create("inst-after-flood", "Institut");
+  CHECK(reader.WaitFor("\"id\":\"inst-after-flood\""));
 }
 
 }  // namespace
