@@ -62,11 +62,23 @@ export const takeReturnTo = () => { const r = returnTo; returnTo = ""; return r;
 // Unsaved changes: the user typed in the page's form since it was shown.
 const dirty = () => !!(current && current.ctx.editing && current.ctx.dirty);
 const keepChanges = () => dirty() && !confirm(t("discard_changes"));
+// A link within the app asks before it navigates, so declining leaves history as it was;
+// the check in route() is for the rest (Back, a typed address).
+let leaveConfirmed = false;
+document.addEventListener("click", (e) => {
+  const a = e.target.closest && e.target.closest('a[href^="#"]');
+  if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+  if (!dirty() || a.getAttribute("href") === location.hash) return;
+  if (keepChanges()) e.preventDefault();
+  else leaveConfirmed = true;
+}, true);
 view.addEventListener("input", () => { if (current && current.ctx.editing) current.ctx.dirty = true; });
 addEventListener("beforeunload", (e) => { if (dirty()) e.preventDefault(); });
 
 async function route() {
-  if (location.hash !== shownHash && keepChanges()) {
+  const confirmed = leaveConfirmed;
+  leaveConfirmed = false;
+  if (location.hash !== shownHash && !confirmed && keepChanges()) {
     history.replaceState(null, "", shownHash || "#/");  // back to the form, no new route
     return;
   }
