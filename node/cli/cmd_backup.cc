@@ -42,13 +42,13 @@ int RunBackup(const NodeConfig& config, const std::string& dir) {
   }
   // The node wrote it from its own view of the file system: under systemd (PrivateTmp)
   // its /tmp is not the caller's. Said here rather than reported as done.
-  if (!std::filesystem::is_regular_file(std::filesystem::path(reply.dir()) / "backup.json", ec) &&
-      ec == std::errc::permission_denied) {
+  const bool visible = std::filesystem::is_regular_file(std::filesystem::path(reply.dir()) / "backup.json", ec);
+  if (!visible && ec == std::errc::permission_denied) {
     std::cout << "backup of " << reply.member_id() << " written to " << reply.dir()
               << " (not readable by this user: check it as the service's user)" << std::endl;
     return 0;
   }
-  if (!std::filesystem::is_regular_file(std::filesystem::path(reply.dir()) / "backup.json", ec))
+  if (!visible)
     return Fail("backup written where this command cannot see it",
                 Status(Code::kFailedPrecondition,
                        "the node wrote " + reply.dir() + " but it is not visible here (a service with a private "

@@ -5,7 +5,6 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
-#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -84,9 +83,7 @@ int RunStatus(const NodeConfig& config, bool as_json) {
 int RunKeysInit(const std::string& dir, const std::string& member_id) {
   // A TLS request left without its key is refused before any key is written (so that
   // a second run, once it is removed, is not stopped by this run's signing key).
-  if (std::error_code ec; !std::filesystem::exists(std::filesystem::path(dir) / "tls.key", ec) &&
-                          std::filesystem::exists(std::filesystem::path(dir) / "tls.csr", ec))
-    return Fail("keys init (TLS)", InitTlsKeyAndCsr(dir, member_id));  // says why, writes nothing
+  if (Status orphan = CheckNoOrphanTlsRequest(dir); !orphan.ok()) return Fail("keys init (TLS)", orphan);
   auto key = InitSigningKey(dir, member_id);
   if (!key.ok()) return Fail("keys init", key.status());
   Status tls = InitTlsKeyAndCsr(dir, member_id);

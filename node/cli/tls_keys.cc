@@ -38,7 +38,7 @@ Result<FILE*> CreateExclusive(const std::string& path, mode_t mode) {
 
 }  // namespace
 
-Status InitTlsKeyAndCsr(const std::string& dir, const std::string& member_id) {
+Status CheckNoOrphanTlsRequest(const std::string& dir) {
   const std::string key_path = dir + "/tls.key", csr_path = dir + "/tls.csr";
   // A request left from a key that is gone would get a certificate for the wrong key.
   if (::access(key_path.c_str(), F_OK) != 0 && ::access(csr_path.c_str(), F_OK) == 0)
@@ -46,6 +46,12 @@ Status InitTlsKeyAndCsr(const std::string& dir, const std::string& member_id) {
                   csr_path + " is there but not the key it was made from (" + key_path +
                       "): remove tls.csr (and any tls.crt signed from it), then run keys init again",
                   "tls.csr");
+  return Status::Ok();
+}
+
+Status InitTlsKeyAndCsr(const std::string& dir, const std::string& member_id) {
+  const std::string key_path = dir + "/tls.key", csr_path = dir + "/tls.csr";
+  PASSERELLE_RETURN_IF_ERROR(CheckNoOrphanTlsRequest(dir));
   PKey key(EVP_EC_gen("P-256"));
   if (!key) return Status::Internal("OpenSSL could not generate an EC P-256 key");
 

@@ -13,5 +13,7 @@ namespace passerelle::cli {
 // ALREADY_EXISTS rather than overwrite a key; FAILED_PRECONDITION when a tls.csr is
 // there without its key; INTERNAL when OpenSSL fails. Writes both files or neither.
 Status InitTlsKeyAndCsr(const std::string& dir, const std::string& member_id);
+// FAILED_PRECONDITION when <dir>/tls.csr is there without the tls.key it was made from.
+Status CheckNoOrphanTlsRequest(const std::string& dir);
 
 }  // namespace passerelle::cli

@@ -30,33 +30,55 @@ size_t NestingDepth(std::string_view text, size_t limit) {
   return deepest;
 }
 
-// SAX events of an already valid text: the first key seen twice in one object.
-struct DuplicateKeys final : nlohmann::json_sax<nlohmann::json> {
-  std::vector<std::set<std::string>> open;  // keys of each object being read
-  std::string duplicate;
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t&) override { return true; }
-  bool string(string_t&) override { return true; }
-  bool binary(binary_t&) override { return true; }
-  bool start_object(std::size_t) override {
-    open.emplace_back();
-    return true;
+// The DOM nlohmann builds, through its own SAX builder, and the first key seen twice in
+// one object (nlohmann would keep the last silently): one pass over the text. A parse
+// callback would do the same but rescans each object's parent at its end (quadratic).
+class DomWithoutDuplicates {
+ public:
+  using json = nlohmann::json;
+  using number_integer_t = json::number_integer_t;
+  using number_unsigned_t = json::number_unsigned_t;
+  using number_float_t = json::number_float_t;
+  using string_t = json::string_t;
+  using binary_t = json::binary_t;
+
+  explicit DomWithoutDuplicates(json* out) : dom_(*out, /*allow_exceptions=*/false) {}
+
+  bool null() { return dom_.null(); }
+  bool boolean(bool v) { return dom_.boolean(v); }
+  bool number_integer(number_integer_t v) { return dom_.number_integer(v); }
+  bool number_unsigned(number_unsigned_t v) { return dom_.number_unsigned(v); }
+  bool number_float(number_float_t v, const string_t& s) { return dom_.number_float(v, s); }
+  bool string(string_t& v) { return dom_.string(v); }
+  bool binary(binary_t& v) { return dom_.binary(v); }
+  bool start_object(std::size_t n) {
+    open_.emplace_back();
+    return dom_.start_object(n);
   }
-  bool key(string_t& k) override {
-    if (open.back().insert(k).second) return true;
-    duplicate = k;
-    return false;  // stop: one is enough
+  bool key(string_t& k) {
+    if (!open_.back().insert(k).second) {
+      duplicate_ = k;
+      return false;  // stop: one is enough
+    }
+    return dom_.key(k);
   }
-  bool end_object() override {
-    open.pop_back();
-    return true;
+  bool end_object() {
+    open_.pop_back();
+    return dom_.end_object();
   }
-  bool start_array(std::size_t) override { return true; }
-  bool end_array() override { return true; }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+  bool start_array(std::size_t n) { return dom_.start_array(n); }
+  bool end_array() { return dom_.end_array(); }
+  template <typename Exception>
+  bool parse_error(std::size_t at, const std::string& token, const Exception& e) {
+    return dom_.parse_error(at, token, e);
+  }
+
+  const std::string& duplicate() const { return duplicate_; }
+
+ private:
+  nlohmann::detail::json_sax_dom_parser<json> dom_;  // Debian's nlohmann 3.11
+  std::vector<std::set<std::string>> open_;          // keys of each object being read
+  std::string duplicate_;
 };
 
 }  // namespace
@@ -65,17 +87,12 @@ Result<nlohmann::json> ParseJson(std::string_view text, std::string_view what, s
   if (NestingDepth(text, max_depth) > max_depth)
     return Status::Invalid(std::string(what), "JSON nested deeper than " +
                                                   std::to_string(max_depth) + " levels");
-  nlohmann::json j = nlohmann::json::parse(text.begin(), text.end(), nullptr,
-                                           /*allow_exceptions=*/false);
-  if (j.is_discarded())
-    return Status::Invalid(std::string(what), "malformed JSON (or invalid UTF-8)");
-  // A key twice in one object: nlohmann keeps the last one silently, so two readers of
-  // the same text could disagree on what it says. Found by a second, linear pass (a
-  // parse callback would make nlohmann rescan each object's parent at its end).
-  DuplicateKeys finder;
-  nlohmann::json::sax_parse(text.begin(), text.end(), &finder);
-  if (!finder.duplicate.empty())
-    return Status::Invalid(std::string(what), "key \"" + finder.duplicate + "\" appears twice in one object");
+  nlohmann::json j;
+  DomWithoutDuplicates builder(&j);
+  const bool parsed = nlohmann::json::sax_parse(text.begin(), text.end(), &builder);
+  if (!builder.duplicate().empty())
+    return Status::Invalid(std::string(what), "key \"" + builder.duplicate() + "\" appears twice in one object");
+  if (!parsed) return Status::Invalid(std::string(what), "malformed JSON (or invalid UTF-8)");
   return j;
 }
 

@@ -130,6 +130,8 @@ Status Validate(const Family& family, const nlohmann::json& fields, std::vector<
 Status ValidateChanges(const Family& family, const nlohmann::json& changes, bool local = false);
 
 bool IsValidId(std::string_view id);
+// The spec named `name` among `specs` (a family's fields, an object's children); null if none.
+const FieldSpec* FindField(const std::vector<FieldSpec>& specs, std::string_view name);
 bool IsValidDate(std::string_view date);
 bool IsCountryCode(std::string_view code);
 

@@ -95,7 +95,7 @@ class Validator {
     for (const auto& spec : specs) matched += obj.contains(spec.name);
     if (matched != obj.size())
       for (const auto& [name, value] : obj.items())
-        if (Find(specs, name) == nullptr) return Status::Invalid(Join(path, name), "unknown field");
+        if (FindField(specs, name) == nullptr) return Status::Invalid(Join(path, name), "unknown field");
     for (const auto& spec : specs) {
       std::string field = Join(path, spec.name);
       auto it = obj.find(spec.name);
@@ -132,11 +132,6 @@ class Validator {
  private:
   static std::string Join(const std::string& path, const std::string& name) {
     return path.empty() ? name : path + "." + name;
-  }
-  static const FieldSpec* Find(const std::vector<FieldSpec>& specs, const std::string& name) {
-    for (const auto& s : specs)
-      if (s.name == name) return &s;
-    return nullptr;
   }
   static bool IsIdLike(FieldType t) {
     return t == FieldType::kRef || t == FieldType::kWeakRef || t == FieldType::kCountry;
@@ -283,9 +278,7 @@ Status ValidateChanges(const Family& family, const nlohmann::json& changes, bool
       PASSERELLE_RETURN_IF_ERROR(CheckApproval(name, value));
       continue;
     }
-    const FieldSpec* spec = nullptr;
-    for (const auto& f : family.fields)
-      if (f.name == name) spec = &f;
+    const FieldSpec* spec = FindField(family.fields, name);
     if (spec == nullptr) return Status::Invalid(name, "unknown field");
     if (value.is_null()) {
       if (spec->required) return Status::Invalid(name, "is required");
@@ -297,6 +290,12 @@ Status ValidateChanges(const Family& family, const nlohmann::json& changes, bool
     if (family.field_check) PASSERELLE_RETURN_IF_ERROR(family.field_check(name, value));
   }
   return Status::Ok();
+}
+
+const FieldSpec* FindField(const std::vector<FieldSpec>& specs, std::string_view name) {
+  for (const auto& s : specs)
+    if (s.name == name) return &s;
+  return nullptr;
 }
 
 bool IsValidId(std::string_view id) {

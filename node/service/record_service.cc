@@ -525,8 +525,8 @@ Result<json> RecordService::Update(std::string_view kind, std::string_view id,
     if (records::IsApprovalField(name)) return Status::Invalid(name, "approvals are given with the approve method");
     if (name.empty() || name.find('.') != std::string::npos)
       return Status::Invalid("update_mask", "'" + name + "' is not a top-level field");
-    if (std::none_of(fam.fields.begin(), fam.fields.end(), [&](const records::FieldSpec& f) { return f.name == name; }))
-      return Status::Invalid(name, "unknown field");
+    // Named before the unchanged are skipped: ValidateChanges below sees only changes.
+    if (records::FindField(fam.fields, name) == nullptr) return Status::Invalid(name, "unknown field");
     // A value as it is already stored is no change: not written again (its field's
     // clock stays; a record an older version stored stays editable in its other fields).
     auto stored = content.find(name);

@@ -46,17 +46,23 @@ export function showError(form, err) {
   }
 }
 
-// A save refused because the record changed meanwhile (412): the form keeps what the
-// user typed and takes the record's new version, so saving again applies the fields the
-// user changed over it (the others keep their new values). `reload` fetches the record;
+// A save refused because the record changed meanwhile (412): what the user typed stays
+// and the record's new version is taken, so saving again applies the fields the user
+// changed over it (the others keep their new values). `reload` fetches the record;
 // `adopt(latest)` takes its version. Returns whether it handled `err`.
-export async function keepEditsOnConflict(form, err, reload, adopt) {
+export async function adoptOnConflict(err, reload, adopt) {
   if (err.status !== 412) return false;
   try {
     adopt(await reload());
+    return true;
   } catch {
     return false;
   }
+}
+
+// The same for a form, saying so at its top.
+export async function keepEditsOnConflict(form, err, reload, adopt) {
+  if (!(await adoptOnConflict(err, reload, adopt))) return false;
   clearErrors(form);
   const top = form.querySelector(".form-error");
   if (top) top.textContent = t("conflict_kept");

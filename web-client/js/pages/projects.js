@@ -5,7 +5,7 @@
 import { api, get, listAll, institutionIndex, institutionName } from "../api.js";
 import { h, facts, nextId } from "../dom.js";
 import { t, tv, fmtDate, fmtNum, countryName, fieldName, errorText } from "../i18n.js";
-import { select, changedFields } from "../forms.js";
+import { select, changedFields, adoptOnConflict } from "../forms.js";
 import { canWrite } from "../roles.js";
 import { indicatorChart } from "../charts.js";
 
@@ -118,14 +118,10 @@ function deliverableRow(d, idx, editable, ctx) {
       unsaved(ctx).delete(d.id);
       ctx.editing = unsaved(ctx).size > 0;
     } catch (e) {
-      if (e.status === 412) {
-        // Changed meanwhile: the row keeps what the user chose and takes the new version,
-        // so saving again applies it over the other change.
-        try {
-          version = (await get(`/api/v1/deliverables/${encodeURIComponent(d.id)}`)).version;
-          err.textContent = t("conflict_kept");
-          return;
-        } catch { /* the refusal below */ }
+      if (await adoptOnConflict(e, () => get(`/api/v1/deliverables/${encodeURIComponent(d.id)}`),
+                                (latest) => { version = latest.version; })) {
+        err.textContent = t("conflict_kept");
+        return;
       }
       err.textContent = `${e.field ? fieldName(e.field) + ": " : ""}${errorText(e)}`;
     }
