@@ -540,8 +540,8 @@ Result<json> RecordService::Update(std::string_view kind, std::string_view id,
     else content.erase(name);
     changes[name] = present ? *it : json(nullptr);
   }
-  // The op as peers will judge it (a field cleared that the family does not have would
-  // pass the record's check, the field being gone, and be refused by every peer).
+  // The op as peers will judge it, held to this node's own rules for what it changes
+  // (the whole record is checked below as it stands, old values included).
   PASSERELLE_RETURN_IF_ERROR(records::ValidateChanges(fam, changes, /*local=*/true));
   PASSERELLE_RETURN_IF_ERROR(CheckReferences(fam, content, &changes, &state->fields));
   PASSERELLE_RETURN_IF_ERROR(CheckLevelMappingWrite(fam, content));
