@@ -19,6 +19,7 @@
 #include "bench/pouchdb_baseline.h"
 #include "bench/repl_nodes.h"
 #include "bench/sections.h"
+#include "bench/shaped_writes.h"
 #include "bench/timing.h"
 #include "node/core/chain.h"
 #include "node/core/op.h"
@@ -36,6 +37,7 @@ namespace {
 // Figure names that serve as baselines (the table's baseline column is 22 wide).
 constexpr char kPouchDefault[] = "pouchdb (default)";
 constexpr char kPouchBatch[] = "pouchdb (batch 1000)";
+constexpr char kCatchUpShaped[] = "raw catch-up batches";
 
 // CPU time of the whole process (every thread), to tell work from waiting for a core.
 double CpuSeconds() {
@@ -87,6 +89,8 @@ struct CatchUp {
   double cpu_seconds = 0;  // both nodes, every thread
   uint64_t verifications = 0;
   size_t errors = 0;
+  BatchShape largest_batch;  // of B's writes
+  double entries_per_op = 0;
 };
 
 // Serving alone: a client drains A's backlog through PeerService.Pull without applying it.
@@ -201,6 +205,7 @@ CatchUp RunCatchUp(const Config& config, const service::Members& keys, size_t re
 
   auto b = OpenReplNode(config.tmp_root, 1, &keys);
   if (!b.ok()) return fail("open B: " + b.status().ToString());
+  (*b)->counting->TakeLargestBatch();
   KvCounts before = (*b)->counting->counts();
   double write_seconds = (*b)->timed->write_seconds();
   uint64_t generation = (*b)->service->Generation();
@@ -219,6 +224,8 @@ CatchUp RunCatchUp(const Config& config, const service::Members& keys, size_t re
   if (!done) return fail("B did not catch up within 10 minutes");
   KvCounts after = (*b)->counting->counts();
   auto per_op = [&](uint64_t x, uint64_t y) { return static_cast<double>(y - x) / out.ops; };
+  out.largest_batch = (*b)->counting->TakeLargestBatch();
+  out.entries_per_op = per_op(before.entries, after.entries);
   double write_us = ((*b)->timed->write_seconds() - write_seconds) * 1e6 / out.ops;
   char line[512];
   std::snprintf(line, sizeof line,
@@ -336,6 +343,22 @@ void RunReplication(const Config& config, Report* report) {
   CatchUp catchup = RunCatchUp(config, keys.value(), records);
   double rate = catchup.seconds > 0 ? catchup.ops / catchup.seconds : 0;
 
+  // B's writes with nothing else to do: batches shaped as its largest, as many as hold
+  // the same number of ops.
+  ShapedRate shaped;
+  double ops_per_batch = catchup.entries_per_op > 0
+                             ? catchup.largest_batch.entries.size() / catchup.entries_per_op
+                             : 0;
+  if (ops_per_batch >= 1) {
+    size_t count = static_cast<size_t>(catchup.ops / ops_per_batch) + 1;
+    std::cerr << "    replaying " << count << " batches shaped as B's largest ("
+              << DescribeShape(catchup.largest_batch) << ", ~" << FormatValue(ops_per_batch)
+              << " ops) on a fresh store\n";
+    shaped = ReplayShape(config.tmp_root, catchup.largest_batch, count);
+  } else {
+    ++shaped.errors;
+  }
+
   std::cerr << "    PouchDB: " << records << " docs of ~" << kReplRecordBytes
             << " B replicated over HTTP on loopback\n";
   const std::string pouch_dir = PASSERELLE_BENCH_POUCHDB_DIR;
@@ -356,6 +379,10 @@ void RunReplication(const Config& config, Report* report) {
   report->Value(kRawBatch, raw, "puts/s", raw_errors);
   report->Ratio("catch-up " + FormatValue(static_cast<double>(catchup.ops)) + " ops", rate, "ops/s",
                 kRawBatch, 0.40, catchup.errors);
+  report->Ratio(kCatchUpShaped, shaped.batches_per_s * ops_per_batch, "ops/s", kRawBatch,
+                std::nullopt, shaped.errors);
+  report->Ratio("catch-up vs its batches", rate, "ops/s", kCatchUpShaped, std::nullopt,
+                catchup.errors);
   report->Value("catch-up: signatures verified", static_cast<double>(catchup.verifications),
                 "sigs");
   report->Value("catch-up: ops per verification",

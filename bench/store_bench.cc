@@ -11,6 +11,7 @@
 #include "bench/records.h"
 #include "node/service/record_store.h"
 #include "bench/sections.h"
+#include "bench/shaped_writes.h"
 #include "bench/timing.h"
 
 namespace passerelle::bench {
@@ -56,6 +57,8 @@ void PrintCost(const char* what, const KvCounts& before, const KvCounts& after, 
   std::cerr << line;
 }
 
+constexpr char kCreateShaped[] = "raw create batches";
+
 }  // namespace
 
 void RunStore(const Config& config, Report* report) {
@@ -73,6 +76,7 @@ void RunStore(const Config& config, Report* report) {
   std::cerr << "  agreement JSON: " << sample.size() << " B\n";
 
   CountingStore& counts = *(*opened)->counting;
+  counts.TakeLargestBatch();  // the institutions' creates are not the shape measured
   KvCounts c0 = counts.counts();
   RunResult creates = TimeCalls(
       config.n,
@@ -85,6 +89,14 @@ void RunStore(const Config& config, Report* report) {
   PrintCost("create", c0, c1, config.n);
   report->Ratio("store create (op+record+idx)", creates.Rate(), "ops/s", kRawPut, 0.40,
                 creates.failed);
+  // The same writes with nothing else to do: how much of a create is RocksDB's.
+  BatchShape shape = counts.TakeLargestBatch();
+  std::cerr << "  replaying " << config.n << " batches shaped as a create (" << DescribeShape(shape)
+            << ") on a fresh store\n";
+  ShapedRate shaped = ReplayShape(config.tmp_root, shape, config.n);
+  report->Ratio(kCreateShaped, shaped.batches_per_s, "ops/s", kRawPut, std::nullopt, shaped.errors);
+  report->Ratio("store create vs its batches", creates.Rate(), "ops/s", kCreateShaped,
+                std::nullopt, creates.failed);
 
   RunResult updates = TimeCalls(
       config.n,

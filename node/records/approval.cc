@@ -10,8 +10,34 @@ namespace passerelle::records {
 
 using nlohmann::json;
 
-// The bytes are json::to_cbor of an object holding the present terms fields (keys in
-// byte order, as nlohmann's std::map keeps them), written without copying the values.
+namespace {
+
+// The CBOR head of a text string of `length` bytes, as json::to_cbor writes it.
+void HashTextHead(crypto_generichash_state* state, size_t length) {
+  uint8_t head[9];
+  size_t n = 0;
+  auto big_endian = [&](uint8_t major, uint64_t v, size_t bytes) {
+    head[n++] = major;
+    for (size_t i = bytes; i-- > 0;) head[n++] = static_cast<uint8_t>(v >> (8 * i));
+  };
+  if (length <= 0x17) head[n++] = static_cast<uint8_t>(0x60 + length);
+  else if (length <= 0xFF) big_endian(0x78, length, 1);
+  else if (length <= 0xFFFF) big_endian(0x79, length, 2);
+  else if (length <= 0xFFFFFFFFu) big_endian(0x7A, length, 4);
+  else big_endian(0x7B, length, 8);
+  crypto_generichash_update(state, head, n);
+}
+
+void HashText(crypto_generichash_state* state, std::string_view text) {
+  HashTextHead(state, text.size());
+  crypto_generichash_update(state, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+}
+
+}  // namespace
+
+// The bytes hashed are json::to_cbor of an object holding the present terms fields (keys
+// in byte order, as nlohmann's std::map keeps them); text values are hashed where they
+// are, other values (lists, maps) encoded first.
 std::string TermsHash(const Family& family, const json& fields) {
   std::vector<std::string_view> names(family.terms_fields.begin(), family.terms_fields.end());
   std::sort(names.begin(), names.end());
@@ -21,21 +47,26 @@ std::string TermsHash(const Family& family, const json& fields) {
   if (fields.is_object())
     for (size_t i = 0; i < names.size(); ++i)
       if (auto it = fields.find(names[i]); it != fields.end()) values[i] = &*it, ++present;
-  std::vector<uint8_t> text;
-  if (present <= 23) {
-    text.push_back(static_cast<uint8_t>(0xA0 + present));
-  } else {  // terms_fields are far fewer than 256
-    text.push_back(0xB8);
-    text.push_back(static_cast<uint8_t>(present));
-  }
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, 32);
+  // The map's head: terms_fields are far fewer than 256.
+  const uint8_t map_head[2] = {static_cast<uint8_t>(present <= 23 ? 0xA0 + present : 0xB8),
+                               static_cast<uint8_t>(present)};
+  crypto_generichash_update(&state, map_head, present <= 23 ? 1 : 2);
+  std::vector<uint8_t> encoded;
   for (size_t i = 0; i < names.size(); ++i) {
     if (values[i] == nullptr) continue;
-    json::to_cbor(json(names[i]), text);
-    json::to_cbor(*values[i], text);
+    HashText(&state, names[i]);
+    if (values[i]->is_string()) {
+      HashText(&state, values[i]->get_ref<const std::string&>());
+    } else {
+      encoded.clear();
+      json::to_cbor(*values[i], encoded);
+      crypto_generichash_update(&state, encoded.data(), encoded.size());
+    }
   }
   unsigned char hash[32];
-  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(text.data()),
-                     text.size(), nullptr, 0);
+  crypto_generichash_final(&state, hash, sizeof hash);
   static const char* kDigits = "0123456789abcdef";
   std::string hex;
   for (unsigned char c : hash) {

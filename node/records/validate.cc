@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <set>
 
 #include "node/records/approval.h"
@@ -54,6 +55,36 @@ bool HasControlChars(std::string_view s, bool multiline, bool local) {
     return true;
   }
   return false;
+}
+
+// The length of s's leading run of printable ASCII (0x20..0x7E), eight bytes at a time:
+// such bytes are whole characters that none of the checks above refuse, so text is
+// checked byte by byte only from the first other byte (most text never has one).
+size_t PrintableAsciiPrefix(std::string_view s) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    uint64_t del = w ^ (0x7F * kOnes);
+    // Any byte >= 0x80, any byte < 0x20, any byte == 0x7F (exact as yes/no tests).
+    if ((w | ((w - 0x20 * kOnes) & ~w) | ((del - kOnes) & ~del)) & kHigh) break;
+  }
+  while (i < s.size() && static_cast<unsigned char>(s[i]) >= 0x20 && static_cast<unsigned char>(s[i]) < 0x7F) ++i;
+  return i;
+}
+
+enum class TextFault { kNone, kBadUtf8, kTooLong, kControl };
+
+// The first fault of s as text, in the order the checks are reported: UTF-8, length
+// (characters), control characters (HasControlChars).
+TextFault CheckText(std::string_view s, size_t max_len, bool multiline, bool local) {
+  size_t ascii = PrintableAsciiPrefix(s);
+  std::string_view rest = s.substr(ascii);
+  if (!IsValidUtf8(rest)) return TextFault::kBadUtf8;
+  if (ascii + Utf8Length(rest) > max_len) return TextFault::kTooLong;
+  if (HasControlChars(rest, multiline, local)) return TextFault::kControl;
+  return TextFault::kNone;
 }
 
 }  // namespace
@@ -141,10 +172,13 @@ class Validator {
     if (!v.is_string()) return Status::Invalid(field, "must be a string");
     const auto& s = v.get_ref<const std::string&>();
     if (s.empty()) return Status::Invalid(field, "must not be empty");
-    if (!IsValidUtf8(s)) return Status::Invalid(field, "is not valid UTF-8");
-    if (Utf8Length(s) > max_len)
-      return Status::Invalid(field, "longer than " + std::to_string(max_len) + " characters");
-    if (HasControlChars(s, multiline, local_)) return Status::Invalid(field, "contains control characters");
+    switch (CheckText(s, max_len, multiline, local_)) {
+      case TextFault::kNone: return Status::Ok();
+      case TextFault::kBadUtf8: return Status::Invalid(field, "is not valid UTF-8");
+      case TextFault::kTooLong:
+        return Status::Invalid(field, "longer than " + std::to_string(max_len) + " characters");
+      case TextFault::kControl: return Status::Invalid(field, "contains control characters");
+    }
     return Status::Ok();
   }
 
@@ -193,7 +227,7 @@ class Validator {
         if (v.size() > spec.max_items) return Status::Invalid(field, "has too many entries");
         for (const auto& [k, x] : v.items()) {
           std::string sub = field + "." + k;
-          if (k.empty() || !IsValidUtf8(k) || Utf8Length(k) > 100 || HasControlChars(k, false, local_))
+          if (k.empty() || CheckText(k, 100, false, local_) != TextFault::kNone)
             return Status::Invalid(sub, "bad key");
           if (spec.type == FieldType::kNumberMap) {
             if (!x.is_number() || !std::isfinite(x.get<double>())) return Status::Invalid(sub, "must be a number");

@@ -155,6 +155,8 @@ class RecordStore {
   Status LoadPositions();
   // The index entries a state has (none when it is not live).
   std::set<std::string> IndexKeys(const records::Family& family, const core::RecordState& s) const;
+  // What IndexedRecord::approvers holds for `s`: the rule's approvers, or its owners.
+  std::vector<std::string> IndexApprovers(const records::Family& family, const core::RecordState& s) const;
   // The value of meta index_version this store's index entries are written for.
   std::string IndexVersion() const;
   // Caches derived values on a state about to be stored (the terms hash).

@@ -39,6 +39,9 @@ TEST_CASE("Terms hash: equals the hash of the CBOR object of the terms fields", 
   json all = json::object();
   for (const auto& name : agr->terms_fields) all[name] = json::array({name, 1, 2.5, nullptr});
   cases.push_back(all);
+  // Text is hashed without being encoded first: each size of CBOR text head.
+  for (size_t length : {0, 1, 23, 24, 255, 256, 65535, 65536})
+    cases.push_back({{"title", std::string(length, 't')}, {"purpose", std::string(length, 'p')}});
   for (const auto& fields : cases) CHECK(records::TermsHash(*agr, fields) == Reference(*agr, fields));
 }
 

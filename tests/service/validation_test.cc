@@ -1,5 +1,6 @@
 // A table of bad inputs: each is refused with the expected code and field, and
 // changes nothing.
+#include "node/records/family.h"
 #include "node/service/record_service.h"
 #include "tests/service/fixture.h"
 
@@ -201,4 +202,56 @@ TEST_CASE("Validation: women + men may exceed a total stated as a lower bound or
   auto r = f.service->Update("forums", "forum-more_than", exact, f.caller);
   CHECK(r.status().field() == "participants_women");
   CHECK(f.service->Get("forums", "forum-more_than").value()["participants_qualifier"] == "more_than");
+}
+
+// Text is checked eight bytes at a time while it is printable ASCII (validate.cc): a
+// fault is found wherever it sits, at either end of a block or past it, and only then.
+TEST_CASE("Validation: a text fault is found at any position in the text", "[service][validation]") {
+  const records::Family& forum = *records::FindFamily("forum");
+  struct Fault {
+    const char* name;
+    std::string bytes;
+    bool local_only;  // refused in this node's writes, accepted from peers
+    const char* rule;
+  };
+  const Fault faults[] = {
+      {"C0 control", "\x01", false, "contains control characters"},
+      {"line break in a one-line field", "\n", false, "contains control characters"},
+      {"tab in a one-line field", "\t", true, "contains control characters"},
+      {"DEL", "\x7f", true, "contains control characters"},
+      {"C1 control", "\xc2\x85", true, "contains control characters"},
+      {"stray continuation byte", "\x80", false, "is not valid UTF-8"},
+      {"truncated sequence", "\xc3", false, "is not valid UTF-8"},
+      {"surrogate", "\xed\xa0\x80", false, "is not valid UTF-8"},
+  };
+  auto check = [&](const std::string& title, bool local) {
+    std::vector<records::Reference> refs;
+    return records::Validate(forum, With(Forum(), "title", title), &refs, nullptr, local);
+  };
+  for (size_t pos = 0; pos <= 20; ++pos) {
+    const std::string before(pos, 'a'), after(20 - pos, 'z');
+    for (const auto& fault : faults) {
+      INFO(fault.name << " at byte " << pos);
+      for (bool local : {true, false}) {
+        Status s = check(before + fault.bytes + after, local);
+        if (fault.local_only && !local) {
+          CHECK(s.ok());
+        } else {
+          CHECK(s.code() == Code::kInvalidArgument);
+          CHECK(s.field() == "title");
+          CHECK(s.message().find(fault.rule) != std::string::npos);
+        }
+      }
+    }
+    // Accented letters and printable ASCII on both sides of a block boundary pass, and
+    // the length counts characters, not bytes: 500 are allowed, 501 are not.
+    CHECK(check(before + "é~ ñ" + after, true).ok());
+    std::string longest(pos, 'a');
+    for (size_t i = pos; i < 500; ++i) longest += "\xc3\xa9";
+    CHECK(check(longest, true).ok());
+    std::string too_long = longest + "\xc3\xa9";
+    Status s = check(too_long, true);
+    CHECK(s.code() == Code::kInvalidArgument);
+    CHECK(s.message().find("longer than 500") != std::string::npos);
+  }
 }
