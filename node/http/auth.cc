@@ -1,5 +1,6 @@
 #include "node/http/auth.h"
 
+#include "node/http/event_stream.h"
 #include "node/http/request_decoding.h"
 
 #include <algorithm>
@@ -109,8 +110,11 @@ BodyGate GateBody(const Request& request, const Deps& deps, uint64_t max_body_by
 Result<Authenticated> Authenticate(const Request& request, const Deps& deps) {
   if (deps.sessions == nullptr)
     return Status(Code::kUnauthenticated, "this node has no user accounts configured");
+  // Marked by the web client, or an event stream: browsers (re)open those by themselves,
+  // and EventSource cannot send the header.
   const bool background =
-      request.find(boost::beast::string_view(kBackgroundHeader.data(), kBackgroundHeader.size())) != request.end();
+      request.find(boost::beast::string_view(kBackgroundHeader.data(), kBackgroundHeader.size())) != request.end() ||
+      (request.method() == beast_http::verb::get && AcceptsEventStream(request));
   auto session = deps.sessions->Lookup(SessionCookieOf(request), NowMs(deps),
                                        background ? service::SessionManager::Activity::kBackground
                                                   : service::SessionManager::Activity::kUser);

@@ -6,6 +6,11 @@
 
 namespace passerelle::http {
 
+bool AcceptsEventStream(const Request& request) {
+  auto accept = request[beast_http::field::accept];
+  return std::string_view(accept.data(), accept.size()).find(kEventStreamType) != std::string_view::npos;
+}
+
 Response EventStreamResponse(const Request& request) {
   Response res{beast_http::status::ok, request.version()};
   res.set(beast_http::field::content_type, kEventStreamType);

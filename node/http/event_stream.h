@@ -22,6 +22,8 @@ namespace passerelle::http {
 constexpr char kEventStreamType[] = "text/event-stream";
 constexpr size_t kMaxPendingEventBytes = 1 << 20;
 
+// Whether the request's Accept names text/event-stream (what EventSource sends).
+bool AcceptsEventStream(const Request& request);
 // The response that starts a stream (also what HandleRequest returns for it).
 Response EventStreamResponse(const Request& request);
 bool IsEventStream(const Response& response);

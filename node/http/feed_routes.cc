@@ -75,10 +75,6 @@ Response Changes(const Request& req, const Target& target, service::RecordServic
                       req.version(), req.keep_alive());
 }
 
-bool AcceptsEventStream(const Request& req) {
-  auto accept = req[beast_http::field::accept];
-  return std::string_view(accept.data(), accept.size()).find(kEventStreamType) != std::string_view::npos;
-}
 
 Response NotAllowed(const Request& req, const Target& target) {
   auto res = ErrorResponse(Status(Code::kUnimplemented, std::string(req.method_string()) +

@@ -50,7 +50,7 @@ struct HttpServer::Impl {
             });
             return;
           }
-          std::make_shared<Session>(std::move(socket), &deps, SessionLimits{options.max_body_bytes},
+          std::make_shared<Session>(std::move(socket), &deps, SessionLimits{options.max_body_bytes, options.read_timeout, options.write_timeout},
                                     &registry)
               ->Run();
           Accept();

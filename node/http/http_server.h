@@ -37,6 +37,8 @@ struct HttpOptions {
   std::function<std::string()> metrics_text;       // GET /metrics (see handler.h)
   service::EquivalenceService* equivalences = nullptr;  // must outlive the server; null: see Deps
   std::chrono::milliseconds event_keep_alive{15000};   // see Deps
+  std::chrono::milliseconds read_timeout{30000};   // for a request to arrive (slowloris bound)
+  std::chrono::milliseconds write_timeout{30000};  // for a client to take an answer or event
 };
 
 class HttpServer {

@@ -113,7 +113,7 @@ void Session::DoRead() {
   parser_->body_limit(limits_.max_body_bytes);
   body_limit_ = limits_.max_body_bytes;  // until GateBody decides (a declared length over it
                                          // fails already while the header is read)
-  stream_.expires_after(kReadTimeout);
+  stream_.expires_after(limits_.read_timeout);
   beast_http::async_read_header(stream_, buffer_, *parser_,
                                 beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
 }
@@ -140,7 +140,7 @@ void Session::OnHeader(beast::error_code ec, size_t) {
   if (!parser_->is_done() && beast::iequals(req[beast_http::field::expect], "100-continue")) {
     continue_ = std::make_unique<beast_http::response<beast_http::empty_body>>(
         beast_http::status::continue_, req.version());
-    stream_.expires_after(kWriteTimeout);
+    stream_.expires_after(limits_.write_timeout);
     beast_http::async_write(stream_, *continue_,
                             [self = shared_from_this()](beast::error_code ec, size_t) {
                               if (!ec) self->ReadBody();
@@ -151,7 +151,7 @@ void Session::OnHeader(beast::error_code ec, size_t) {
 }
 
 void Session::ReadBody() {
-  stream_.expires_after(kReadTimeout);
+  stream_.expires_after(limits_.read_timeout);
   beast_http::async_read(stream_, buffer_, *parser_,
                          beast::bind_front_handler(&Session::OnRead, shared_from_this()));
 }
@@ -212,7 +212,7 @@ void Session::Send(Response response, After after) {
   if (after != After::kKeepAlive) response.keep_alive(false);
   response_ = std::move(response);
   writing_ = true;
-  stream_.expires_after(kWriteTimeout);
+  stream_.expires_after(limits_.write_timeout);
   beast_http::async_write(stream_, response_,
                           beast::bind_front_handler(&Session::OnWrite, shared_from_this(), after));
 }

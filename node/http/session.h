@@ -25,14 +25,14 @@ namespace passerelle::http {
 
 // Each tuning value below is a bound on what one client can hold on the node.
 constexpr size_t kMaxHeaderBytes = 16 * 1024;             // request line + headers; beyond: 431
-constexpr auto kReadTimeout = std::chrono::seconds(30);   // slowloris bound per request
-constexpr auto kWriteTimeout = std::chrono::seconds(30);  // a client that stops reading
 constexpr auto kLingerTimeout = std::chrono::seconds(5);  // draining after a refusal
 constexpr size_t kMaxLingerBytes = 64u << 20;             // drained at most, then the socket closes
 constexpr size_t kMaxStreamsPerUser = 16;  // event streams one user may hold open
 
+// Set from HttpOptions (http_server.h), where they are described.
 struct SessionLimits {
-  size_t max_body_bytes = 1 << 20;
+  size_t max_body_bytes;
+  std::chrono::milliseconds read_timeout, write_timeout;
 };
 
 class Session;

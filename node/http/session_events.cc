@@ -49,14 +49,17 @@ void Session::StartEventStream(const Request& request, const Response& response)
                               response.version(), false, 503),
                 After::kClose);
   }
-  stream_.expires_never();
-  keep_alive_ = std::make_unique<net::steady_timer>(stream_.get_executor());
-  QueueEvents(EventStreamHead(response));
-  ArmKeepAlive();
   // The client sends nothing more: any read completion (EOF, reset) ends the stream.
+  // The read starts before any write, with no time limit: Beast arms a read's timer
+  // when the read starts and later expires_after calls leave a pending read's alone,
+  // so a read started after a write's expires_after would end the stream at that time.
+  stream_.expires_never();
   drain_.resize(512);
   stream_.async_read_some(net::buffer(drain_),
                           [self = shared_from_this()](beast::error_code, size_t) { self->CloseEvents(); });
+  keep_alive_ = std::make_unique<net::steady_timer>(stream_.get_executor());
+  QueueEvents(EventStreamHead(response));
+  ArmKeepAlive();
 }
 
 void Session::QueueEvents(std::string text) {
@@ -70,7 +73,7 @@ void Session::WriteEvents() {
   events_writing_ = std::move(events_pending_);
   events_pending_.clear();
   events_write_busy_ = true;
-  stream_.expires_after(kWriteTimeout);
+  stream_.expires_after(limits_.write_timeout);
   net::async_write(stream_, net::buffer(events_writing_),
                    [self = shared_from_this()](beast::error_code ec, size_t) {
                      self->events_write_busy_ = false;

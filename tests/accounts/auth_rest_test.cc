@@ -181,6 +181,22 @@ TEST_CASE("Session: expires when idle and at its lifetime, on the injected clock
   node.clock_ms += 60 * 1000;  // 30 min after the login, polled every minute
   RequireError(background(), 401, "unauthenticated");
 
+  // Nor do event streams: browsers (re)open them by themselves, and EventSource cannot
+  // send the header.
+  auto watching = node.LoginAs("admin", Role::kAdmin);
+  auto open_stream = [&] {
+    auto req = MakeRequest(verb::get, "/api/v1/events", "");
+    Authorize(&req, watching);
+    req.set(http::beast_http::field::accept, "text/event-stream");
+    return node.Send(req);
+  };
+  for (int i = 0; i < 29; ++i) {
+    node.clock_ms += 60 * 1000;
+    REQUIRE(open_stream().result_int() == 200);
+  }
+  node.clock_ms += 60 * 1000;  // 30 min after the login, a stream reopened every minute
+  RequireError(open_stream(), 401, "unauthenticated");
+
   auto busy = node.LoginAs("admin", Role::kAdmin);
   uint64_t start = node.clock_ms;
   while (node.clock_ms + 20 * 60 * 1000 < start + options.lifetime_ms) {

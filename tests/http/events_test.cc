@@ -94,10 +94,12 @@ struct Served {
   testing::TestSessions sessions{node.store.get()};
   std::string session;  // an admin's session token, for the event streams
   std::unique_ptr<HttpServer> server;
-  explicit Served(std::chrono::milliseconds keep_alive = std::chrono::seconds(15)) {
+  explicit Served(std::chrono::milliseconds keep_alive = std::chrono::seconds(15),
+                  std::chrono::milliseconds io_timeout = std::chrono::seconds(30)) {
     HttpOptions options;
     options.port = 0;
     options.event_keep_alive = keep_alive;
+    options.read_timeout = options.write_timeout = io_timeout;
     options.sessions = &sessions.sessions;
     server = std::make_unique<HttpServer>(node.service.get(), options);
     REQUIRE_OK(server->Start());
@@ -184,6 +186,23 @@ TEST_CASE("Events: a stream ends once its session does, not before", "[http][eve
   CHECK(ended.WaitClosed());
   size_t mark = kept.received().size();
   CHECK(kept.WaitFor(": keep-alive\n\n", mark));  // the other session's stream goes on
+}
+
+TEST_CASE("Events: a stream outlives the request read and write time limits", "[http][events]") {
+  // Time limits of 200 ms, a keep-alive every 20 ms: 50 keep-alives take 1 s, five
+  // times the limits (the stream once ended when its first write's limit ran out).
+  Served s(std::chrono::milliseconds(20), std::chrono::milliseconds(200));
+  SseStream stream(s.server->port(), "/api/v1/events", s.session);
+  REQUIRE(stream.WaitFor(": connected\n\n"));
+  const std::string keep_alive = ": keep-alive\n\n";
+  size_t from = stream.received().size();
+  for (int i = 0; i < 50; ++i) {
+    INFO("keep-alive " << i);
+    REQUIRE(stream.WaitFor(keep_alive, from));
+    from = stream.received().find(keep_alive, from) + keep_alive.size();
+  }
+  s.Create("inst-late", "Institut");
+  CHECK(stream.WaitFor("\"id\":\"inst-late\"", from));
 }
 
 TEST_CASE("Events: one user holds at most kMaxStreamsPerUser streams, over any sessions", "[http][events]") {
@@ -291,7 +310,7 @@ TEST_CASE("Events: a client that stops reading is let go, not buffered for ever"
   const size_t streams = s.node.service->changes().subscribers();
   REQUIRE(streams == 1);
   // Commits until the node lets the stream go: past kMaxPendingEventBytes queued (once
-  // the kernel's buffers are full), or a write stuck for kWriteTimeout.
+  // the kernel's buffers are full), or a write stuck for the write timeout.
   auto until = Clock::now() + std::chrono::seconds(120);
   int created = 0;
   while (s.node.service->changes().subscribers() >= streams && Clock::now() < until && created < 200000) {
