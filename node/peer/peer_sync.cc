@@ -10,6 +10,7 @@
 #include "node/core/op.h"
 #include "node/log/log.h"
 #include "node/metrics/registry.h"
+#include "node/records/family.h"
 #include "node/peer/serial_worker.h"
 #include "node/service/federation_status.h"
 #include "node/service/members.h"
@@ -25,6 +26,9 @@ namespace pb = passerelle::v1;
 // doubling from the first value to the second while refusals go on.
 constexpr uint64_t kOriginRetryMinMs = 30 * 1000;
 constexpr uint64_t kOriginRetryMaxMs = 30 * 60 * 1000;
+// The most origins skipped per peer: a peer naming a new origin in each refused batch
+// makes room by pushing out the one whose wait ends first, so memory stays bounded.
+constexpr size_t kMaxSkippedOrigins = 64;
 
 uint64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -71,6 +75,21 @@ struct PeerSync::Peer {
     uint64_t until_ms = 0, wait_ms = 0;
   };
   std::map<std::string, Skipped> skipped;
+
+  // Skips `origin` longer after a refusal of its batch. A name that no op could carry
+  // (a peer's label can be anything) is not kept: the stream's backoff applies.
+  void SkipLocked(const std::string& origin, uint64_t now) {
+    if (!records::IsValidId(origin)) return;
+    if (!skipped.count(origin) && skipped.size() >= kMaxSkippedOrigins) {
+      auto first = std::min_element(skipped.begin(), skipped.end(), [](const auto& a, const auto& b) {
+        return a.second.until_ms < b.second.until_ms;
+      });
+      skipped.erase(first);
+    }
+    Skipped& skip = skipped[origin];
+    skip.wait_ms = std::clamp<uint64_t>(skip.wait_ms * 2, kOriginRetryMinMs, kOriginRetryMaxMs);
+    skip.until_ms = now + skip.wait_ms;
+  }
 };
 
 PeerSync::PeerSync(service::RecordService* service, const service::Members* members,
@@ -219,9 +238,7 @@ void PeerSync::PullOnce(Peer* peer, bool* made_contact) {
       peer->state.ops_received += result.applied;
       peer->state.last_error = refusal != core::Refusal::kNone ? error : confirm_error;
       if (refusal != core::Refusal::kNone) {
-        auto& skip = peer->skipped[origin];
-        skip.wait_ms = std::clamp<uint64_t>(skip.wait_ms * 2, kOriginRetryMinMs, kOriginRetryMaxMs);
-        skip.until_ms = NowMs() + skip.wait_ms;
+        peer->SkipLocked(origin, NowMs());
       } else if (result.applied > 0) {
         peer->skipped.erase(origin);
       }

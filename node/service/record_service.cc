@@ -701,6 +701,8 @@ RecordService::PreparedPeerBatch RecordService::PreparePeerBatch(std::vector<std
       valid = records::ValidateChanges(*family, changes);
       if (valid.ok() && changes.contains("id") && changes["id"] != json(op.record_id))
         valid = Status::Invalid("id", "cannot be changed");
+    } else if (!changes.empty() || owners) {  // a delete: every version writes it empty
+      valid = Status::Invalid("fields", "a delete carries no fields");
     }
     if (owners) object.insert(std::move(owners));
     if (!valid.ok())
@@ -731,8 +733,8 @@ RecordService::PeerBatchResult RecordService::CommitPeerBatch(PreparedPeerBatch 
   core::Hlc now = core::MakeHlc(now_ms_(), 0);
   auto check = core::CheckBatch(origin, batch.origin_key, store_->Head(origin), ops, now,
                                 max_skew_ms_, &batch.hashes);
+  out.duplicates = check.already_have;  // also on a refusal: what is counted refused is the rest
   if (check.refusal != core::Refusal::kNone) return refuse(check.refusal, check.detail);
-  out.duplicates = check.already_have;
   if (check.already_have == ops.size()) return out;
   const size_t skip = check.already_have;
   std::vector<core::Op> fresh(std::make_move_iterator(ops.begin() + skip), std::make_move_iterator(ops.end()));

@@ -33,6 +33,10 @@ class FakePeerService final : public pb::PeerService::Service {
       n = pulls_++;
     }
     std::set<std::string> skip(request->skip_origins().begin(), request->skip_origins().end());
+    {
+      std::lock_guard lock(mu_);
+      most_skips_ = std::max<size_t>(most_skips_, request->skip_origins_size());
+    }
     auto send = [&](const std::vector<core::Op>& ops) {
       pb::OpBatch batch;
       if (!ops.empty()) batch.set_origin(ops.front().origin);
@@ -71,6 +75,10 @@ class FakePeerService final : public pb::PeerService::Service {
     std::lock_guard lock(mu_);
     return pulls_;
   }
+  size_t most_skips() const {
+    std::lock_guard lock(mu_);
+    return most_skips_;
+  }
   std::atomic<bool> stopping_{false};
 
  private:
@@ -79,6 +87,7 @@ class FakePeerService final : public pb::PeerService::Service {
   bool stream_ = false;                        // Guarded by mu_: all of script_ per pull
   uint64_t generation_ = 0;                    // Guarded by mu_
   int pulls_ = 0;                              // Guarded by mu_
+  size_t most_skips_ = 0;                      // Guarded by mu_
 };
 
 namespace {
@@ -122,6 +131,7 @@ void FakePeer::SetStream(std::vector<std::vector<core::Op>> batches) {
 }
 
 int FakePeer::pulls() const { return service_->pulls(); }
+size_t FakePeer::most_skips_asked() const { return service_->most_skips(); }
 
 core::KeyPair LoadKeyFile(const std::string& path) {
   std::string hex = ReadFile(path);

@@ -40,6 +40,8 @@ class FakePeer {
   // real peer does.
   void SetStream(std::vector<std::vector<core::Op>> batches);
   int pulls() const;
+  // The most origins a Pull asked to skip so far.
+  size_t most_skips_asked() const;
 
  private:
   std::unique_ptr<FakePeerService> service_;

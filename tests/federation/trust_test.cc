@@ -237,6 +237,40 @@ TEST_CASE("Federation: an origin refused from a peer does not hold back the othe
   CHECK_FALSE(status["version_vector"].contains("mallory"));
 }
 
+TEST_CASE("Federation: a peer naming a new origin in each refused batch holds bounded memory",
+          "[federation][trust]") {
+  // mallory answers each pull with a batch of another unknown origin: alpha refuses each
+  // and skips that origin for a while, keeping at most 64 such names per peer.
+  TestFederation fed(std::vector<MemberSpec>{{"alpha", {"inst-alpha"}},
+                                             {"mallory", {"inst-mallory"}, /*runs_node=*/false}});
+  fed.SetDials("alpha", {"mallory"});
+  FakePeer mallory(fed.peer_address("mallory"), fed.tls_ca(), fed.tls_cert("mallory"),
+                   fed.tls_key("mallory"));
+  constexpr int kOrigins = 90;
+  std::vector<std::vector<Op>> script;
+  const auto key = core::GenerateKeyPair();
+  for (int i = 0; i < kOrigins; ++i) {
+    std::string origin = "ghost-" + std::to_string(i);
+    std::vector<Op> ops = {MakeOp(origin, 1, OpType::kCreate, "institution", "inst-" + origin,
+                                  Created("inst-" + origin, origin))};
+    ChainAndSign(&ops, key);
+    script.push_back(std::move(ops));
+  }
+  mallory.SetScript(std::move(script));
+  TestNode& a = fed.node("alpha");
+  a.Start();
+  // Every origin refused once, and the pull after the last one seen.
+  REQUIRE(Eventually([&] { return mallory.pulls() > kOrigins + 1; }, 120s, 50ms));
+  INFO("most origins one pull asked to skip: " << mallory.most_skips_asked());
+  // 64 when the pulls come faster than a skip's first wait (30 s) runs out, as here;
+  // fewer are live at once on a machine slow enough to take longer.
+  CHECK(mallory.most_skips_asked() <= 64);
+  CHECK(mallory.most_skips_asked() > 10);
+  auto status = a.FederationStatus();
+  REQUIRE(status);
+  CHECK(Refused(*status, "unknown_origin") >= kOrigins);
+  CHECK(a.Running());
+}
 
 TEST_CASE("Federation: the peer port answers only a client certificate from the federation's CA",
           "[federation][trust][tls]") {

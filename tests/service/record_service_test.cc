@@ -719,10 +719,42 @@ TEST_CASE("Peers: malformed batches are refused whole and store nothing", "[serv
                                              {core::OpType::kCreate, "agreement", "agr-m", approved}}),
             "approval shape");
   }
-  // The valid chain is accepted.
+  SECTION("a delete carrying fields (every version writes deletes empty)") {
+    for (json fields : {json{{"name", "x"}}, json{{"owners", {"morocco"}}}}) {
+      INFO(fields.dump());
+      CHECK(refused(SignedChain("morocco", morocco, {{core::OpType::kCreate, "institution", id, inst},
+                                                     {core::OpType::kDelete, "institution", id, fields}}),
+                    "delete with fields")
+                .find("a delete carries no fields") != std::string::npos);
+    }
+  }
+  // The valid chain is accepted, and a delete as nodes write it.
   auto good = SignedChain("morocco", morocco, {{core::OpType::kCreate, "institution", id, inst},
-                                               {core::OpType::kCreate, "agreement", "agr-m", agr}});
+                                               {core::OpType::kCreate, "agreement", "agr-m", agr},
+                                               {core::OpType::kDelete, "agreement", "agr-m", json::object()}});
   CHECK(f.service->ApplyPeerBatch(good).refusal == core::Refusal::kNone);
+  CHECK(f.service->Get("agreements", "agr-m").status().code() == Code::kNotFound);
+}
+
+TEST_CASE("Peers: a refused batch's ops this node already has are not counted refused", "[service][peer]") {
+  ServiceFixture f;
+  auto morocco = core::KeyPairFromSeed("m");
+  f.members = WithMorocco(morocco, R"(["maroc-ministere-energie-mines"])");
+  f.Reopen();
+  const std::string id = "maroc-ministere-energie-mines";
+  json inst = {{"id", id}, {"name", "Ministère"}, {"type", "ministry"}, {"owners", {"morocco"}}};
+  std::vector<std::tuple<core::OpType, std::string, std::string, json>> specs = {
+      {core::OpType::kCreate, "institution", id, inst}};
+  for (int i = 0; i < 3; ++i)
+    specs.emplace_back(core::OpType::kUpdate, "institution", id, json{{"name", "v" + std::to_string(i)}});
+  auto three = SignedChain("morocco", morocco, {specs.begin(), specs.begin() + 3});
+  REQUIRE(f.service->ApplyPeerBatch(three).refusal == core::Refusal::kNone);
+  // The same chain sent again whole, its head signed by another key: 3 held, 1 refused.
+  auto forged = SignedChain("morocco", core::KeyPairFromSeed("not morocco"), specs);
+  auto r = f.service->ApplyPeerBatch(forged);
+  CHECK(r.refusal == core::Refusal::kBadSignature);
+  CHECK(r.duplicates == 3);
+  CHECK(f.service->VersionVector().at("morocco") == 3);
 }
 
 // A store that counts scans of the index column (where a record's history is read).
