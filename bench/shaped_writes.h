@@ -1,7 +1,7 @@
 // The floor under the store's write rates: batches of exactly the shape the store wrote
 // (the same columns, entry count, key and value sizes; counting_store.h) replayed with
 // nothing else to do, on a store opened as nodes open theirs. A store rate divided by
-// this rate is the share of time spent in RocksDB; this rate over the raw single-put
+// this rate is about the share of its time spent writing; this rate over the raw single-put
 // rate bounds what any CPU saving outside RocksDB could bring.
 #pragma once
 

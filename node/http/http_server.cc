@@ -50,7 +50,9 @@ struct HttpServer::Impl {
             });
             return;
           }
-          std::make_shared<Session>(std::move(socket), &deps, SessionLimits{options.max_body_bytes, options.read_timeout, options.write_timeout},
+          std::make_shared<Session>(std::move(socket), &deps,
+                                    SessionLimits{options.max_body_bytes, options.read_timeout,
+                                                  options.write_timeout},
                                     &registry)
               ->Run();
           Accept();
