@@ -42,22 +42,26 @@ bool BatchFull(size_t ops, size_t bytes, size_t max_ops) {
 
 }  // namespace
 
-std::vector<std::string> RecordStore::IndexApprovers(const records::Family& family,
-                                                     const RecordState& s) const {
+const std::vector<std::string>& RecordStore::IndexApprovers(const records::Family& family,
+                                                            const RecordState& s,
+                                                            std::vector<std::string>* worked_out) const {
   if (!rule_.approvers || family.terms_fields.empty()) return s.owners;
-  return rule_.approvers(family, s);
+  *worked_out = rule_.approvers(family, s);
+  return *worked_out;
 }
 
 std::vector<std::string> RecordStore::IndexValues(const records::Family& family,
                                                   const records::IndexSpec& index,
                                                   const RecordState& s) const {
-  return index.values({s.fields, IndexApprovers(family, s), s.terms_hash});
+  std::vector<std::string> worked_out;
+  return index.values({s.fields, IndexApprovers(family, s, &worked_out), s.terms_hash});
 }
 
 std::set<std::string> RecordStore::IndexKeys(const records::Family& family, const RecordState& s) const {
   std::set<std::string> out;
   if (!s.live()) return out;
-  const std::vector<std::string> approvers = IndexApprovers(family, s);  // once for all indexes
+  std::vector<std::string> worked_out;
+  const auto& approvers = IndexApprovers(family, s, &worked_out);  // once for all indexes
   for (const auto& index : family.indexes)
     for (const auto& value : index.values({s.fields, approvers, s.terms_hash}))
       if (!value.empty()) out.insert(keys::Index(family.kind, index.name, value, s.id));

@@ -155,8 +155,10 @@ class RecordStore {
   Status LoadPositions();
   // The index entries a state has (none when it is not live).
   std::set<std::string> IndexKeys(const records::Family& family, const core::RecordState& s) const;
-  // What IndexedRecord::approvers holds for `s`: the rule's approvers, or its owners.
-  std::vector<std::string> IndexApprovers(const records::Family& family, const core::RecordState& s) const;
+  // What IndexedRecord::approvers holds for `s`: its owners, or the rule's approvers,
+  // worked out into `*worked_out` (which must outlive the use of the result).
+  const std::vector<std::string>& IndexApprovers(const records::Family& family, const core::RecordState& s,
+                                                 std::vector<std::string>* worked_out) const;
   // The value of meta index_version this store's index entries are written for.
   std::string IndexVersion() const;
   // Caches derived values on a state about to be stored (the terms hash).

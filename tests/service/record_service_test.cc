@@ -562,6 +562,22 @@ service::Members WithMorocco(const core::KeyPair& key, const char* morocco_acts_
       .value();
 }
 
+constexpr char kMinistry[] = "maroc-ministere-energie-mines";
+
+// Makes morocco (its key seeded "m") a member acting for kMinistry on f's node, reopened;
+// returns morocco's key, to sign its chains with.
+core::KeyPair JoinMorocco(ServiceFixture& f) {
+  auto morocco = core::KeyPairFromSeed("m");
+  f.members = WithMorocco(morocco, R"(["maroc-ministere-energie-mines"])");
+  f.Reopen();
+  return morocco;
+}
+
+// kMinistry as morocco's create names it.
+json MinistryByMorocco() {
+  return {{"id", kMinistry}, {"name", "Ministère"}, {"type", "ministry"}, {"owners", {"morocco"}}};
+}
+
 }  // namespace
 
 TEST_CASE("Updates: a cross-field rule broken by merged edits blocks only edits of its fields", "[service][validation]") {
@@ -618,9 +634,7 @@ TEST_CASE("Updates: a cross-field rule broken by merged edits blocks only edits 
 
 TEST_CASE("Peers: a signed op with values the rules refuse is refused whole and stores nothing", "[service][peer]") {
   ServiceFixture f;
-  auto morocco = core::KeyPairFromSeed("m");
-  f.members = WithMorocco(morocco, R"(["maroc-ministere-energie-mines"])");
-  f.Reopen();
+  auto morocco = JoinMorocco(f);
   json inst = {{"id", "maroc-ministere-energie-mines"}, {"name", "Ministère"}, {"type", "ministry"},
                {"owners", {"morocco"}}};
   const char* kind = "institution";
@@ -674,11 +688,9 @@ TEST_CASE("Peers: an op on a record nobody created does not block creating it", 
 
 TEST_CASE("Peers: malformed batches are refused whole and store nothing", "[service][peer]") {
   ServiceFixture f;
-  auto morocco = core::KeyPairFromSeed("m");
-  f.members = WithMorocco(morocco, R"(["maroc-ministere-energie-mines"])");
-  f.Reopen();
-  const std::string id = "maroc-ministere-energie-mines";
-  json inst = {{"id", id}, {"name", "Ministère"}, {"type", "ministry"}, {"owners", {"morocco"}}};
+  auto morocco = JoinMorocco(f);
+  const std::string id = kMinistry;
+  json inst = MinistryByMorocco();
   json agr = {{"id", "agr-m"}, {"title", "Entente"}, {"parties", {id}}, {"kind", "mou"},
               {"owners", {"morocco"}}};
   auto refused = [&](const std::vector<std::string>& ops, const std::string& why) {
@@ -738,11 +750,9 @@ TEST_CASE("Peers: malformed batches are refused whole and store nothing", "[serv
 
 TEST_CASE("Peers: a refused batch's ops this node already has are not counted refused", "[service][peer]") {
   ServiceFixture f;
-  auto morocco = core::KeyPairFromSeed("m");
-  f.members = WithMorocco(morocco, R"(["maroc-ministere-energie-mines"])");
-  f.Reopen();
-  const std::string id = "maroc-ministere-energie-mines";
-  json inst = {{"id", id}, {"name", "Ministère"}, {"type", "ministry"}, {"owners", {"morocco"}}};
+  auto morocco = JoinMorocco(f);
+  const std::string id = kMinistry;
+  json inst = MinistryByMorocco();
   std::vector<std::tuple<core::OpType, std::string, std::string, json>> specs = {
       {core::OpType::kCreate, "institution", id, inst}};
   for (int i = 0; i < 3; ++i)
@@ -1001,9 +1011,7 @@ TEST_CASE("Service: every family's indexes follow updates and deletes", "[servic
 TEST_CASE("Peers: what older versions accepted still travels; this node's own writes meet the newer rules",
           "[service][peer][validation]") {
   ServiceFixture f;
-  auto morocco = core::KeyPairFromSeed("m");
-  f.members = WithMorocco(morocco, R"(["maroc-ministere-energie-mines"])");
-  f.Reopen();
+  auto morocco = JoinMorocco(f);
   // Written by an older node: a tab pasted into a name, DEL in a title, a period ending
   // before it starts (institutions had no such rule), a breakdown past 1e15.
   json inst = {{"id", "maroc-ministere-energie-mines"}, {"name", "Ministère\tde l'Énergie"}, {"type", "ministry"},
